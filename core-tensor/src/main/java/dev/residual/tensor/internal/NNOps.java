@@ -1,0 +1,565 @@
+package dev.residual.tensor.internal;
+
+import dev.residual.tensor.DType;
+import dev.residual.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Fused neural-network ops with hand-written backward passes: softmax, logSoftmax, cross-entropy,
+ * layer norm and scaled dot-product attention. Each runs as a few passes over memory instead of a
+ * chain of elementwise ops, and accumulates row statistics in double.
+ */
+public final class NNOps {
+  private NNOps() {}
+
+  /** {@code [outer, len, inner]} view of a shape around {@code dim}. */
+  private record Axis(int outer, int len, int inner) {
+    static Axis of(long[] s, int d) {
+      long outer = 1;
+      long inner = 1;
+      for (int k = 0; k < d; k++) {
+        outer *= s[k];
+      }
+      for (int k = d + 1; k < s.length; k++) {
+        inner *= s[k];
+      }
+      return new Axis((int) outer, s.length == 0 ? 1 : (int) s[d], (int) inner);
+    }
+  }
+
+  // ------------------------------------------------------------------ softmax / logSoftmax
+
+  /** Softmax along {@code dim}; a row of all {@code -inf} gives zeros instead of NaN. */
+  public static Tensor softmax(Tensor x, int dim) {
+    return softmaxImpl(x, dim, false);
+  }
+
+  /** Log-softmax along {@code dim}. */
+  public static Tensor logSoftmax(Tensor x, int dim) {
+    return softmaxImpl(x, dim, true);
+  }
+
+  private static Tensor softmaxImpl(Tensor x, int dim, boolean log) {
+    String op = log ? "logSoftmax" : "softmax";
+    Pointwise.requireFloat(op, x);
+    long[] s = x.shape();
+    int d = Shape.dim(op, dim, s.length);
+    Axis ax = Axis.of(s, d);
+    Tensor out = Tensor.empty(x.dtype(), s);
+    Storage xs = x.storage();
+    Storage os = out.storage();
+    boolean f32 = x.dtype() == DType.FLOAT32;
+    for (int o = 0; o < ax.outer; o++) {
+      for (int i = 0; i < ax.inner; i++) {
+        int base = o * ax.len * ax.inner + i;
+        int st = ax.inner;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < ax.len; k++) {
+          double v = f32 ? xs.f.get(base + k * st) : xs.d.get(base + k * st);
+          if (v > max || Double.isNaN(v)) {
+            max = v;
+          }
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+          for (int k = 0; k < ax.len; k++) {
+            os.setDouble(base + k * st, log ? Double.NEGATIVE_INFINITY : 0.0);
+          }
+          continue;
+        }
+        double sum = 0;
+        if (log) {
+          for (int k = 0; k < ax.len; k++) {
+            double v = f32 ? xs.f.get(base + k * st) : xs.d.get(base + k * st);
+            sum += Math.exp(v - max);
+          }
+          double lse = max + Math.log(sum);
+          for (int k = 0; k < ax.len; k++) {
+            int p = base + k * st;
+            if (f32) {
+              os.f.put(p, (float) (xs.f.get(p) - lse));
+            } else {
+              os.d.put(p, xs.d.get(p) - lse);
+            }
+          }
+        } else {
+          for (int k = 0; k < ax.len; k++) {
+            int p = base + k * st;
+            double e = Math.exp((f32 ? xs.f.get(p) : xs.d.get(p)) - max);
+            sum += e;
+            if (f32) {
+              os.f.put(p, (float) e);
+            } else {
+              os.d.put(p, e);
+            }
+          }
+          double inv = 1.0 / sum;
+          for (int k = 0; k < ax.len; k++) {
+            int p = base + k * st;
+            if (f32) {
+              os.f.put(p, (float) (os.f.get(p) * inv));
+            } else {
+              os.d.put(p, os.d.get(p) * inv);
+            }
+          }
+        }
+      }
+    }
+    if (!Engine.needsRecord(x)) {
+      return out;
+    }
+    return Engine.record(
+        op,
+        out,
+        new Tensor[] {x},
+        (g, n) -> new Tensor[] {softmaxBackward(g, out, ax, log)},
+        out);
+  }
+
+  private static Tensor softmaxBackward(Tensor g, Tensor y, Axis ax, boolean log) {
+    Tensor gx = Tensor.empty(y.dtype(), y.shape());
+    Storage gs = g.storage();
+    Storage ys = y.storage();
+    Storage os = gx.storage();
+    for (int o = 0; o < ax.outer; o++) {
+      for (int i = 0; i < ax.inner; i++) {
+        int base = o * ax.len * ax.inner + i;
+        int st = ax.inner;
+        double dot = 0;
+        for (int k = 0; k < ax.len; k++) {
+          int p = base + k * st;
+          dot += log ? gs.getDouble(p) : gs.getDouble(p) * ys.getDouble(p);
+        }
+        for (int k = 0; k < ax.len; k++) {
+          int p = base + k * st;
+          double yv = ys.getDouble(p);
+          double gv = gs.getDouble(p);
+          os.setDouble(p, log ? gv - Math.exp(yv) * dot : yv * (gv - dot));
+        }
+      }
+    }
+    return gx;
+  }
+
+  // ------------------------------------------------------------------ cross-entropy
+
+  /** How per-element losses are combined. */
+  public enum Reduction {
+    /** Mean over the elements that count (non-ignored targets). */
+    MEAN,
+    /** Sum. */
+    SUM,
+    /** No reduction: the per-element losses, shaped like the targets. */
+    NONE
+  }
+
+  /**
+   * Cross-entropy of {@code logits [..., C]} (classes in the last dim) against integer {@code
+   * targets [...]}. Targets equal to {@code ignoreIndex} contribute nothing; with MEAN the loss is
+   * divided by the number of counted targets (0 if none, rather than PyTorch's NaN).
+   */
+  public static Tensor crossEntropy(
+      Tensor logits, Tensor targets, int ignoreIndex, Reduction reduction) {
+    return nllFused(logits, targets, ignoreIndex, reduction, true, "crossEntropy");
+  }
+
+  /** Negative log-likelihood of log-probabilities {@code [..., C]} against {@code targets [...]}. */
+  public static Tensor nllLoss(
+      Tensor logProbs, Tensor targets, int ignoreIndex, Reduction reduction) {
+    return nllFused(logProbs, targets, ignoreIndex, reduction, false, "nllLoss");
+  }
+
+  private static Tensor nllFused(
+      Tensor x, Tensor targets, int ignoreIndex, Reduction reduction, boolean fromLogits, String op) {
+    Pointwise.requireFloat(op, x);
+    if (!targets.dtype().isInteger()) {
+      throw new IllegalArgumentException(
+          op + ": targets must be INT64 or INT32 class indices, got " + targets.dtype());
+    }
+    long[] s = x.shape();
+    long[] ts = targets.shape();
+    if (s.length < 1 || !Arrays.equals(Arrays.copyOf(s, s.length - 1), ts)) {
+      throw new IllegalArgumentException(
+          op + ": input of shape " + Arrays.toString(s) + " (classes in the last dim) needs targets"
+              + " of shape " + Arrays.toString(Arrays.copyOf(s, Math.max(s.length - 1, 0)))
+              + ", got " + Arrays.toString(ts));
+    }
+    int c = (int) s[s.length - 1];
+    int rows = (int) (x.numel() / Math.max(c, 1));
+    Storage xs = x.storage();
+    Storage tsr = targets.storage();
+    double[] lse = new double[rows];
+    double[] losses = new double[rows];
+    int counted = 0;
+    for (int r = 0; r < rows; r++) {
+      long t = tsr.getLong(r);
+      if (t == ignoreIndex) {
+        continue;
+      }
+      if (t < 0 || t >= c) {
+        throw new IllegalArgumentException(
+            op + ": target " + t + " at position " + r + " is out of range for " + c + " classes");
+      }
+      counted++;
+      int base = r * c;
+      double l = 0;
+      if (fromLogits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < c; k++) {
+          max = Math.max(max, xs.getDouble(base + k));
+        }
+        double sum = 0;
+        for (int k = 0; k < c; k++) {
+          sum += Math.exp(xs.getDouble(base + k) - max);
+        }
+        l = max + Math.log(sum);
+        lse[r] = l;
+      }
+      losses[r] = l - xs.getDouble(base + (int) t);
+    }
+    Tensor out;
+    double scale;
+    if (reduction == Reduction.NONE) {
+      out = Tensor.empty(x.dtype(), ts);
+      for (int r = 0; r < rows; r++) {
+        out.storage().setDouble(r, losses[r]);
+      }
+      scale = 1;
+    } else {
+      double total = 0;
+      for (double v : losses) {
+        total += v;
+      }
+      scale = reduction == Reduction.MEAN ? (counted == 0 ? 0 : 1.0 / counted) : 1.0;
+      out = Tensor.scalar(total * scale, x.dtype());
+    }
+    if (!Engine.needsRecord(x)) {
+      return out;
+    }
+    final double sc = scale;
+    return Engine.record(
+        op,
+        out,
+        new Tensor[] {x, null},
+        (g, n) -> {
+          Tensor gx = Tensor.zeros(x.dtype(), s);
+          Storage gs = gx.storage();
+          Storage go = g.storage();
+          for (int r = 0; r < rows; r++) {
+            long t = tsr.getLong(r);
+            if (t == ignoreIndex) {
+              continue;
+            }
+            double gr = (reduction == Reduction.NONE ? go.getDouble(r) : go.getDouble(0)) * sc;
+            int base = r * c;
+            if (fromLogits) {
+              for (int k = 0; k < c; k++) {
+                gs.setDouble(base + k, Math.exp(xs.getDouble(base + k) - lse[r]) * gr);
+              }
+            }
+            int ti = base + (int) t;
+            gs.setDouble(ti, gs.getDouble(ti) - gr);
+          }
+          return new Tensor[] {gx, null};
+        },
+        x,
+        targets);
+  }
+
+  // ------------------------------------------------------------------ layer norm
+
+  /**
+   * Layer norm over the trailing dims {@code normalizedShape}: {@code (x - mean) / sqrt(var + eps)
+   * * weight + bias} with the biased variance; weight and bias (shape {@code normalizedShape}) may
+   * be null.
+   */
+  public static Tensor layerNorm(
+      Tensor x, long[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+    Pointwise.requireFloat("layerNorm", x);
+    long[] s = x.shape();
+    int nd = normalizedShape.length;
+    if (nd == 0
+        || nd > s.length
+        || !Arrays.equals(Arrays.copyOfRange(s, s.length - nd, s.length), normalizedShape)) {
+      throw new IllegalArgumentException(
+          "layerNorm: normalized shape " + Arrays.toString(normalizedShape)
+              + " must match the trailing dims of input shape " + Arrays.toString(s));
+    }
+    for (Tensor p : new Tensor[] {weight, bias}) {
+      if (p != null && !Arrays.equals(p.shape(), normalizedShape)) {
+        throw new IllegalArgumentException(
+            "layerNorm: weight/bias of shape " + Arrays.toString(p.shape())
+                + " must have the normalized shape " + Arrays.toString(normalizedShape));
+      }
+    }
+    Tensor w = weight == null ? null : weight.to(x.dtype());
+    Tensor b = bias == null ? null : bias.to(x.dtype());
+    int len = (int) Shape.numel(normalizedShape);
+    int rows = len == 0 ? 0 : (int) (x.numel() / len);
+    Tensor out = Tensor.empty(x.dtype(), s);
+    double[] means = new double[rows];
+    double[] rstds = new double[rows];
+    Storage xs = x.storage();
+    Storage os = out.storage();
+    Storage ws = w == null ? null : w.storage();
+    Storage bs = b == null ? null : b.storage();
+    boolean f32 = x.dtype() == DType.FLOAT32;
+    for (int r = 0; r < rows; r++) {
+      int base = r * len;
+      double sum = 0;
+      for (int k = 0; k < len; k++) {
+        sum += f32 ? xs.f.get(base + k) : xs.d.get(base + k);
+      }
+      double mean = sum / len;
+      double sq = 0;
+      for (int k = 0; k < len; k++) {
+        double dv = (f32 ? xs.f.get(base + k) : xs.d.get(base + k)) - mean;
+        sq += dv * dv;
+      }
+      double rstd = 1.0 / Math.sqrt(sq / len + eps);
+      means[r] = mean;
+      rstds[r] = rstd;
+      if (f32) {
+        for (int k = 0; k < len; k++) {
+          double v = (xs.f.get(base + k) - mean) * rstd;
+          if (ws != null) {
+            v *= ws.f.get(k);
+          }
+          if (bs != null) {
+            v += bs.f.get(k);
+          }
+          os.f.put(base + k, (float) v);
+        }
+      } else {
+        for (int k = 0; k < len; k++) {
+          double v = (xs.d.get(base + k) - mean) * rstd;
+          if (ws != null) {
+            v *= ws.d.get(k);
+          }
+          if (bs != null) {
+            v += bs.d.get(k);
+          }
+          os.d.put(base + k, v);
+        }
+      }
+    }
+    if (!Engine.needsRecord(x, weight, bias)) {
+      return out;
+    }
+    Tensor[] saved = w == null ? new Tensor[] {x} : new Tensor[] {x, w};
+    return Engine.record(
+        "layerNorm",
+        out,
+        new Tensor[] {x, weight, bias},
+        (g, need) -> {
+          Storage gs = g.storage();
+          Tensor gx = need[0] ? Tensor.empty(x.dtype(), s) : null;
+          double[] gw = new double[len];
+          double[] gb = new double[len];
+          double[] dxhat = new double[len];
+          double[] xhat = new double[len];
+          for (int r = 0; r < rows; r++) {
+            int base = r * len;
+            double mean = means[r];
+            double rstd = rstds[r];
+            double sumD = 0;
+            double sumDX = 0;
+            for (int k = 0; k < len; k++) {
+              double xh = (xs.getDouble(base + k) - mean) * rstd;
+              double gv = gs.getDouble(base + k);
+              xhat[k] = xh;
+              gw[k] += gv * xh;
+              gb[k] += gv;
+              double dh = ws == null ? gv : gv * ws.getDouble(k);
+              dxhat[k] = dh;
+              sumD += dh;
+              sumDX += dh * xh;
+            }
+            if (gx != null) {
+              double md = sumD / len;
+              double mdx = sumDX / len;
+              Storage gxs = gx.storage();
+              for (int k = 0; k < len; k++) {
+                gxs.setDouble(base + k, rstd * (dxhat[k] - md - xhat[k] * mdx));
+              }
+            }
+          }
+          Tensor gwT = null;
+          Tensor gbT = null;
+          if (need[1]) {
+            gwT = Tensor.empty(weight.dtype(), normalizedShape);
+            for (int k = 0; k < len; k++) {
+              gwT.storage().setDouble(k, gw[k]);
+            }
+          }
+          if (need[2]) {
+            gbT = Tensor.empty(bias.dtype(), normalizedShape);
+            for (int k = 0; k < len; k++) {
+              gbT.storage().setDouble(k, gb[k]);
+            }
+          }
+          return new Tensor[] {gx, gwT, gbT};
+        },
+        saved);
+  }
+
+  // ------------------------------------------------------------------ attention
+
+  /**
+   * Fused scaled dot-product attention {@code softmax(q·kᵀ·scale + mask)·v}.
+   *
+   * @param q queries {@code [..., Tq, D]}
+   * @param k keys {@code [..., Tk, D]} (same leading dims as q)
+   * @param v values {@code [..., Tk, Dv]}
+   * @param mask null, a BOOL mask (true = may attend) or a floating additive mask, broadcastable
+   *     to {@code [..., Tq, Tk]}
+   * @param causal if true, query {@code i} attends only to keys {@code j <= i + (Tk - Tq)}
+   *     (bottom-right aligned, as a KV cache needs; equal to PyTorch's when {@code Tq == Tk})
+   * @param scale the score scale; {@code NaN} means {@code 1/sqrt(D)}
+   * @return {@code [..., Tq, Dv]}; a query that may attend to no key gets zeros
+   */
+  public static Tensor attention(
+      Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, double scale) {
+    String op = "scaledDotProductAttention";
+    Pointwise.requireFloat(op, q);
+    long[] qs = q.shape();
+    long[] ks = k.shape();
+    long[] vs = v.shape();
+    int r = qs.length;
+    if (r < 2 || ks.length != r || vs.length != r
+        || !Arrays.equals(Arrays.copyOf(qs, r - 2), Arrays.copyOf(ks, r - 2))
+        || !Arrays.equals(Arrays.copyOf(qs, r - 2), Arrays.copyOf(vs, r - 2))
+        || qs[r - 1] != ks[r - 1]
+        || ks[r - 2] != vs[r - 2]) {
+      throw new IllegalArgumentException(
+          op + ": expected q [..., Tq, D], k [..., Tk, D], v [..., Tk, Dv] with equal leading dims,"
+              + " got " + Arrays.toString(qs) + ", " + Arrays.toString(ks) + ", "
+              + Arrays.toString(vs));
+    }
+    DType type = q.dtype();
+    Tensor k2 = k.to(type);
+    Tensor v2 = v.to(type);
+    int tq = (int) qs[r - 2];
+    int d = (int) qs[r - 1];
+    int tk = (int) ks[r - 2];
+    int dv = (int) vs[r - 1];
+    int bh = (int) (q.numel() / Math.max(1L, (long) tq * d));
+    if (tq == 0 || d == 0) {
+      bh = (int) Shape.numel(Arrays.copyOf(qs, r - 2));
+    }
+    double sc = Double.isNaN(scale) ? 1.0 / Math.sqrt(d) : scale;
+    long[] pShape = Arrays.copyOf(qs, r);
+    pShape[r - 1] = tk;
+    Tensor maskFull = null;
+    if (mask != null) {
+      try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+        maskFull = mask.dtype() == DType.BOOL
+            ? Shapes.expand(mask, pShape)
+            : Shapes.expand(mask.to(type), pShape);
+      }
+    }
+    Tensor p = Tensor.empty(type, pShape);
+    Storage ps = p.storage();
+    Storage qsr = q.storage();
+    Storage ksr = k2.storage();
+    Storage vsr = v2.storage();
+    Storage msr = maskFull == null ? null : maskFull.storage();
+    boolean boolMask = mask != null && mask.dtype() == DType.BOOL;
+    int offset = tk - tq;
+    for (int b = 0; b < bh; b++) {
+      int po = b * tq * tk;
+      LinAlg.gemm(false, true, tq, tk, d, sc, qsr, b * tq * d, d, ksr, b * tk * d, d, 0, ps, po, tk);
+      for (int i = 0; i < tq; i++) {
+        int row = po + i * tk;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < tk; j++) {
+          double sv = ps.getDouble(row + j);
+          boolean allowed = !causal || j <= i + offset;
+          if (msr != null) {
+            if (boolMask) {
+              allowed &= msr.b.get(row + j) != 0;
+            } else {
+              sv += msr.getDouble(row + j);
+            }
+          }
+          if (!allowed) {
+            sv = Double.NEGATIVE_INFINITY;
+          }
+          ps.setDouble(row + j, sv);
+          max = Math.max(max, sv);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+          for (int j = 0; j < tk; j++) {
+            ps.setDouble(row + j, 0.0);
+          }
+          continue;
+        }
+        double sum = 0;
+        for (int j = 0; j < tk; j++) {
+          double e = Math.exp(ps.getDouble(row + j) - max);
+          sum += e;
+          ps.setDouble(row + j, e);
+        }
+        double inv = 1.0 / sum;
+        for (int j = 0; j < tk; j++) {
+          ps.setDouble(row + j, ps.getDouble(row + j) * inv);
+        }
+      }
+    }
+    long[] outShape = vs.clone();
+    outShape[r - 2] = tq;
+    Tensor out = Tensor.empty(type, outShape);
+    Storage os = out.storage();
+    for (int b = 0; b < bh; b++) {
+      LinAlg.gemm(
+          false, false, tq, dv, tk, 1, ps, b * tq * tk, tk, vsr, b * tk * dv, dv, 0, os, b * tq * dv,
+          dv);
+    }
+    if (!Engine.needsRecord(q, k, v)) {
+      return out;
+    }
+    final int nb = bh;
+    return Engine.record(
+        op,
+        out,
+        new Tensor[] {q, k, v},
+        (g, need) -> {
+          Storage gs = g.storage();
+          Tensor gq = Tensor.empty(type, qs);
+          Tensor gk = Tensor.empty(type, ks);
+          Tensor gv = Tensor.empty(type, vs);
+          Tensor dp = Tensor.empty(type, tq, tk);
+          Storage dps = dp.storage();
+          for (int b = 0; b < nb; b++) {
+            int po = b * tq * tk;
+            int go = b * tq * dv;
+            // dV = Pᵀ·dO
+            LinAlg.gemm(true, false, tk, dv, tq, 1, ps, po, tk, gs, go, dv, 0, gv.storage(),
+                b * tk * dv, dv);
+            // dP = dO·Vᵀ
+            LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, dv, vsr, b * tk * dv, dv, 0, dps, 0, tk);
+            // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
+            for (int i = 0; i < tq; i++) {
+              double dot = 0;
+              for (int j = 0; j < tk; j++) {
+                dot += dps.getDouble(i * tk + j) * ps.getDouble(po + i * tk + j);
+              }
+              for (int j = 0; j < tk; j++) {
+                double pv = ps.getDouble(po + i * tk + j);
+                dps.setDouble(i * tk + j, pv * (dps.getDouble(i * tk + j) - dot) * sc);
+              }
+            }
+            // dQ = dS·K ; dK = dSᵀ·Q
+            LinAlg.gemm(false, false, tq, d, tk, 1, dps, 0, tk, ksr, b * tk * d, d, 0, gq.storage(),
+                b * tq * d, d);
+            LinAlg.gemm(true, false, tk, d, tq, 1, dps, 0, tk, qsr, b * tq * d, d, 0, gk.storage(),
+                b * tk * d, d);
+          }
+          return new Tensor[] {
+            need[0] ? gq : null, need[1] ? gk.to(k.dtype()) : null, need[2] ? gv.to(v.dtype()) : null
+          };
+        },
+        q,
+        k2,
+        v2);
+  }
+}
