@@ -6,6 +6,7 @@ import dev.residual.tensor.internal.Conv;
 import dev.residual.tensor.internal.Dropout;
 import dev.residual.tensor.internal.Einsum;
 import dev.residual.tensor.internal.Index;
+import dev.residual.tensor.internal.LinAlg;
 import dev.residual.tensor.internal.Losses;
 import dev.residual.tensor.internal.NNOps;
 import dev.residual.tensor.internal.Norms;
@@ -263,6 +264,18 @@ public final class F {
           "interpolate: expected [N, C, H, W], got " + java.util.Arrays.toString(s));
     }
     return interpolate(x, new long[] {s[2] * scaleFactor, s[3] * scaleFactor});
+  }
+
+  // ---------------------------------------------------------------- linear, attention, embedding
+
+  /**
+   * Affine map {@code x·Wᵀ + b}: {@code x [..., in]}, {@code weight [out, in]} (PyTorch's layout),
+   * optional {@code bias [out]}; returns {@code [..., out]}. One fused GEMM, no transpose copy.
+   *
+   * @throws IllegalArgumentException if the last dim of {@code x} differs from {@code in}
+   */
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    return LinAlg.linear(x, weight, bias);
   }
 
   // ---------------------------------------------------------------- attention, embedding, einsum

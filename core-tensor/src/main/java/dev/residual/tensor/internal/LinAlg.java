@@ -243,4 +243,79 @@ public final class LinAlg {
         a,
         b);
   }
+
+  /**
+   * Fused affine map {@code x·Wᵀ + b} with {@code x [..., in]}, {@code w [out, in]} (PyTorch's
+   * layout) and optional {@code b [out]}: one GEMM with the weight read transposed in place.
+   */
+  public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+    long[] xs = x.shape();
+    long[] ws = w.shape();
+    if (xs.length < 1 || ws.length != 2 || xs[xs.length - 1] != ws[1]) {
+      throw new IllegalArgumentException(
+          "linear: input of shape " + Arrays.toString(xs) + " and weight of shape "
+              + Arrays.toString(ws) + " do not align (expected weight [out, "
+              + (xs.length == 0 ? "?" : xs[xs.length - 1]) + "])");
+    }
+    if (b != null && (b.dim() != 1 || b.size(0) != ws[0])) {
+      throw new IllegalArgumentException(
+          "linear: bias of shape " + Arrays.toString(b.shape()) + " must be [" + ws[0] + "]");
+    }
+    Pointwise.requireFloat("linear", x);
+    DType type = x.dtype();
+    Tensor w2 = w.to(type);
+    Tensor b2 = b == null ? null : b.to(type);
+    int in = (int) ws[1];
+    int outF = (int) ws[0];
+    int rows = in == 0 ? (int) (Shape.numel(xs)) : (int) (x.numel() / in);
+    if (in == 0) {
+      rows = (int) Shape.numel(Arrays.copyOf(xs, xs.length - 1));
+    }
+    long[] outShape = xs.clone();
+    outShape[xs.length - 1] = outF;
+    Tensor out = Tensor.empty(type, outShape);
+    Storage os = out.storage();
+    if (b2 != null) {
+      Storage bs = b2.storage();
+      for (int r = 0; r < rows; r++) {
+        os.copyFrom(bs, 0, r * outF, outF);
+      }
+    }
+    if (in == 0 && b2 == null) {
+      Pointwise.fill(out, 0.0);
+    }
+    gemm(false, true, rows, outF, in, 1, x.storage(), 0, in, w2.storage(), 0, in,
+        b2 == null ? 0 : 1, os, 0, outF);
+    if (!Engine.needsRecord(x, w, b)) {
+      return out;
+    }
+    final int nRows = rows;
+    return Engine.record(
+        "linear",
+        out,
+        new Tensor[] {x, w, b},
+        (g, need) -> {
+          Storage gs = g.storage();
+          Tensor gx = null;
+          Tensor gw = null;
+          Tensor gb = null;
+          if (need[0]) {
+            gx = Tensor.empty(type, xs);
+            gemm(false, false, nRows, in, outF, 1, gs, 0, outF, w2.storage(), 0, in, 0,
+                gx.storage(), 0, in);
+          }
+          if (need[1]) {
+            gw = Tensor.zeros(type, ws);
+            gemm(true, false, outF, in, nRows, 1, gs, 0, outF, x.storage(), 0, in, 0,
+                gw.storage(), 0, in);
+            gw = gw.to(w.dtype());
+          }
+          if (need[2]) {
+            gb = Reduce.sum(g.reshape(nRows, outF), new int[] {0}, false).to(b.dtype());
+          }
+          return new Tensor[] {gx, gw, gb};
+        },
+        x,
+        w2);
+  }
 }
