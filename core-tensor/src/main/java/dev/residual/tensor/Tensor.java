@@ -336,8 +336,11 @@ public final class Tensor {
     Tensor t = empty(defaultDType, steps);
     double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
     for (int k = 0; k < steps; k++) {
-      // Fill from both ends, as PyTorch does, so the last value is exactly end.
-      t.storage.setDouble(k, k < steps / 2 ? start + k * delta : end - (steps - 1 - k) * delta);
+      // Fill from both ends, as PyTorch does, so the last value is exactly end; one step is
+      // just start (PyTorch's special case).
+      t.storage.setDouble(
+          k,
+          k < steps / 2 || steps == 1 ? start + k * delta : end - (steps - 1 - k) * delta);
     }
     return t;
   }
