@@ -229,6 +229,20 @@ class AutogradTest {
   }
 
   @Test
+  void autogradGradOfTwoOutputsSumsTheirContributions() {
+    Tensor x = leaf(1, 2);
+    Tensor y1 = x.square().sum();
+    Tensor y2 = x.mul(3.0);
+    List<Tensor> g =
+        Autograd.grad(
+            List.of(y1, y2),
+            List.of(x),
+            List.of(Tensor.scalar(1, DType.FLOAT64), Tensor.of(new double[] {1, -1})),
+            false);
+    assertArrayEquals(new double[] {2 + 3, 4 - 3}, g.get(0).toDoubleArray(), 0);
+  }
+
+  @Test
   void autogradGradOfAnInputThatDoesNotRequireGradThrows() {
     Tensor x = leaf(1, 2);
     Tensor c = Tensor.of(new double[] {1, 2});

@@ -297,7 +297,8 @@ class GradientCheckTest {
         randn(2, 2, 3),
         bools(new boolean[] {false, true, false}, 1, 3));
     t.add("clone", "clone", in -> in[0].clone(), randn(2, 3));
-    t.add("to float64 identity", "to(FLOAT64->FLOAT64)", in -> in[0].to(DType.FLOAT64), randn(2, 3));
+    t.add("to float64 identity", "to(FLOAT64->FLOAT64)", in -> in[0].to(DType.FLOAT64),
+        randn(2, 3));
   }
 
   private static void unary(Table t, String op, java.util.function.Function<Tensor, Tensor> f) {
@@ -320,6 +321,10 @@ class GradientCheckTest {
     t.add("matmul batched, broadcast batch [2,1]x[3]", "matmul", mm, randn(2, 1, 2, 3),
         randn(3, 3, 2));
     t.add("matmul [B,T,C]·[C,D]", "matmul", mm, randn(2, 3, 4), randn(4, 2));
+    t.add("matmul [2,3,4]·[1,4,2] (size-1 batch)", "matmul", mm, randn(2, 3, 4),
+        randn(1, 4, 2));
+    t.add("matmul [1,3,4]·[2,4,2] (left batch broadcast)", "matmul", mm, randn(1, 3, 4),
+        randn(2, 4, 2));
     t.add("matmul [T,C]·[B,C,D]", "matmul", mm, randn(3, 4), randn(2, 4, 2));
     t.add("matmul 1-D·3-D", "matmul", mm, randn(3), randn(2, 3, 2));
     t.add("matmul 3-D·1-D", "matmul", mm, randn(2, 2, 3), randn(3));
@@ -625,6 +630,9 @@ class GradientCheckTest {
     t.add("attention causal Tq=2 < Tk=5", sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], true, null),
         randn(2, 2, 4), randn(2, 5, 4), randn(2, 5, 3));
+    t.add("attention causal Tq=3 > Tk=2 (first query sees no key)", sdpa,
+        in -> F.scaledDotProductAttention(in[0], in[1], in[2], true, null),
+        randn(1, 3, 2), randn(1, 2, 2), randn(1, 2, 3));
     t.add("attention Tq=3, Tk=4, explicit scale", sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], false, null, 0.7),
         randn(1, 3, 2), randn(1, 4, 2), randn(1, 4, 3));
@@ -652,6 +660,21 @@ class GradientCheckTest {
                 DynamicTest.dynamicTest(
                     c.name(),
                     () -> GradCheck.check(c.name(), c.fn(), c.inputs(), c.rtol(), c.atol())));
+  }
+
+  /**
+   * The same table in FLOAT32 against FLOAT64 (values and gradients to ~1e-4). Dropout is left out:
+   * its mask may legitimately be drawn differently for the two types.
+   */
+  @TestFactory
+  Stream<DynamicTest> float32AgreesWithFloat64() {
+    return CASES.stream()
+        .filter(c -> !c.covers().contains("dropout"))
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> GradCheck.checkFloat32AgainstFloat64(c.name(), c.fn(), c.inputs())));
   }
 
   @Test

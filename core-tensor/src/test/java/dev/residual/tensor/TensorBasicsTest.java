@@ -574,6 +574,45 @@ class TensorBasicsTest {
     assertThrows(IllegalArgumentException.class, () -> x.sum(new int[] {0, -2}, false));
   }
 
+  @Test
+  void integerMatmulStaysInteger() {
+    Tensor a = Tensor.of(new long[] {1, 2, 3, 4}, 2, 2);
+    Tensor p = a.matmul(a);
+    assertEquals(DType.INT64, p.dtype());
+    assertArrayEquals(new long[] {7, 10, 15, 22}, p.toLongArray());
+    assertEquals(DType.FLOAT32, a.matmul(Tensor.eye(2)).dtype());
+  }
+
+  @Test
+  void matmulOfVectorsAndBatchesHasPyTorchShapes() {
+    assertArrayEquals(new long[0], range(3).matmul(range(3)).shape());
+    assertEquals(5.0, range(3).matmul(range(3)).item());
+    assertArrayEquals(new long[] {4}, range(3).matmul(range(3, 4)).shape());
+    assertArrayEquals(new long[] {2}, range(2, 3).matmul(range(3)).shape());
+    assertArrayEquals(new long[] {2, 5, 3, 2}, range(2, 1, 3, 4).matmul(range(5, 4, 2)).shape());
+    assertArrayEquals(new long[] {2, 4}, range(2, 3).matmul(range(3, 4)).shape());
+  }
+
+  @Test
+  void inPlaceOpsBroadcastTheirOperand() {
+    Tensor t = Tensor.zeros(DType.FLOAT64, 2, 3);
+    t.copy_(Tensor.of(new double[] {1, 2, 3}));
+    assertValues(new double[] {1, 2, 3, 1, 2, 3}, t);
+    t.addi(Tensor.of(new double[] {10, 20}, 2, 1));
+    assertValues(new double[] {11, 12, 13, 21, 22, 23}, t);
+    t.muli(2.0).subi(1.0).divi(Tensor.full(2.0, DType.FLOAT64, 3));
+    assertValues(new double[] {10.5, 11.5, 12.5, 20.5, 21.5, 22.5}, t);
+    t.zero_();
+    assertValues(new double[6], t);
+    assertMessageContains(
+        assertThrows(IllegalArgumentException.class, () -> t.addi(Tensor.zeros(4, 3))),
+        "add_", "[4, 3]", "[2, 3]");
+    assertMessageContains(
+        assertThrows(IllegalArgumentException.class, () -> t.copy_(Tensor.zeros(3, 3))),
+        "copy_", "[3, 3]", "[2, 3]");
+    assertThrows(IllegalArgumentException.class, () -> Tensor.of(new long[] {3}).divi(2.0));
+  }
+
   // ------------------------------------------------------------------ casts and element access
 
   @Test
