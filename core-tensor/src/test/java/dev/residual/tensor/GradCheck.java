@@ -270,7 +270,7 @@ final class GradCheck {
       double u = 0.1 + 0.9 * g.nextDouble();
       v[j] = g.nextDouble() < 0.5 ? -u : u;
     }
-    return Tensor.of(v, shape.length == 0 ? new long[0] : shape).reshape(shape);
+    return Tensor.of(v).reshape(shape);
   }
 
   private static Tensor[] copies(Tensor[] base, boolean[] checked) {
@@ -283,7 +283,7 @@ final class GradCheck {
 
   /** A detached FLOAT64 copy with its own memory. */
   private static Tensor copy(Tensor t) {
-    return Tensor.of(t.toDoubleArray(), new long[] {t.numel()}).reshape(t.shape());
+    return Tensor.of(t.toDoubleArray()).reshape(t.shape());
   }
 
   private static boolean closeOrBothNaN(double a, double b, double rtol, double atol) {

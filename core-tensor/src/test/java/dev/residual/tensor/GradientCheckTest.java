@@ -517,20 +517,26 @@ class GradientCheckTest {
         randn(2, 3), randn(2, 3));
     t.add("mseLoss broadcast target [3]", "mseLoss", in -> F.mseLoss(in[0], in[1]),
         randn(2, 3), randn(3));
+    // Targets are held constant except in the one case that checks their gradient (PyTorch
+    // differentiates BCE-with-logits with respect to the target too; posWeight it does not).
+    String bce = "binaryCrossEntropyWithLogits";
     Fn bceMean = in -> F.binaryCrossEntropyWithLogits(in[0], in[1]);
-    t.add("binaryCrossEntropyWithLogits mean", "binaryCrossEntropyWithLogits", bceMean,
-        randn(2, 3), uniform(0, 1, 2, 3));
-    t.add("binaryCrossEntropyWithLogits large logits", "binaryCrossEntropyWithLogits",
-        bceMean, Tensor.of(new double[] {-30, -8, 8, 30}), uniform(0, 1, 4));
-    t.add("binaryCrossEntropyWithLogits posWeight [3], mean", "binaryCrossEntropyWithLogits",
+    t.add("binaryCrossEntropyWithLogits mean", bce, bceMean, randn(2, 3),
+        konst(uniform(0, 1, 2, 3)));
+    t.add("binaryCrossEntropyWithLogits large logits", bce, bceMean,
+        Tensor.of(new double[] {-30, -8, 8, 30}), konst(uniform(0, 1, 4)));
+    t.add("binaryCrossEntropyWithLogits posWeight [3], mean", bce,
+        in -> F.binaryCrossEntropyWithLogits(in[0], in[1], in[2], Reduction.MEAN),
+        randn(2, 3), konst(uniform(0, 1, 2, 3)), konst(pos(3)));
+    t.add("binaryCrossEntropyWithLogits posWeight, sum", bce,
+        in -> F.binaryCrossEntropyWithLogits(in[0], in[1], in[2], Reduction.SUM),
+        randn(2, 3), konst(uniform(0, 1, 2, 3)), konst(pos(3)));
+    t.add("binaryCrossEntropyWithLogits none", bce,
+        in -> F.binaryCrossEntropyWithLogits(in[0], in[1], null, Reduction.NONE),
+        randn(2, 3), konst(uniform(0, 1, 2, 3)));
+    t.add("binaryCrossEntropyWithLogits gradient w.r.t. targets, posWeight", bce,
         in -> F.binaryCrossEntropyWithLogits(in[0], in[1], in[2], Reduction.MEAN),
         randn(2, 3), uniform(0, 1, 2, 3), konst(pos(3)));
-    t.add("binaryCrossEntropyWithLogits posWeight, sum", "binaryCrossEntropyWithLogits",
-        in -> F.binaryCrossEntropyWithLogits(in[0], in[1], in[2], Reduction.SUM),
-        randn(2, 3), uniform(0, 1, 2, 3), konst(pos(3)));
-    t.add("binaryCrossEntropyWithLogits none", "binaryCrossEntropyWithLogits",
-        in -> F.binaryCrossEntropyWithLogits(in[0], in[1], null, Reduction.NONE),
-        randn(2, 3), uniform(0, 1, 2, 3));
 
     // The generator is created inside the function, so every evaluation draws the same mask.
     t.add("dropout p=0.3 training", "dropout",
@@ -755,7 +761,7 @@ class GradientCheckTest {
             "}");
     Map<String, String> names = new TreeMap<>();
     List<String> unresolved = new ArrayList<>();
-    SourceScan.scan("X.java", src, names, unresolved);
+    SourceScan.scan("internal/Pointwise.java", src, names, unresolved);
     assertTrue(
         names.keySet().equals(Set.of("alpha", "beta", "gamma", "delta", "eps", "zeta")),
         "found " + names.keySet());
@@ -769,9 +775,16 @@ class GradientCheckTest {
     List<String> unresolved = new ArrayList<>();
     SourceScan.scan("Y.java", src, names, unresolved);
     assertFalse(unresolved.isEmpty());
+    unresolved.clear();
+    String enumName = "class Z { Tensor f() { return Engine.record(kind.opName, out, in, fn); } }";
+    SourceScan.scan("Z.java", enumName, names, unresolved);
+    assertFalse(unresolved.isEmpty(), "an enum's opName is only read through Pointwise's enums");
   }
 
-  /** Unary op names, and the binary ones that record a backward (comparisons do not). */
+  /**
+   * Unary op names, and the binary ones that record a backward with a tensor or a scalar operand
+   * (comparisons do not).
+   */
   private static Map<String, String> pointwiseOpNames() throws ReflectiveOperationException {
     Map<String, String> names = new LinkedHashMap<>();
     Field unaryName = Pointwise.Unary.class.getDeclaredField("opName");
@@ -784,11 +797,16 @@ class GradientCheckTest {
     for (Pointwise.Binary b : Pointwise.Binary.values()) {
       Tensor x = Tensor.of(new double[] {1.5, 2.5}).requiresGrad(true);
       Tensor y = Tensor.of(new double[] {0.5, 3.0});
-      boolean records;
+      boolean records = false;
       try {
         records = Pointwise.binary(b, x, y).requiresGrad();
       } catch (IllegalArgumentException e) {
-        records = false; // "<op> is not differentiable"
+        // "<op> is not differentiable" for tensor operands; rsub exists only with a scalar.
+      }
+      try {
+        records |= Pointwise.binaryScalar(b, x, 0.5).requiresGrad();
+      } catch (IllegalArgumentException e) {
+        // not differentiable with a scalar operand either
       }
       if (records) {
         names.put((String) binaryName.get(b), "Pointwise.Binary." + b.name());
@@ -862,8 +880,8 @@ class GradientCheckTest {
         }
         if (!lits.isEmpty()) {
           lits.forEach(l -> names.putIfAbsent(l, where));
-        } else if (ENUM_NAME.matcher(first).matches()) {
-          continue; // Pointwise enums: covered through reflection
+        } else if (ENUM_NAME.matcher(first).matches() && file.endsWith("Pointwise.java")) {
+          continue; // Pointwise's Unary/Binary enums: read through reflection
         } else if (IDENT.matcher(first).matches()) {
           List<String> resolved = resolve(text, code, first, m.start());
           if (resolved.isEmpty()) {
