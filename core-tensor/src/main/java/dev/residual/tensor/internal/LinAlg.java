@@ -45,6 +45,9 @@ public final class LinAlg {
     if (m == 0 || n == 0) {
       return;
     }
+    a.checkLive("gemm");
+    b.checkLive("gemm");
+    c.checkLive("gemm");
     switch (c.dtype) {
       case FLOAT32 ->
           cblas_sgemm(

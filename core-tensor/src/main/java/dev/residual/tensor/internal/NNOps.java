@@ -2,6 +2,7 @@ package dev.residual.tensor.internal;
 
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Tensor;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,80 @@ import java.util.Arrays;
  */
 public final class NNOps {
   private NNOps() {}
+
+  /** Copies {@code n} elements {@code s[base + k * stride]} into {@code dst[0..n)}. */
+  static void load(Storage s, int base, int stride, double[] dst, int n) {
+    if (s.dtype == DType.FLOAT32) {
+      FloatBuffer f = s.f;
+      for (int k = 0; k < n; k++) {
+        dst[k] = f.get(base + k * stride);
+      }
+    } else {
+      for (int k = 0; k < n; k++) {
+        dst[k] = s.getDouble(base + k * stride);
+      }
+    }
+  }
+
+  /** Writes {@code src[0..n)} to {@code s[base + k * stride]}. */
+  static void store(Storage s, int base, int stride, double[] src, int n) {
+    if (s.dtype == DType.FLOAT32) {
+      FloatBuffer f = s.f;
+      for (int k = 0; k < n; k++) {
+        f.put(base + k * stride, (float) src[k]);
+      }
+    } else {
+      for (int k = 0; k < n; k++) {
+        s.setDouble(base + k * stride, src[k]);
+      }
+    }
+  }
+
+  /** e^v: single-precision-accurate fast path for FLOAT32 data, exact for FLOAT64. */
+  static double exp(boolean f32, double v) {
+    return f32 ? FastMath.exp(v) : Math.exp(v);
+  }
+
+  /**
+   * In-place softmax (or log-softmax) of {@code row[0..n)}; a row of all {@code -inf} becomes
+   * zeros (log: stays {@code -inf}). Returns the log-sum-exp.
+   */
+  static double softmaxRow(double[] row, int n, boolean log, boolean f32) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < n; k++) {
+      double v = row[k];
+      if (v > max || Double.isNaN(v)) {
+        max = v;
+      }
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      for (int k = 0; k < n; k++) {
+        row[k] = log ? Double.NEGATIVE_INFINITY : 0.0;
+      }
+      return Double.NEGATIVE_INFINITY;
+    }
+    double sum = 0;
+    if (log) {
+      for (int k = 0; k < n; k++) {
+        sum += exp(f32, row[k] - max);
+      }
+      double lse = max + Math.log(sum);
+      for (int k = 0; k < n; k++) {
+        row[k] -= lse;
+      }
+      return lse;
+    }
+    for (int k = 0; k < n; k++) {
+      double e = exp(f32, row[k] - max);
+      row[k] = e;
+      sum += e;
+    }
+    double inv = 1.0 / sum;
+    for (int k = 0; k < n; k++) {
+      row[k] *= inv;
+    }
+    return max + Math.log(sum);
+  }
 
   /** {@code [outer, len, inner]} view of a shape around {@code dim}. */
   private record Axis(int outer, int len, int inner) {
@@ -49,59 +124,13 @@ public final class NNOps {
     Storage xs = x.storage();
     Storage os = out.storage();
     boolean f32 = x.dtype() == DType.FLOAT32;
+    double[] row = new double[ax.len];
     for (int o = 0; o < ax.outer; o++) {
       for (int i = 0; i < ax.inner; i++) {
         int base = o * ax.len * ax.inner + i;
-        int st = ax.inner;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < ax.len; k++) {
-          double v = f32 ? xs.f.get(base + k * st) : xs.d.get(base + k * st);
-          if (v > max || Double.isNaN(v)) {
-            max = v;
-          }
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-          for (int k = 0; k < ax.len; k++) {
-            os.setDouble(base + k * st, log ? Double.NEGATIVE_INFINITY : 0.0);
-          }
-          continue;
-        }
-        double sum = 0;
-        if (log) {
-          for (int k = 0; k < ax.len; k++) {
-            double v = f32 ? xs.f.get(base + k * st) : xs.d.get(base + k * st);
-            sum += Math.exp(v - max);
-          }
-          double lse = max + Math.log(sum);
-          for (int k = 0; k < ax.len; k++) {
-            int p = base + k * st;
-            if (f32) {
-              os.f.put(p, (float) (xs.f.get(p) - lse));
-            } else {
-              os.d.put(p, xs.d.get(p) - lse);
-            }
-          }
-        } else {
-          for (int k = 0; k < ax.len; k++) {
-            int p = base + k * st;
-            double e = Math.exp((f32 ? xs.f.get(p) : xs.d.get(p)) - max);
-            sum += e;
-            if (f32) {
-              os.f.put(p, (float) e);
-            } else {
-              os.d.put(p, e);
-            }
-          }
-          double inv = 1.0 / sum;
-          for (int k = 0; k < ax.len; k++) {
-            int p = base + k * st;
-            if (f32) {
-              os.f.put(p, (float) (os.f.get(p) * inv));
-            } else {
-              os.d.put(p, os.d.get(p) * inv);
-            }
-          }
-        }
+        load(xs, base, ax.inner, row, ax.len);
+        softmaxRow(row, ax.len, log, f32);
+        store(os, base, ax.inner, row, ax.len);
       }
     }
     if (!Engine.needsRecord(x)) {
@@ -117,24 +146,22 @@ public final class NNOps {
 
   private static Tensor softmaxBackward(Tensor g, Tensor y, Axis ax, boolean log) {
     Tensor gx = Tensor.empty(y.dtype(), y.shape());
-    Storage gs = g.storage();
-    Storage ys = y.storage();
-    Storage os = gx.storage();
+    boolean f32 = y.dtype() == DType.FLOAT32;
+    double[] gr = new double[ax.len];
+    double[] yr = new double[ax.len];
     for (int o = 0; o < ax.outer; o++) {
       for (int i = 0; i < ax.inner; i++) {
         int base = o * ax.len * ax.inner + i;
-        int st = ax.inner;
+        load(g.storage(), base, ax.inner, gr, ax.len);
+        load(y.storage(), base, ax.inner, yr, ax.len);
         double dot = 0;
         for (int k = 0; k < ax.len; k++) {
-          int p = base + k * st;
-          dot += log ? gs.getDouble(p) : gs.getDouble(p) * ys.getDouble(p);
+          dot += log ? gr[k] : gr[k] * yr[k];
         }
         for (int k = 0; k < ax.len; k++) {
-          int p = base + k * st;
-          double yv = ys.getDouble(p);
-          double gv = gs.getDouble(p);
-          os.setDouble(p, log ? gv - Math.exp(yv) * dot : yv * (gv - dot));
+          gr[k] = log ? gr[k] - exp(f32, yr[k]) * dot : yr[k] * (gr[k] - dot);
         }
+        store(gx.storage(), base, ax.inner, gr, ax.len);
       }
     }
     return gx;
@@ -189,6 +216,8 @@ public final class NNOps {
     Storage tsr = targets.storage();
     double[] lse = new double[rows];
     double[] losses = new double[rows];
+    double[] row = new double[c];
+    boolean f32 = x.dtype() == DType.FLOAT32;
     int counted = 0;
     for (int r = 0; r < rows; r++) {
       long t = tsr.getLong(r);
@@ -203,15 +232,8 @@ public final class NNOps {
       int base = r * c;
       double l = 0;
       if (fromLogits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < c; k++) {
-          max = Math.max(max, xs.getDouble(base + k));
-        }
-        double sum = 0;
-        for (int k = 0; k < c; k++) {
-          sum += Math.exp(xs.getDouble(base + k) - max);
-        }
-        l = max + Math.log(sum);
+        load(xs, base, 1, row, c);
+        l = softmaxRow(row, c, true, f32);
         lse[r] = l;
       }
       losses[r] = l - xs.getDouble(base + (int) t);
@@ -244,6 +266,7 @@ public final class NNOps {
           Tensor gx = Tensor.zeros(x.dtype(), s);
           Storage gs = gx.storage();
           Storage go = g.storage();
+          double[] grow = new double[c];
           for (int r = 0; r < rows; r++) {
             long t = tsr.getLong(r);
             if (t == ignoreIndex) {
@@ -252,9 +275,11 @@ public final class NNOps {
             double gr = (reduction == Reduction.NONE ? go.getDouble(r) : go.getDouble(0)) * sc;
             int base = r * c;
             if (fromLogits) {
+              load(xs, base, 1, grow, c);
               for (int k = 0; k < c; k++) {
-                gs.setDouble(base + k, Math.exp(xs.getDouble(base + k) - lse[r]) * gr);
+                grow[k] = exp(f32, grow[k] - lse[r]) * gr;
               }
+              store(gs, base, 1, grow, c);
             }
             int ti = base + (int) t;
             gs.setDouble(ti, gs.getDouble(ti) - gr);
@@ -357,19 +382,26 @@ public final class NNOps {
           double[] gb = new double[len];
           double[] dxhat = new double[len];
           double[] xhat = new double[len];
+          double[] grow = new double[len];
+          double[] wv = new double[len];
+          if (ws != null) {
+            load(ws, 0, 1, wv, len);
+          }
           for (int r = 0; r < rows; r++) {
             int base = r * len;
             double mean = means[r];
             double rstd = rstds[r];
+            load(xs, base, 1, xhat, len);
+            load(gs, base, 1, grow, len);
             double sumD = 0;
             double sumDX = 0;
             for (int k = 0; k < len; k++) {
-              double xh = (xs.getDouble(base + k) - mean) * rstd;
-              double gv = gs.getDouble(base + k);
+              double xh = (xhat[k] - mean) * rstd;
+              double gv = grow[k];
               xhat[k] = xh;
               gw[k] += gv * xh;
               gb[k] += gv;
-              double dh = ws == null ? gv : gv * ws.getDouble(k);
+              double dh = ws == null ? gv : gv * wv[k];
               dxhat[k] = dh;
               sumD += dh;
               sumDX += dh * xh;
@@ -377,10 +409,10 @@ public final class NNOps {
             if (gx != null) {
               double md = sumD / len;
               double mdx = sumDX / len;
-              Storage gxs = gx.storage();
               for (int k = 0; k < len; k++) {
-                gxs.setDouble(base + k, rstd * (dxhat[k] - md - xhat[k] * mdx));
+                grow[k] = rstd * (dxhat[k] - md - xhat[k] * mdx);
               }
+              store(gx.storage(), base, 1, grow, len);
             }
           }
           Tensor gwT = null;
@@ -465,44 +497,29 @@ public final class NNOps {
     Storage msr = maskFull == null ? null : maskFull.storage();
     boolean boolMask = mask != null && mask.dtype() == DType.BOOL;
     int offset = tk - tq;
+    boolean f32 = type == DType.FLOAT32;
+    double[] srow = new double[tk];
     for (int b = 0; b < bh; b++) {
       int po = b * tq * tk;
       LinAlg.gemm(false, true, tq, tk, d, sc, qsr, b * tq * d, d, ksr, b * tk * d, d, 0, ps, po, tk);
       for (int i = 0; i < tq; i++) {
-        int row = po + i * tk;
-        double max = Double.NEGATIVE_INFINITY;
+        int rowOff = po + i * tk;
+        load(ps, rowOff, 1, srow, tk);
         for (int j = 0; j < tk; j++) {
-          double sv = ps.getDouble(row + j);
           boolean allowed = !causal || j <= i + offset;
           if (msr != null) {
             if (boolMask) {
-              allowed &= msr.b.get(row + j) != 0;
+              allowed &= msr.b.get(rowOff + j) != 0;
             } else {
-              sv += msr.getDouble(row + j);
+              srow[j] += msr.getDouble(rowOff + j);
             }
           }
           if (!allowed) {
-            sv = Double.NEGATIVE_INFINITY;
+            srow[j] = Double.NEGATIVE_INFINITY;
           }
-          ps.setDouble(row + j, sv);
-          max = Math.max(max, sv);
         }
-        if (max == Double.NEGATIVE_INFINITY) {
-          for (int j = 0; j < tk; j++) {
-            ps.setDouble(row + j, 0.0);
-          }
-          continue;
-        }
-        double sum = 0;
-        for (int j = 0; j < tk; j++) {
-          double e = Math.exp(ps.getDouble(row + j) - max);
-          sum += e;
-          ps.setDouble(row + j, e);
-        }
-        double inv = 1.0 / sum;
-        for (int j = 0; j < tk; j++) {
-          ps.setDouble(row + j, ps.getDouble(row + j) * inv);
-        }
+        softmaxRow(srow, tk, false, f32);
+        store(ps, rowOff, 1, srow, tk);
       }
     }
     long[] outShape = vs.clone();
@@ -529,6 +546,8 @@ public final class NNOps {
           Tensor gv = Tensor.empty(type, vs);
           Tensor dp = Tensor.empty(type, tq, tk);
           Storage dps = dp.storage();
+          double[] drow = new double[tk];
+          double[] prow = new double[tk];
           for (int b = 0; b < nb; b++) {
             int po = b * tq * tk;
             int go = b * tq * dv;
@@ -539,14 +558,16 @@ public final class NNOps {
             LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, dv, vsr, b * tk * dv, dv, 0, dps, 0, tk);
             // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
             for (int i = 0; i < tq; i++) {
+              load(dps, i * tk, 1, drow, tk);
+              load(ps, po + i * tk, 1, prow, tk);
               double dot = 0;
               for (int j = 0; j < tk; j++) {
-                dot += dps.getDouble(i * tk + j) * ps.getDouble(po + i * tk + j);
+                dot += drow[j] * prow[j];
               }
               for (int j = 0; j < tk; j++) {
-                double pv = ps.getDouble(po + i * tk + j);
-                dps.setDouble(i * tk + j, pv * (dps.getDouble(i * tk + j) - dot) * sc);
+                drow[j] = prow[j] * (drow[j] - dot) * sc;
               }
+              store(dps, i * tk, 1, drow, tk);
             }
             // dQ = dS·K ; dK = dSᵀ·Q
             LinAlg.gemm(false, false, tq, d, tk, 1, dps, 0, tk, ksr, b * tk * d, d, 0, gq.storage(),

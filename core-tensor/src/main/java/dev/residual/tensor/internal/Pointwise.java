@@ -87,19 +87,16 @@ public final class Pointwise {
 
   // ------------------------------------------------------------------ scalar math
 
-  /** tanh accurate to float precision, via exp (Math.tanh is several times slower). */
-  static double fastTanh(double u) {
-    double a = Math.abs(u);
-    if (a < 1e-4) {
-      return u - u * u * u / 3.0;
-    }
-    double t = Math.exp(-2.0 * a);
-    double r = (1.0 - t) / (1.0 + t);
-    return u < 0 ? -r : r;
-  }
-
   static double sigmoid(double x) {
     return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
+  }
+
+  private static double tanh(double x, boolean exact) {
+    return exact ? Math.tanh(x) : FastMath.tanh(x);
+  }
+
+  private static double sigmoid(double x, boolean exact) {
+    return exact ? sigmoid(x) : FastMath.sigmoid(x);
   }
 
   static double unaryValue(Unary op, double x, boolean exact) {
@@ -107,7 +104,7 @@ public final class Pointwise {
       case NEG:
         return -x;
       case EXP:
-        return Math.exp(x);
+        return exact ? Math.exp(x) : FastMath.exp(x);
       case LOG:
         return Math.log(x);
       case SQRT:
@@ -123,9 +120,9 @@ public final class Pointwise {
       case COS:
         return Math.cos(x);
       case TANH:
-        return exact ? Math.tanh(x) : fastTanh(x);
+        return tanh(x, exact);
       case SIGMOID:
-        return sigmoid(x);
+        return sigmoid(x, exact);
       case RELU:
         return x > 0 ? x : 0.0;
       case GELU:
@@ -133,10 +130,10 @@ public final class Pointwise {
       case GELU_TANH:
         {
           double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
-          return 0.5 * x * (1.0 + (exact ? Math.tanh(u) : fastTanh(u)));
+          return 0.5 * x * (1.0 + tanh(u, exact));
         }
       case SILU:
-        return x * sigmoid(x);
+        return x * sigmoid(x, exact);
       case SOFTPLUS:
         return x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
       default:
@@ -180,17 +177,17 @@ public final class Pointwise {
         {
           double x2 = x * x;
           double u = SQRT_2_OVER_PI * (x + 0.044715 * x2 * x);
-          double t = exact ? Math.tanh(u) : fastTanh(u);
+          double t = tanh(u, exact);
           double du = SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x2);
           return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;
         }
       case SILU:
         {
-          double s = sigmoid(x);
+          double s = sigmoid(x, exact);
           return s * (1.0 + x * (1.0 - s));
         }
       case SOFTPLUS:
-        return x > 20 ? 1.0 : sigmoid(x);
+        return x > 20 ? 1.0 : sigmoid(x, exact);
       default:
         throw new AssertionError(op);
     }
@@ -250,7 +247,7 @@ public final class Pointwise {
         break;
       case EXP:
         for (int k = 0; k < n; k++) {
-          o.put(k, (float) Math.exp(in.get(k)));
+          o.put(k, (float) FastMath.exp(in.get(k)));
         }
         break;
       case RELU:
@@ -266,10 +263,11 @@ public final class Pointwise {
         }
         break;
       case GELU_TANH:
+        // 0.5 (1 + tanh(u)) = sigmoid(2u): one exp and one division per element.
         for (int k = 0; k < n; k++) {
           double x = in.get(k);
-          double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
-          o.put(k, (float) (0.5 * x * (1.0 + fastTanh(u))));
+          double u2 = 2.0 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+          o.put(k, (float) (x / (1.0 + FastMath.exp(-u2))));
         }
         break;
       default:
@@ -305,6 +303,28 @@ public final class Pointwise {
         case NEG:
           for (int k = 0; k < n; k++) {
             of.put(k, -gf.get(k));
+          }
+          break;
+        case GELU_TANH:
+          for (int k = 0; k < n; k++) {
+            double xv = xf.get(k);
+            double x2 = xv * xv;
+            double u2 = 2.0 * SQRT_2_OVER_PI * (xv + 0.044715 * x2 * xv);
+            double s = 1.0 / (1.0 + FastMath.exp(-u2));
+            double du2 = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x2);
+            of.put(k, (float) (gf.get(k) * (s + xv * s * (1.0 - s) * du2)));
+          }
+          break;
+        case TANH:
+          for (int k = 0; k < n; k++) {
+            float yv = yf.get(k);
+            of.put(k, gf.get(k) * (1f - yv * yv));
+          }
+          break;
+        case SIGMOID:
+          for (int k = 0; k < n; k++) {
+            float yv = yf.get(k);
+            of.put(k, gf.get(k) * yv * (1f - yv));
           }
           break;
         default:
