@@ -45,6 +45,7 @@ public final class LinAlg {
     if (m == 0 || n == 0) {
       return;
     }
+    dev.residual.tensor.Threads.ensureBlasConfigured();
     a.checkLive("gemm");
     b.checkLive("gemm");
     c.checkLive("gemm");

@@ -207,7 +207,7 @@ public final class Pointwise {
     Storage o = out.storage();
     int n = in.length;
     if (x.dtype() == DType.FLOAT32) {
-      unaryF(op, in.f, o.f, n);
+      Parallel.forRange(n, GRAIN, (lo, hi) -> unaryF(op, in.f, o.f, lo, hi));
     } else if (x.dtype() == DType.FLOAT64) {
       for (int k = 0; k < n; k++) {
         o.d.put(k, unaryValue(op, in.d.get(k), true));
@@ -238,40 +238,43 @@ public final class Pointwise {
         out);
   }
 
-  private static void unaryF(Unary op, FloatBuffer in, FloatBuffer o, int n) {
+  /** Minimum elements per thread for elementwise loops. */
+  static final int GRAIN = 1 << 15;
+
+  private static void unaryF(Unary op, FloatBuffer in, FloatBuffer o, int lo, int n) {
     switch (op) {
       case NEG:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           o.put(k, -in.get(k));
         }
         break;
       case EXP:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           o.put(k, (float) FastMath.exp(in.get(k)));
         }
         break;
       case RELU:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           float v = in.get(k);
           o.put(k, v > 0 ? v : 0f);
         }
         break;
       case SQUARE:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           float v = in.get(k);
           o.put(k, v * v);
         }
         break;
       case GELU_TANH:
         // 0.5 (1 + tanh(u)) = sigmoid(2u): one exp and one division per element.
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           double x = in.get(k);
           double u2 = 2.0 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
           o.put(k, (float) (x / (1.0 + FastMath.exp(-u2))));
         }
         break;
       default:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           o.put(k, (float) unaryValue(op, in.get(k), false));
         }
     }
@@ -285,53 +288,8 @@ public final class Pointwise {
     Storage os = gx.storage();
     int n = xs.length;
     if (x.dtype() == DType.FLOAT32) {
-      FloatBuffer xf = xs.f;
-      FloatBuffer yf = ys.f;
-      FloatBuffer gf = gs.f;
-      FloatBuffer of = os.f;
-      switch (op) {
-        case RELU:
-          for (int k = 0; k < n; k++) {
-            of.put(k, xf.get(k) > 0 ? gf.get(k) : 0f);
-          }
-          break;
-        case EXP:
-          for (int k = 0; k < n; k++) {
-            of.put(k, gf.get(k) * yf.get(k));
-          }
-          break;
-        case NEG:
-          for (int k = 0; k < n; k++) {
-            of.put(k, -gf.get(k));
-          }
-          break;
-        case GELU_TANH:
-          for (int k = 0; k < n; k++) {
-            double xv = xf.get(k);
-            double x2 = xv * xv;
-            double u2 = 2.0 * SQRT_2_OVER_PI * (xv + 0.044715 * x2 * xv);
-            double s = 1.0 / (1.0 + FastMath.exp(-u2));
-            double du2 = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x2);
-            of.put(k, (float) (gf.get(k) * (s + xv * s * (1.0 - s) * du2)));
-          }
-          break;
-        case TANH:
-          for (int k = 0; k < n; k++) {
-            float yv = yf.get(k);
-            of.put(k, gf.get(k) * (1f - yv * yv));
-          }
-          break;
-        case SIGMOID:
-          for (int k = 0; k < n; k++) {
-            float yv = yf.get(k);
-            of.put(k, gf.get(k) * yv * (1f - yv));
-          }
-          break;
-        default:
-          for (int k = 0; k < n; k++) {
-            of.put(k, (float) (gf.get(k) * unaryDerivative(op, xf.get(k), yf.get(k), false)));
-          }
-      }
+      Parallel.forRange(
+          n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
     } else {
       for (int k = 0; k < n; k++) {
         os.setDouble(
@@ -339,6 +297,53 @@ public final class Pointwise {
       }
     }
     return gx;
+  }
+
+  private static void unaryBackwardF(
+      Unary op, FloatBuffer xf, FloatBuffer yf, FloatBuffer gf, FloatBuffer of, int lo, int n) {
+    switch (op) {
+      case RELU:
+        for (int k = lo; k < n; k++) {
+          of.put(k, xf.get(k) > 0 ? gf.get(k) : 0f);
+        }
+        break;
+      case EXP:
+        for (int k = lo; k < n; k++) {
+          of.put(k, gf.get(k) * yf.get(k));
+        }
+        break;
+      case NEG:
+        for (int k = lo; k < n; k++) {
+          of.put(k, -gf.get(k));
+        }
+        break;
+      case GELU_TANH:
+        for (int k = lo; k < n; k++) {
+          double xv = xf.get(k);
+          double x2 = xv * xv;
+          double u2 = 2.0 * SQRT_2_OVER_PI * (xv + 0.044715 * x2 * xv);
+          double s = 1.0 / (1.0 + FastMath.exp(-u2));
+          double du2 = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x2);
+          of.put(k, (float) (gf.get(k) * (s + xv * s * (1.0 - s) * du2)));
+        }
+        break;
+      case TANH:
+        for (int k = lo; k < n; k++) {
+          float yv = yf.get(k);
+          of.put(k, gf.get(k) * (1f - yv * yv));
+        }
+        break;
+      case SIGMOID:
+        for (int k = lo; k < n; k++) {
+          float yv = yf.get(k);
+          of.put(k, gf.get(k) * yv * (1f - yv));
+        }
+        break;
+      default:
+        for (int k = lo; k < n; k++) {
+          of.put(k, (float) (gf.get(k) * unaryDerivative(op, xf.get(k), yf.get(k), false)));
+        }
+    }
   }
 
   // ------------------------------------------------------------------ binary
@@ -596,6 +601,11 @@ public final class Pointwise {
       FloatBuffer af = as.f;
       FloatBuffer bf = bs.f;
       FloatBuffer of = o.f;
+      if (Arrays.equals(a.shape(), os) && Arrays.equals(b.shape(), os)) {
+        Parallel.forRange(
+            o.length, GRAIN, (lo, hi) -> runF(op, af, lo, 1, bf, lo, 1, of, lo, hi - lo));
+        return;
+      }
       forEachRun(os, sa, sb, (ao, ast, bo, bst, oo, n) -> runF(op, af, ao, ast, bf, bo, bst, of, oo, n));
     } else if (a.dtype().isFloatingPoint()) {
       forEachRun(
