@@ -437,6 +437,146 @@ public final class NNOps {
   // ------------------------------------------------------------------ attention
 
   /**
+   * Where one batch-head's matrices live: element {@code (row, col)} of matrix {@code b} is at
+   * {@code off[b] + row * ld + col}. Lets attention read q, k, v straight out of a fused
+   * {@code [B, T, 3C]} projection without copying.
+   */
+  private record Layout(int[] off, int ld) {
+    static Layout contiguous(int nb, int rows, int cols) {
+      int[] o = new int[nb];
+      for (int b = 0; b < nb; b++) {
+        o[b] = b * rows * cols;
+      }
+      return new Layout(o, cols);
+    }
+
+    /** Head {@code h} of batch {@code b} at column {@code col0 + h * d} of rows of width {@code w}. */
+    static Layout heads(int batch, int heads, int t, int w, int col0, int d) {
+      int[] o = new int[batch * heads];
+      for (int b = 0; b < batch; b++) {
+        for (int h = 0; h < heads; h++) {
+          o[b * heads + h] = b * t * w + col0 + h * d;
+        }
+      }
+      return new Layout(o, w);
+    }
+  }
+
+  /**
+   * Forward of attention over {@code nb} batch-heads; returns the probabilities {@code [nb, tq,
+   * tk]} (saved for backward) after writing the output through {@code lo}.
+   */
+  private static Tensor attentionForward(
+      DType type,
+      int nb,
+      int tq,
+      int tk,
+      int d,
+      int dv,
+      Storage qs,
+      Layout lq,
+      Storage ks,
+      Layout lk,
+      Storage vs,
+      Layout lv,
+      Storage os,
+      Layout lo,
+      Storage msr,
+      boolean boolMask,
+      boolean causal,
+      double sc) {
+    Tensor p = Tensor.empty(type, nb, tq, tk);
+    Storage ps = p.storage();
+    int offset = tk - tq;
+    boolean f32 = type == DType.FLOAT32;
+    double[] srow = new double[tk];
+    for (int b = 0; b < nb; b++) {
+      int po = b * tq * tk;
+      LinAlg.gemm(false, true, tq, tk, d, sc, qs, lq.off[b], lq.ld, ks, lk.off[b], lk.ld, 0, ps, po,
+          tk);
+      for (int i = 0; i < tq; i++) {
+        int rowOff = po + i * tk;
+        load(ps, rowOff, 1, srow, tk);
+        for (int j = 0; j < tk; j++) {
+          boolean allowed = !causal || j <= i + offset;
+          if (msr != null) {
+            if (boolMask) {
+              allowed &= msr.b.get(rowOff + j) != 0;
+            } else {
+              srow[j] += msr.getDouble(rowOff + j);
+            }
+          }
+          if (!allowed) {
+            srow[j] = Double.NEGATIVE_INFINITY;
+          }
+        }
+        softmaxRow(srow, tk, false, f32);
+        store(ps, rowOff, 1, srow, tk);
+      }
+      LinAlg.gemm(false, false, tq, dv, tk, 1, ps, po, tk, vs, lv.off[b], lv.ld, 0, os, lo.off[b],
+          lo.ld);
+    }
+    return p;
+  }
+
+  /** Backward of {@link #attentionForward}: writes dq, dk, dv through their layouts. */
+  private static void attentionBackward(
+      DType type,
+      int nb,
+      int tq,
+      int tk,
+      int d,
+      int dv,
+      double sc,
+      Storage ps,
+      Storage gs,
+      Layout lg,
+      Storage qs,
+      Layout lq,
+      Storage ks,
+      Layout lk,
+      Storage vs,
+      Layout lv,
+      Storage gq,
+      Layout lgq,
+      Storage gk,
+      Layout lgk,
+      Storage gv,
+      Layout lgv) {
+    Tensor dp = Tensor.empty(type, tq, tk);
+    Storage dps = dp.storage();
+    double[] drow = new double[tk];
+    double[] prow = new double[tk];
+    for (int b = 0; b < nb; b++) {
+      int po = b * tq * tk;
+      int go = lg.off[b];
+      // dV = Pᵀ·dO
+      LinAlg.gemm(true, false, tk, dv, tq, 1, ps, po, tk, gs, go, lg.ld, 0, gv, lgv.off[b],
+          lgv.ld);
+      // dP = dO·Vᵀ
+      LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, lg.ld, vs, lv.off[b], lv.ld, 0, dps, 0, tk);
+      // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
+      for (int i = 0; i < tq; i++) {
+        load(dps, i * tk, 1, drow, tk);
+        load(ps, po + i * tk, 1, prow, tk);
+        double dot = 0;
+        for (int j = 0; j < tk; j++) {
+          dot += drow[j] * prow[j];
+        }
+        for (int j = 0; j < tk; j++) {
+          drow[j] = prow[j] * (drow[j] - dot) * sc;
+        }
+        store(dps, i * tk, 1, drow, tk);
+      }
+      // dQ = dS·K ; dK = dSᵀ·Q
+      LinAlg.gemm(false, false, tq, d, tk, 1, dps, 0, tk, ks, lk.off[b], lk.ld, 0, gq, lgq.off[b],
+          lgq.ld);
+      LinAlg.gemm(true, false, tk, d, tq, 1, dps, 0, tk, qs, lq.off[b], lq.ld, 0, gk, lgk.off[b],
+          lgk.ld);
+    }
+  }
+
+  /**
    * Fused scaled dot-product attention {@code softmax(q·kᵀ·scale + mask)·v}.
    *
    * @param q queries {@code [..., Tq, D]}
@@ -474,107 +614,36 @@ public final class NNOps {
     int d = (int) qs[r - 1];
     int tk = (int) ks[r - 2];
     int dv = (int) vs[r - 1];
-    int bh = (int) (q.numel() / Math.max(1L, (long) tq * d));
-    if (tq == 0 || d == 0) {
-      bh = (int) Shape.numel(Arrays.copyOf(qs, r - 2));
-    }
+    int nb = (int) Shape.numel(Arrays.copyOf(qs, r - 2));
     double sc = Double.isNaN(scale) ? 1.0 / Math.sqrt(d) : scale;
     long[] pShape = Arrays.copyOf(qs, r);
     pShape[r - 1] = tk;
-    Tensor maskFull = null;
-    if (mask != null) {
-      try (Tensor.NoGrad ignored = Tensor.noGrad()) {
-        maskFull = mask.dtype() == DType.BOOL
-            ? Shapes.expand(mask, pShape)
-            : Shapes.expand(mask.to(type), pShape);
-      }
-    }
-    Tensor p = Tensor.empty(type, pShape);
-    Storage ps = p.storage();
-    Storage qsr = q.storage();
-    Storage ksr = k2.storage();
-    Storage vsr = v2.storage();
-    Storage msr = maskFull == null ? null : maskFull.storage();
+    Storage msr = expandMask(op, mask, pShape, type);
     boolean boolMask = mask != null && mask.dtype() == DType.BOOL;
-    int offset = tk - tq;
-    boolean f32 = type == DType.FLOAT32;
-    double[] srow = new double[tk];
-    for (int b = 0; b < bh; b++) {
-      int po = b * tq * tk;
-      LinAlg.gemm(false, true, tq, tk, d, sc, qsr, b * tq * d, d, ksr, b * tk * d, d, 0, ps, po, tk);
-      for (int i = 0; i < tq; i++) {
-        int rowOff = po + i * tk;
-        load(ps, rowOff, 1, srow, tk);
-        for (int j = 0; j < tk; j++) {
-          boolean allowed = !causal || j <= i + offset;
-          if (msr != null) {
-            if (boolMask) {
-              allowed &= msr.b.get(rowOff + j) != 0;
-            } else {
-              srow[j] += msr.getDouble(rowOff + j);
-            }
-          }
-          if (!allowed) {
-            srow[j] = Double.NEGATIVE_INFINITY;
-          }
-        }
-        softmaxRow(srow, tk, false, f32);
-        store(ps, rowOff, 1, srow, tk);
-      }
-    }
     long[] outShape = vs.clone();
     outShape[r - 2] = tq;
     Tensor out = Tensor.empty(type, outShape);
-    Storage os = out.storage();
-    for (int b = 0; b < bh; b++) {
-      LinAlg.gemm(
-          false, false, tq, dv, tk, 1, ps, b * tq * tk, tk, vsr, b * tk * dv, dv, 0, os, b * tq * dv,
-          dv);
-    }
+    Layout lq = Layout.contiguous(nb, tq, d);
+    Layout lk = Layout.contiguous(nb, tk, d);
+    Layout lv = Layout.contiguous(nb, tk, dv);
+    Layout lo = Layout.contiguous(nb, tq, dv);
+    Tensor p =
+        attentionForward(type, nb, tq, tk, d, dv, q.storage(), lq, k2.storage(), lk, v2.storage(),
+            lv, out.storage(), lo, msr, boolMask, causal, sc);
     if (!Engine.needsRecord(q, k, v)) {
       return out;
     }
-    final int nb = bh;
     return Engine.record(
         op,
         out,
         new Tensor[] {q, k, v},
         (g, need) -> {
-          Storage gs = g.storage();
           Tensor gq = Tensor.empty(type, qs);
           Tensor gk = Tensor.empty(type, ks);
           Tensor gv = Tensor.empty(type, vs);
-          Tensor dp = Tensor.empty(type, tq, tk);
-          Storage dps = dp.storage();
-          double[] drow = new double[tk];
-          double[] prow = new double[tk];
-          for (int b = 0; b < nb; b++) {
-            int po = b * tq * tk;
-            int go = b * tq * dv;
-            // dV = Pᵀ·dO
-            LinAlg.gemm(true, false, tk, dv, tq, 1, ps, po, tk, gs, go, dv, 0, gv.storage(),
-                b * tk * dv, dv);
-            // dP = dO·Vᵀ
-            LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, dv, vsr, b * tk * dv, dv, 0, dps, 0, tk);
-            // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
-            for (int i = 0; i < tq; i++) {
-              load(dps, i * tk, 1, drow, tk);
-              load(ps, po + i * tk, 1, prow, tk);
-              double dot = 0;
-              for (int j = 0; j < tk; j++) {
-                dot += drow[j] * prow[j];
-              }
-              for (int j = 0; j < tk; j++) {
-                drow[j] = prow[j] * (drow[j] - dot) * sc;
-              }
-              store(dps, i * tk, 1, drow, tk);
-            }
-            // dQ = dS·K ; dK = dSᵀ·Q
-            LinAlg.gemm(false, false, tq, d, tk, 1, dps, 0, tk, ksr, b * tk * d, d, 0, gq.storage(),
-                b * tq * d, d);
-            LinAlg.gemm(true, false, tk, d, tq, 1, dps, 0, tk, qsr, b * tq * d, d, 0, gk.storage(),
-                b * tk * d, d);
-          }
+          attentionBackward(type, nb, tq, tk, d, dv, sc, p.storage(), g.storage(), lo, q.storage(),
+              lq, k2.storage(), lk, v2.storage(), lv, gq.storage(), lq, gk.storage(), lk,
+              gv.storage(), lv);
           return new Tensor[] {
             need[0] ? gq : null, need[1] ? gk.to(k.dtype()) : null, need[2] ? gv.to(v.dtype()) : null
           };
@@ -582,5 +651,74 @@ public final class NNOps {
         q,
         k2,
         v2);
+  }
+
+  private static Storage expandMask(String op, Tensor mask, long[] pShape, DType type) {
+    if (mask == null) {
+      return null;
+    }
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      Tensor m = mask.dtype() == DType.BOOL ? mask : mask.to(type);
+      try {
+        return Shapes.expand(m, pShape).storage();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            op + ": mask of shape " + Arrays.toString(mask.shape())
+                + " does not broadcast to the score shape " + Arrays.toString(pShape));
+      }
+    }
+  }
+
+  /**
+   * Multi-head causal (or masked) self-attention straight from a fused projection {@code qkv [B,
+   * T, 3C]} laid out as {@code [q | k | v]} with {@code nHead} heads of {@code C / nHead} columns
+   * each (GPT-2's {@code c_attn} output). Returns {@code [B, T, C]} with heads concatenated — the
+   * same numbers as splitting, reshaping to {@code [B, nHead, T, D]}, {@link #attention} and
+   * merging back, without the five copies that takes.
+   *
+   * @throws IllegalArgumentException if the last dim is not divisible by {@code 3 * nHead}
+   */
+  public static Tensor selfAttention(Tensor qkv, int nHead, boolean causal, Tensor mask) {
+    String op = "selfAttention";
+    Pointwise.requireFloat(op, qkv);
+    long[] s = qkv.shape();
+    if (s.length != 3 || nHead <= 0 || s[2] % (3L * nHead) != 0) {
+      throw new IllegalArgumentException(
+          op + ": expected qkv [B, T, 3C] with C divisible by nHead=" + nHead + ", got "
+              + Arrays.toString(s));
+    }
+    DType type = qkv.dtype();
+    int bsz = (int) s[0];
+    int t = (int) s[1];
+    int c = (int) (s[2] / 3);
+    int d = c / nHead;
+    int nb = bsz * nHead;
+    Storage msr = expandMask(op, mask, new long[] {bsz, nHead, t, t}, type);
+    boolean boolMask = mask != null && mask.dtype() == DType.BOOL;
+    Layout lq = Layout.heads(bsz, nHead, t, 3 * c, 0, d);
+    Layout lk = Layout.heads(bsz, nHead, t, 3 * c, c, d);
+    Layout lv = Layout.heads(bsz, nHead, t, 3 * c, 2 * c, d);
+    Layout lo = Layout.heads(bsz, nHead, t, c, 0, d);
+    Tensor out = Tensor.empty(type, bsz, t, c);
+    double sc = 1.0 / Math.sqrt(d);
+    Storage in = qkv.storage();
+    Tensor p =
+        attentionForward(type, nb, t, t, d, d, in, lq, in, lk, in, lv, out.storage(), lo, msr,
+            boolMask, causal, sc);
+    if (!Engine.needsRecord(qkv)) {
+      return out;
+    }
+    return Engine.record(
+        op,
+        out,
+        new Tensor[] {qkv},
+        (g, need) -> {
+          Tensor gqkv = Tensor.empty(type, s);
+          Storage gs = gqkv.storage();
+          attentionBackward(type, nb, t, t, d, d, sc, p.storage(), g.storage(), lo, in, lq, in, lk,
+              in, lv, gs, lq, gs, lk, gs, lv);
+          return new Tensor[] {gqkv};
+        },
+        qkv);
   }
 }
