@@ -76,7 +76,10 @@ class IndexingTest {
     Tensor x = Tensor.zeros(2, 2);
     assertMessage(
         () -> x.gather(1, l(new long[] {0, 5, 1, 0}, 2, 2)),
-        "gather", "index value 5", "position [0, 1]", "[2, 2]");
+        "gather",
+        "index value 5",
+        "position [0, 1]",
+        "[2, 2]");
     assertMessage(() -> x.gather(0, l(new long[] {-1, 0}, 1, 2)), "gather", "-1", "[0, 2)");
     assertMessage(() -> x.gather(0, l(new long[] {0, 1})), "gather", "[2]", "[2, 2]");
     assertMessage(
@@ -98,8 +101,9 @@ class IndexingTest {
 
   @Test
   void scatterAddAccumulatesRepeatedIndices() {
-    Tensor out = Tensor.zeros(DType.FLOAT64, 3)
-        .scatterAdd(0, l(new long[] {0, 1, 0, 2}), d(new double[] {1, 2, 3, 4}));
+    Tensor out =
+        Tensor.zeros(DType.FLOAT64, 3)
+            .scatterAdd(0, l(new long[] {0, 1, 0, 2}), d(new double[] {1, 2, 3, 4}));
     assertArrayEquals(new double[] {4, 2, 4}, out.toDoubleArray());
     Tensor x = d(new double[] {10, 10, 10, 10, 10, 10}, 2, 3);
     Tensor m =
@@ -128,16 +132,25 @@ class IndexingTest {
     Tensor x = Tensor.zeros(3);
     assertMessage(
         () -> x.scatterAdd(0, l(new long[] {0, 3}), Tensor.ones(2)),
-        "scatterAdd", "index value 3", "[3]");
+        "scatterAdd",
+        "index value 3",
+        "[3]");
     assertMessage(
         () -> x.scatterAdd(0, l(new long[] {0, 1}), Tensor.ones(DType.FLOAT64, 2)),
-        "scatterAdd", "FLOAT32", "FLOAT64");
+        "scatterAdd",
+        "FLOAT32",
+        "FLOAT64");
     assertMessage(
         () -> x.scatterAdd(0, l(new long[] {0, 1, 2}), Tensor.ones(2)),
-        "scatterAdd", "src", "[3]", "[2]");
+        "scatterAdd",
+        "src",
+        "[3]",
+        "[2]");
     assertMessage(
         () -> x.scatterAdd(0, l(new long[] {0, 1}, 1, 2), Tensor.ones(1, 2)),
-        "scatterAdd", "[3]", "[1, 2]");
+        "scatterAdd",
+        "[3]",
+        "[1, 2]");
   }
 
   // ------------------------------------------------------------------ indexSelect
@@ -183,8 +196,7 @@ class IndexingTest {
     Tensor w = Tensor.arange(0, 12, 1, DType.FLOAT64).reshape(4, 3);
     Tensor e = F.embedding(l(new long[] {1, 3, 1, 0}, 2, 2), w);
     assertShape(e, 2, 2, 3);
-    assertArrayEquals(
-        new double[] {3, 4, 5, 9, 10, 11, 3, 4, 5, 0, 1, 2}, e.toDoubleArray());
+    assertArrayEquals(new double[] {3, 4, 5, 9, 10, 11, 3, 4, 5, 0, 1, 2}, e.toDoubleArray());
     Tensor single = F.embedding(Tensor.of(new int[] {2}).reshape(), w);
     assertShape(single, 3);
     assertArrayEquals(new double[] {6, 7, 8}, single.toDoubleArray());
@@ -206,8 +218,7 @@ class IndexingTest {
     Tensor w = Tensor.zeros(DType.FLOAT64, 4, 3).requiresGrad(true);
     Tensor e = F.embedding(l(new long[] {1, 3, 1, 0}, 2, 2), w);
     e.sum().backward();
-    assertArrayEquals(
-        new double[] {1, 1, 1, 2, 2, 2, 0, 0, 0, 1, 1, 1}, w.grad().toDoubleArray());
+    assertArrayEquals(new double[] {1, 1, 1, 2, 2, 2, 0, 0, 0, 1, 1, 1}, w.grad().toDoubleArray());
     Tensor w32 = Tensor.zeros(5, 40).requiresGrad(true);
     Tensor scale = Tensor.of(new float[] {1, 2, 3}, 3, 1);
     F.embedding(l(new long[] {2, 2, 4}), w32).mul(scale).sum().backward();
@@ -223,7 +234,11 @@ class IndexingTest {
     Tensor w = Tensor.zeros(4, 3);
     assertMessage(
         () -> F.embedding(l(new long[] {1, 0, 2, 4}, 2, 2), w),
-        "embedding", "index 4", "position [1, 1]", "[0, 4)", "[4, 3]");
+        "embedding",
+        "index 4",
+        "position [1, 1]",
+        "[0, 4)",
+        "[4, 3]");
     assertMessage(() -> F.embedding(l(new long[] {-1}), w), "embedding", "index -1");
     assertMessage(() -> F.embedding(Tensor.zeros(2), w), "embedding", "FLOAT32", "[2]");
     assertMessage(() -> F.embedding(l(new long[] {0}), Tensor.zeros(4)), "embedding", "2-D", "[4]");

@@ -171,8 +171,7 @@ class ReductionsTest {
     assertEquals(Math.sqrt(5.0 / 3.0), x.std(true).item(), 1e-15);
     Tensor m = d(new double[] {1, 2, 3, 5}, 2, 2);
     assertArrayEquals(new double[] {2, 4.5}, m.var(new int[] {0}, true, false).toDoubleArray());
-    assertArrayEquals(
-        new double[] {0.25, 1}, m.var(new int[] {-1}, false, false).toDoubleArray());
+    assertArrayEquals(new double[] {0.25, 1}, m.var(new int[] {-1}, false, false).toDoubleArray());
     assertShape(m.var(new int[] {1}, true, true), 2, 1);
     assertShape(m.var(new int[] {0, 1}, true, false));
   }
@@ -262,8 +261,7 @@ class ReductionsTest {
     assertEquals(4, x.norm(INF, null, false).item());
     assertEquals(3, x.norm(Double.NEGATIVE_INFINITY, null, false).item());
     assertEquals(2, d(new double[] {3, 0, 4}).norm(0, null, false).item());
-    assertEquals(
-        2.080083823051904, d(new double[] {1, 2}).norm(3, null, false).item(), 1e-15);
+    assertEquals(2.080083823051904, d(new double[] {1, 2}).norm(3, null, false).item(), 1e-15);
     Tensor m = d(new double[] {3, 4, 6, 8}, 2, 2);
     assertArrayEquals(new double[] {5, 10}, m.norm(2, new int[] {1}, false).toDoubleArray());
     assertShape(m.norm(2, new int[] {-1}, true), 2, 1);
@@ -423,7 +421,9 @@ class ReductionsTest {
       ValuesIndices s = x.sort(1, largest);
       assertShape(t.indices(), 3, 5);
       assertArrayEquals(
-          s.indices().narrow(1, 0, 5).toLongArray(), t.indices().toLongArray(), "largest=" + largest);
+          s.indices().narrow(1, 0, 5).toLongArray(),
+          t.indices().toLongArray(),
+          "largest=" + largest);
       assertArrayEquals(s.values().narrow(1, 0, 5).toFloatArray(), t.values().toFloatArray());
     }
   }

@@ -8,9 +8,9 @@ import java.util.Arrays;
  * Indexing ops: gather, indexSelect, embedding lookup, scatterAdd and oneHot, each with its
  * backward (scatter-add, so repeated indices accumulate).
  *
- * <p>Index values are read and range-checked once in the forward pass and turned into flat
- * offsets; the backward closures keep those offsets (not the index tensor), so they need nothing
- * saved and are immune to later in-place changes of the index.
+ * <p>Index values are read and range-checked once in the forward pass and turned into flat offsets;
+ * the backward closures keep those offsets (not the index tensor), so they need nothing saved and
+ * are immune to later in-place changes of the index.
  */
 public final class Index {
   private Index() {}
@@ -28,8 +28,8 @@ public final class Index {
    * {@code x}'s shape, so repeated indices accumulate.
    *
    * @throws IllegalArgumentException if {@code index} is not an integer tensor, the ranks differ,
-   *     {@code index} is larger than {@code x} along a dim other than {@code dim}, or an index value
-   *     is outside {@code [0, x.size(dim))} (the message names the value and its position)
+   *     {@code index} is larger than {@code x} along a dim other than {@code dim}, or an index
+   *     value is outside {@code [0, x.size(dim))} (the message names the value and its position)
    */
   public static Tensor gather(Tensor x, int dim, Tensor index) {
     requireIndex("gather", index, x);
@@ -38,15 +38,32 @@ public final class Index {
     int d = Shape.dim("gather", dim, s.length);
     if (is.length != s.length) {
       throw new IllegalArgumentException(
-          "gather: index shape " + Arrays.toString(is) + " must have as many dims as input shape "
-              + Arrays.toString(s) + " (" + is.length + " vs " + s.length + ")");
+          "gather: index shape "
+              + Arrays.toString(is)
+              + " must have as many dims as input shape "
+              + Arrays.toString(s)
+              + " ("
+              + is.length
+              + " vs "
+              + s.length
+              + ")");
     }
     for (int k = 0; k < s.length; k++) {
       if (k != d && is[k] > s[k]) {
         throw new IllegalArgumentException(
-            "gather: index shape " + Arrays.toString(is) + " is larger than input shape "
-                + Arrays.toString(s) + " at dim " + k + " (" + is[k] + " > " + s[k]
-                + "); only dim " + d + " may be larger");
+            "gather: index shape "
+                + Arrays.toString(is)
+                + " is larger than input shape "
+                + Arrays.toString(s)
+                + " at dim "
+                + k
+                + " ("
+                + is[k]
+                + " > "
+                + s[k]
+                + "); only dim "
+                + d
+                + " may be larger");
       }
     }
     int[] off = offsets("gather", index, s, d, true, "input");
@@ -95,8 +112,7 @@ public final class Index {
    * not differentiable.
    *
    * @throws IllegalArgumentException for a non-integer index, different types of {@code x} and
-   *     {@code src}, mismatched ranks or sizes, or an index value outside {@code [0,
-   *     x.size(dim))}
+   *     {@code src}, mismatched ranks or sizes, or an index value outside {@code [0, x.size(dim))}
    */
   public static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
     requireIndex("scatterAdd", index, x);
@@ -105,12 +121,20 @@ public final class Index {
     long[] ss = src.shape();
     int d = Shape.dim("scatterAdd", dim, s.length);
     String shapes =
-        " (input shape " + Arrays.toString(s) + ", index shape " + Arrays.toString(is)
-            + ", src shape " + Arrays.toString(ss) + ")";
+        " (input shape "
+            + Arrays.toString(s)
+            + ", index shape "
+            + Arrays.toString(is)
+            + ", src shape "
+            + Arrays.toString(ss)
+            + ")";
     if (x.dtype() != src.dtype()) {
       throw new IllegalArgumentException(
-          "scatterAdd: input and src must have the same type, got " + x.dtype() + " and "
-              + src.dtype() + shapes);
+          "scatterAdd: input and src must have the same type, got "
+              + x.dtype()
+              + " and "
+              + src.dtype()
+              + shapes);
     }
     if (is.length != s.length || ss.length != s.length) {
       throw new IllegalArgumentException(
@@ -119,8 +143,13 @@ public final class Index {
     for (int k = 0; k < s.length; k++) {
       if (is[k] > ss[k] || (k != d && is[k] > s[k])) {
         throw new IllegalArgumentException(
-            "scatterAdd: index is larger than " + (is[k] > ss[k] ? "src" : "input") + " at dim "
-                + k + shapes + "; index may exceed only the input, and only at dim " + d);
+            "scatterAdd: index is larger than "
+                + (is[k] > ss[k] ? "src" : "input")
+                + " at dim "
+                + k
+                + shapes
+                + "; index may exceed only the input, and only at dim "
+                + d);
       }
     }
     int[] xo = offsets("scatterAdd", index, s, d, true, "input");
@@ -197,9 +226,22 @@ public final class Index {
         long v = ix.getLong(p);
         if (v < 0 || v >= size) {
           throw new IllegalArgumentException(
-              op + ": index value " + v + " at position " + Arrays.toString(pos)
-                  + " is out of range [0, " + size + ") for dim " + d + " of " + what + " shape "
-                  + Arrays.toString(ts) + " (index shape " + Arrays.toString(is) + ")");
+              op
+                  + ": index value "
+                  + v
+                  + " at position "
+                  + Arrays.toString(pos)
+                  + " is out of range [0, "
+                  + size
+                  + ") for dim "
+                  + d
+                  + " of "
+                  + what
+                  + " shape "
+                  + Arrays.toString(ts)
+                  + " (index shape "
+                  + Arrays.toString(is)
+                  + ")");
         }
         out[p] = base + (int) v * dStride;
       } else {
@@ -239,8 +281,11 @@ public final class Index {
     long[] s = x.shape();
     if (index.dim() > 1) {
       throw new IllegalArgumentException(
-          "indexSelect: index must be 1-D, got shape " + Arrays.toString(index.shape())
-              + " (input shape " + Arrays.toString(s) + ")");
+          "indexSelect: index must be 1-D, got shape "
+              + Arrays.toString(index.shape())
+              + " (input shape "
+              + Arrays.toString(s)
+              + ")");
     }
     int d = Shape.dim("indexSelect", dim, s.length);
     Reduce.Axis ax = Reduce.Axis.of(s, d);
@@ -251,8 +296,16 @@ public final class Index {
       long v = ix.getLong(j);
       if (v < 0 || v >= ax.len()) {
         throw new IllegalArgumentException(
-            "indexSelect: index value " + v + " at position " + j + " is out of range [0, "
-                + ax.len() + ") for dim " + d + " of input shape " + Arrays.toString(s));
+            "indexSelect: index value "
+                + v
+                + " at position "
+                + j
+                + " is out of range [0, "
+                + ax.len()
+                + ") for dim "
+                + d
+                + " of input shape "
+                + Arrays.toString(s));
       }
       iv[j] = (int) v;
     }
@@ -308,15 +361,22 @@ public final class Index {
   public static Tensor embedding(Tensor indices, Tensor weight) {
     if (!indices.dtype().isInteger()) {
       throw new IllegalArgumentException(
-          "embedding: indices must be INT64 or INT32, got " + indices.dtype() + " of shape "
-              + Arrays.toString(indices.shape()) + " (weight shape "
-              + Arrays.toString(weight.shape()) + ")");
+          "embedding: indices must be INT64 or INT32, got "
+              + indices.dtype()
+              + " of shape "
+              + Arrays.toString(indices.shape())
+              + " (weight shape "
+              + Arrays.toString(weight.shape())
+              + ")");
     }
     long[] ws = weight.shape();
     if (ws.length != 2) {
       throw new IllegalArgumentException(
-          "embedding: weight must be 2-D [V, D], got shape " + Arrays.toString(ws)
-              + " (indices shape " + Arrays.toString(indices.shape()) + ")");
+          "embedding: weight must be 2-D [V, D], got shape "
+              + Arrays.toString(ws)
+              + " (indices shape "
+              + Arrays.toString(indices.shape())
+              + ")");
     }
     int vocab = (int) ws[0];
     int width = (int) ws[1];
@@ -328,9 +388,19 @@ public final class Index {
       long v = ix.getLong(p);
       if (v < 0 || v >= vocab) {
         throw new IllegalArgumentException(
-            "embedding: index " + v + " at position " + Arrays.toString(unravel(p, is))
-                + " is out of range [0, " + vocab + ") for weight of shape " + Arrays.toString(ws)
-                + " (V = " + vocab + ", indices shape " + Arrays.toString(is) + ")");
+            "embedding: index "
+                + v
+                + " at position "
+                + Arrays.toString(unravel(p, is))
+                + " is out of range [0, "
+                + vocab
+                + ") for weight of shape "
+                + Arrays.toString(ws)
+                + " (V = "
+                + vocab
+                + ", indices shape "
+                + Arrays.toString(is)
+                + ")");
       }
       rows[p] = (int) v;
     }
@@ -402,8 +472,8 @@ public final class Index {
 
   /**
    * One-hot encoding of the class indices in {@code x} (INT64 or INT32, any shape {@code [...]}):
-   * an INT64 tensor {@code [..., numClasses]} with a 1 at each element's class. {@code numClasses
-   * = -1} uses {@code max(x) + 1}, as PyTorch. Not differentiable.
+   * an INT64 tensor {@code [..., numClasses]} with a 1 at each element's class. {@code numClasses =
+   * -1} uses {@code max(x) + 1}, as PyTorch. Not differentiable.
    *
    * @throws IllegalArgumentException if {@code x} is not an integer tensor, {@code numClasses <
    *     -1}, a value is negative or not below {@code numClasses}, or {@code numClasses = -1} with
@@ -413,13 +483,18 @@ public final class Index {
     long[] s = x.shape();
     if (!x.dtype().isInteger()) {
       throw new IllegalArgumentException(
-          "oneHot: expected an INT64 or INT32 tensor of class indices, got " + x.dtype()
-              + " of shape " + Arrays.toString(s));
+          "oneHot: expected an INT64 or INT32 tensor of class indices, got "
+              + x.dtype()
+              + " of shape "
+              + Arrays.toString(s));
     }
     if (numClasses < -1) {
       throw new IllegalArgumentException(
-          "oneHot: numClasses must be -1 (infer) or >= 0, got " + numClasses + " (input shape "
-              + Arrays.toString(s) + ")");
+          "oneHot: numClasses must be -1 (infer) or >= 0, got "
+              + numClasses
+              + " (input shape "
+              + Arrays.toString(s)
+              + ")");
     }
     int n = (int) x.numel();
     Storage xs = x.storage();
@@ -428,8 +503,13 @@ public final class Index {
       long v = xs.getLong(p);
       if (v < 0) {
         throw new IllegalArgumentException(
-            "oneHot: class value " + v + " at position " + Arrays.toString(unravel(p, s))
-                + " is negative (input shape " + Arrays.toString(s) + ")");
+            "oneHot: class value "
+                + v
+                + " at position "
+                + Arrays.toString(unravel(p, s))
+                + " is negative (input shape "
+                + Arrays.toString(s)
+                + ")");
       }
       max = Math.max(max, v);
     }
@@ -437,7 +517,8 @@ public final class Index {
     if (numClasses == -1) {
       if (n == 0) {
         throw new IllegalArgumentException(
-            "oneHot: cannot infer numClasses from an empty tensor of shape " + Arrays.toString(s)
+            "oneHot: cannot infer numClasses from an empty tensor of shape "
+                + Arrays.toString(s)
                 + "; pass numClasses explicitly");
       }
       classes = max + 1;
@@ -446,9 +527,15 @@ public final class Index {
         long v = xs.getLong(p);
         if (v >= numClasses) {
           throw new IllegalArgumentException(
-              "oneHot: class value " + v + " at position " + Arrays.toString(unravel(p, s))
-                  + " is out of range for numClasses = " + numClasses + " (input shape "
-                  + Arrays.toString(s) + ")");
+              "oneHot: class value "
+                  + v
+                  + " at position "
+                  + Arrays.toString(unravel(p, s))
+                  + " is out of range for numClasses = "
+                  + numClasses
+                  + " (input shape "
+                  + Arrays.toString(s)
+                  + ")");
         }
       }
     }
@@ -469,8 +556,13 @@ public final class Index {
   private static void requireIndex(String op, Tensor index, Tensor x) {
     if (!index.dtype().isInteger()) {
       throw new IllegalArgumentException(
-          op + ": index must be INT64 or INT32, got " + index.dtype() + " of shape "
-              + Arrays.toString(index.shape()) + " (input shape " + Arrays.toString(x.shape())
+          op
+              + ": index must be INT64 or INT32, got "
+              + index.dtype()
+              + " of shape "
+              + Arrays.toString(index.shape())
+              + " (input shape "
+              + Arrays.toString(x.shape())
               + ")");
     }
   }

@@ -109,7 +109,9 @@ public final class Reduce {
     return sum(x, ds, keepDim).div((double) count);
   }
 
-  /** {@code [outer, len, inner]} view of a shape around {@code dim} (a 0-d shape is {@code [1]}). */
+  /**
+   * {@code [outer, len, inner]} view of a shape around {@code dim} (a 0-d shape is {@code [1]}).
+   */
   record Axis(int outer, int len, int inner) {
     static Axis of(long[] s, int d) {
       long outer = 1;
@@ -148,7 +150,9 @@ public final class Reduce {
     int n = (int) x.numel();
     if (n == 0) {
       throw new IllegalArgumentException(
-          op + ": cannot reduce an empty tensor of shape " + shapeStr(x)
+          op
+              + ": cannot reduce an empty tensor of shape "
+              + shapeStr(x)
               + " over all dims (no identity); reduce over a dim instead");
     }
     Storage xs = x.storage();
@@ -202,7 +206,11 @@ public final class Reduce {
     Axis ax = Axis.of(s, d);
     if (ax.len == 0) {
       throw new IllegalArgumentException(
-          op + ": dim " + dim + " of shape " + Arrays.toString(s)
+          op
+              + ": dim "
+              + dim
+              + " of shape "
+              + Arrays.toString(s)
               + " has size 0 (no identity to return)");
     }
     long[] outShape = reducedShape(s, d, keepDim);
@@ -232,8 +240,8 @@ public final class Reduce {
   }
 
   /**
-   * Flat (C-order) index of the max (or min) element, as an INT64 0-d tensor; the first
-   * occurrence on ties, the first NaN if there is one.
+   * Flat (C-order) index of the max (or min) element, as an INT64 0-d tensor; the first occurrence
+   * on ties, the first NaN if there is one.
    *
    * @throws IllegalArgumentException if {@code x} has no elements
    */
@@ -315,8 +323,8 @@ public final class Reduce {
 
   /**
    * The gradient of an op that picked elements along dim {@code d}: a zero tensor of shape {@code
-   * xShape} with {@code g[o, j, i]} added at {@code [o, indices[o, j, i], i]}. {@code g} and
-   * {@code indices} share one shape, equal to {@code xShape} except (possibly) along {@code d}.
+   * xShape} with {@code g[o, j, i]} added at {@code [o, indices[o, j, i], i]}. {@code g} and {@code
+   * indices} share one shape, equal to {@code xShape} except (possibly) along {@code d}.
    */
   static Tensor scatterAlong(Tensor g, Tensor indices, long[] xShape, int d) {
     Tensor gx = Tensor.zeros(g.dtype(), xShape);
@@ -351,8 +359,8 @@ public final class Reduce {
   /**
    * Variance over {@code dims} (null: all), computed in two passes in double. {@code unbiased}
    * divides by {@code N - 1} (Bessel's correction), otherwise by {@code N}, where {@code N} is the
-   * number of elements reduced. As PyTorch, a divisor of 0 (one element and {@code unbiased}, or
-   * no element) gives NaN. The gradient is {@code 2 (x - mean) / divisor * g}.
+   * number of elements reduced. As PyTorch, a divisor of 0 (one element and {@code unbiased}, or no
+   * element) gives NaN. The gradient is {@code 2 (x - mean) / divisor * g}.
    *
    * @throws IllegalArgumentException for non-floating tensors, or dims out of range or repeated
    */
@@ -625,7 +633,13 @@ public final class Reduce {
   }
 
   private static Tensor normBackward(
-      Tensor x, Tensor g, double[] norms, NormKind kind, double p, long[] s, int[] inStr,
+      Tensor x,
+      Tensor g,
+      double[] norms,
+      NormKind kind,
+      double p,
+      long[] s,
+      int[] inStr,
       int[] outStr) {
     Tensor gx = Tensor.zeros(x.dtype(), s);
     if (kind == NormKind.L0) {
@@ -929,8 +943,17 @@ public final class Reduce {
     Axis ax = Axis.of(s, d);
     if (k < 0 || k > ax.len || (s.length == 0 && k == 0)) {
       throw new IllegalArgumentException(
-          "topk: k = " + k + " is out of range for dim " + dim + " of size " + ax.len
-              + " (input shape " + Arrays.toString(s) + "; expected 0 <= k <= " + ax.len + ")");
+          "topk: k = "
+              + k
+              + " is out of range for dim "
+              + dim
+              + " of size "
+              + ax.len
+              + " (input shape "
+              + Arrays.toString(s)
+              + "; expected 0 <= k <= "
+              + ax.len
+              + ")");
     }
     return pick("topk", x, s, d, ax, k, largest, false);
   }

@@ -235,7 +235,8 @@ public final class TensorFormat {
     }
     BigDecimal r = new BigDecimal(v).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
     int exp = r.precision() - r.scale() - 1;
-    String mant = r.movePointLeft(exp).setScale(PRECISION, RoundingMode.UNNECESSARY).toPlainString();
+    String mant =
+        r.movePointLeft(exp).setScale(PRECISION, RoundingMode.UNNECESSARY).toPlainString();
     int a = Math.abs(exp);
     return mant + "e" + (exp < 0 ? "-" : "+") + (a < 10 ? "0" : "") + a;
   }
