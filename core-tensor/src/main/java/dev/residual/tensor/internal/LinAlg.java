@@ -45,6 +45,16 @@ public final class LinAlg {
     if (m == 0 || n == 0) {
       return;
     }
+    if (k == 0) {
+      // An empty inner dimension: the product is zero (BLAS rejects lda = 0).
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          int ci = cOff + i * ldc + j;
+          c.setDouble(ci, beta == 0 ? 0.0 : beta * c.getDouble(ci));
+        }
+      }
+      return;
+    }
     dev.residual.tensor.Threads.ensureBlasConfigured();
     a.checkLive("gemm");
     b.checkLive("gemm");
@@ -218,8 +228,9 @@ public final class LinAlg {
         out,
         new Tensor[] {a, b},
         (g, need) -> {
-          Tensor ga = need[0] ? Tensor.zeros(a.dtype(), as) : null;
-          Tensor gb = need[1] ? Tensor.zeros(b.dtype(), bs) : null;
+          // The folded case overwrites its result (beta 0); the batched loop accumulates (beta 1).
+          Tensor ga = need[0] ? newGrad(p.fold, a.dtype(), as) : null;
+          Tensor gb = need[1] ? newGrad(p.fold, b.dtype(), bs) : null;
           Storage gs = g.storage();
           if (p.fold) {
             int rows = p.count * m;
@@ -309,7 +320,7 @@ public final class LinAlg {
                 gx.storage(), 0, in);
           }
           if (need[1]) {
-            gw = Tensor.zeros(type, ws);
+            gw = Tensor.empty(type, ws);
             gemm(true, false, outF, in, nRows, 1, gs, 0, outF, x.storage(), 0, in, 0,
                 gw.storage(), 0, in);
             gw = gw.to(w.dtype());
@@ -321,5 +332,9 @@ public final class LinAlg {
         },
         x,
         w2);
+  }
+
+  private static Tensor newGrad(boolean overwritten, DType type, long[] shape) {
+    return overwritten ? Tensor.empty(type, shape) : Tensor.zeros(type, shape);
   }
 }
