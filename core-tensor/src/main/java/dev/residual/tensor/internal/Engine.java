@@ -125,6 +125,23 @@ public final class Engine {
   }
 
   /**
+   * Hands {@code scratch}, a buffer that only the backward of the op that produced {@code out}
+   * reads, to the tape: it is freed when the graph is released, or at once if {@code out} was not
+   * recorded.
+   */
+  public static void freeOnRelease(Tensor out, Storage scratch) {
+    Node n = out.gradFn();
+    if (n == null) {
+      scratch.release();
+    } else {
+      if (n.owned == null) {
+        n.owned = new ArrayList<>(2);
+      }
+      n.owned.add(scratch);
+    }
+  }
+
+  /**
    * Runs backward from {@code roots} with gradients {@code rootGrads}.
    *
    * @param inputs when non-null, the tensors whose gradients are returned (as {@code
@@ -291,6 +308,12 @@ public final class Engine {
         for (Node n : visited) {
           n.fn = null;
           n.released = true;
+          if (n.owned != null) {
+            for (Storage s : n.owned) {
+              s.release();
+            }
+            n.owned = null;
+          }
         }
       }
     } finally {

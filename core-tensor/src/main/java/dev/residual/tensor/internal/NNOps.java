@@ -574,6 +574,7 @@ public final class NNOps {
       LinAlg.gemm(true, false, tk, d, tq, 1, dps, 0, tk, qs, lq.off[b], lq.ld, 0, gk, lgk.off[b],
           lgk.ld);
     }
+    dps.release();
   }
 
   /**
@@ -631,9 +632,10 @@ public final class NNOps {
         attentionForward(type, nb, tq, tk, d, dv, q.storage(), lq, k2.storage(), lk, v2.storage(),
             lv, out.storage(), lo, msr, boolMask, causal, sc);
     if (!Engine.needsRecord(q, k, v)) {
+      p.storage().release();
       return out;
     }
-    return Engine.record(
+    Engine.record(
         op,
         out,
         new Tensor[] {q, k, v},
@@ -651,6 +653,8 @@ public final class NNOps {
         q,
         k2,
         v2);
+    Engine.freeOnRelease(out, p.storage());
+    return out;
   }
 
   private static Storage expandMask(String op, Tensor mask, long[] pShape, DType type) {
@@ -706,9 +710,10 @@ public final class NNOps {
         attentionForward(type, nb, t, t, d, d, in, lq, in, lk, in, lv, out.storage(), lo, msr,
             boolMask, causal, sc);
     if (!Engine.needsRecord(qkv)) {
+      p.storage().release();
       return out;
     }
-    return Engine.record(
+    Engine.record(
         op,
         out,
         new Tensor[] {qkv},
@@ -720,5 +725,7 @@ public final class NNOps {
           return new Tensor[] {gqkv};
         },
         qkv);
+    Engine.freeOnRelease(out, p.storage());
+    return out;
   }
 }
