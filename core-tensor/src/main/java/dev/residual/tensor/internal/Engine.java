@@ -1,5 +1,6 @@
 package dev.residual.tensor.internal;
 
+import dev.residual.tensor.DType;
 import dev.residual.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -256,6 +257,13 @@ public final class Engine {
             continue;
           }
           Tensor gk = grads[k];
+          if (gk != null) {
+            // Ops compute in the promoted type; each input receives a gradient of its own type.
+            DType want = o instanceof Node m ? m.dtype : ((Tensor) o).dtype();
+            if (gk.dtype() != want) {
+              gk = Pointwise.cast(gk, want);
+            }
+          }
           if (o instanceof Node m) {
             if (gk != null) {
               accumulate(pending, m, gk, refs);

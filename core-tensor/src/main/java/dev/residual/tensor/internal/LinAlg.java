@@ -121,8 +121,8 @@ public final class LinAlg {
       throw new IllegalArgumentException("matmul: not defined for BOOL tensors");
     }
     DType type = DType.promote(a.dtype(), b.dtype());
-    Tensor a2 = a.to(type);
-    Tensor b2 = b.to(type);
+    Tensor a2 = Pointwise.convert(a, type);
+    Tensor b2 = Pointwise.convert(b, type);
     boolean aVec = a.dim() == 1;
     boolean bVec = b.dim() == 1;
     if (aVec) {
@@ -278,8 +278,8 @@ public final class LinAlg {
     }
     Pointwise.requireFloat("linear", x);
     DType type = x.dtype();
-    Tensor w2 = w.to(type);
-    Tensor b2 = b == null ? null : b.to(type);
+    Tensor w2 = Pointwise.convert(w, type);
+    Tensor b2 = b == null ? null : Pointwise.convert(b, type);
     int in = (int) ws[1];
     int outF = (int) ws[0];
     int rows = in == 0 ? (int) (Shape.numel(xs)) : (int) (x.numel() / in);

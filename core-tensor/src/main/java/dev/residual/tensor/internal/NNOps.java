@@ -316,8 +316,8 @@ public final class NNOps {
                 + " must have the normalized shape " + Arrays.toString(normalizedShape));
       }
     }
-    Tensor w = weight == null ? null : weight.to(x.dtype());
-    Tensor b = bias == null ? null : bias.to(x.dtype());
+    Tensor w = weight == null ? null : Pointwise.convert(weight, x.dtype());
+    Tensor b = bias == null ? null : Pointwise.convert(bias, x.dtype());
     int len = (int) Shape.numel(normalizedShape);
     int rows = len == 0 ? 0 : (int) (x.numel() / len);
     Tensor out = Tensor.empty(x.dtype(), s);
@@ -609,8 +609,8 @@ public final class NNOps {
               + Arrays.toString(vs));
     }
     DType type = q.dtype();
-    Tensor k2 = k.to(type);
-    Tensor v2 = v.to(type);
+    Tensor k2 = Pointwise.convert(k, type);
+    Tensor v2 = Pointwise.convert(v, type);
     int tq = (int) qs[r - 2];
     int d = (int) qs[r - 1];
     int tk = (int) ks[r - 2];

@@ -366,8 +366,8 @@ public final class Pointwise {
   public static Tensor binary(Binary op, Tensor a, Tensor b) {
     long[] outShape = Shape.broadcast(op.opName, a.shape(), b.shape());
     DType type = resultType(op, a.dtype(), b.dtype());
-    Tensor ac = a.to(type);
-    Tensor bc = b.to(type);
+    Tensor ac = convert(a, type);
+    Tensor bc = convert(b, type);
     Tensor out = Tensor.empty(type, outShape);
     compute(op, ac, bc, out);
     if (!Engine.needsRecord(a, b)) {
@@ -434,7 +434,7 @@ public final class Pointwise {
   /** {@code a op s} for a scalar {@code s}, recorded for autograd. */
   public static Tensor binaryScalar(Binary op, Tensor a, double s) {
     DType type = scalarResultType(op, a.dtype(), s);
-    Tensor ac = a.to(type);
+    Tensor ac = convert(a, type);
     Tensor out = Tensor.empty(type, a.shape());
     computeScalar(op, ac, s, out);
     if (!Engine.needsRecord(a)) {
@@ -735,8 +735,8 @@ public final class Pointwise {
   public static Tensor compare(Binary op, Tensor a, Tensor b) {
     long[] outShape = Shape.broadcast(op.opName, a.shape(), b.shape());
     DType t = DType.promote(a.dtype(), b.dtype());
-    Tensor ac = a.to(t);
-    Tensor bc = b.to(t);
+    Tensor ac = convert(a, t);
+    Tensor bc = convert(b, t);
     Tensor out = Tensor.empty(DType.BOOL, outShape);
     long[] os = out.shape();
     int[] sa = Shape.broadcastStrides(ac.shape(), os);
@@ -796,8 +796,8 @@ public final class Pointwise {
     long[] outShape =
         Shape.broadcast("where", cond.shape(), Shape.broadcast("where", a.shape(), b.shape()));
     DType t = DType.promote(a.dtype(), b.dtype());
-    Tensor ac = a.to(t);
-    Tensor bc = b.to(t);
+    Tensor ac = convert(a, t);
+    Tensor bc = convert(b, t);
     Tensor out = Tensor.empty(t, outShape);
     int[] sc = Shape.broadcastStrides(cond.shape(), outShape);
     int[] sa = Shape.broadcastStrides(ac.shape(), outShape);
@@ -906,6 +906,19 @@ public final class Pointwise {
         x);
   }
 
+  /**
+   * {@code x} converted to {@code type} without recording (for type promotion inside ops, whose
+   * own backward hands the engine gradients it converts back to each input's type).
+   */
+  public static Tensor convert(Tensor x, DType type) {
+    if (x.dtype() == type) {
+      return x;
+    }
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      return cast(x, type);
+    }
+  }
+
   /** {@code x} converted to {@code type}; differentiable between floating types. */
   public static Tensor cast(Tensor x, DType type) {
     Tensor out = Tensor.empty(type, x.shape());
@@ -998,7 +1011,7 @@ public final class Pointwise {
       throw new IllegalArgumentException(
           "div_: in-place true division of a " + t.dtype() + " tensor (result would be float)");
     }
-    compute(op, t, other.to(t.dtype()), t);
+    compute(op, t, convert(other, t.dtype()), t);
     t.storage().bumpVersion();
     return t;
   }
@@ -1024,7 +1037,7 @@ public final class Pointwise {
           "copy_: source shape " + Arrays.toString(src.shape())
               + " does not broadcast to destination shape " + Arrays.toString(dst.shape()));
     }
-    Tensor s = src.to(dst.dtype());
+    Tensor s = convert(src, dst.dtype());
     if (Arrays.equals(s.shape(), dst.shape())) {
       dst.storage().copyFrom(s.storage(), 0, 0, s.storage().length);
     } else {
