@@ -11,8 +11,8 @@ import java.util.Arrays;
  * unrolled into a {@code [C/groups · kH · kW, H_out · W_out]} column matrix that the weight
  * multiplies. The transposed convolution is the adjoint of a convolution, so it uses the same two
  * kernels the other way round: a GEMM into columns, then col2im (scatter-add) into the image. A 1x1
- * kernel with unit stride and no padding needs no unrolling at all: the image already is the
- * column matrix, and the GEMM reads it in place.
+ * kernel with unit stride and no padding needs no unrolling at all: the image already is the column
+ * matrix, and the GEMM reads it in place.
  */
 public final class Conv {
   private Conv() {}
@@ -23,7 +23,18 @@ public final class Conv {
    * input).
    */
   private record Geo(
-      int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int sh,
+      int sw,
+      int ph,
+      int pw,
+      int dh,
+      int dw,
+      int oh,
       int ow) {
     int rows() {
       return c * kh * kw;
@@ -59,7 +70,8 @@ public final class Conv {
     checkPair(op, "dilation", dilation, 1);
     if (xs.length != 4 || ws.length != 4) {
       throw new IllegalArgumentException(
-          op + ": expected input [N, C_in, H, W] and weight [C_out, C_in/groups, kH, kW], got "
+          op
+              + ": expected input [N, C_in, H, W] and weight [C_out, C_in/groups, kH, kW], got "
               + shapes);
     }
     if (groups <= 0) {
@@ -70,15 +82,33 @@ public final class Conv {
     int cout = (int) ws[0];
     if (cin % groups != 0 || cout % groups != 0) {
       throw new IllegalArgumentException(
-          op + ": input channels " + cin + " and output channels " + cout
-              + " must both be divisible by groups " + groups + " (" + shapes + ")");
+          op
+              + ": input channels "
+              + cin
+              + " and output channels "
+              + cout
+              + " must both be divisible by groups "
+              + groups
+              + " ("
+              + shapes
+              + ")");
     }
     int cig = cin / groups;
     int cog = cout / groups;
     if (ws[1] != cig) {
       throw new IllegalArgumentException(
-          op + ": weight expects " + ws[1] + " * groups (" + groups + ") = " + ws[1] * groups
-              + " input channels, but the input has " + cin + " (" + shapes + ")");
+          op
+              + ": weight expects "
+              + ws[1]
+              + " * groups ("
+              + groups
+              + ") = "
+              + ws[1] * groups
+              + " input channels, but the input has "
+              + cin
+              + " ("
+              + shapes
+              + ")");
     }
     checkBias(op, b, cout, shapes);
     int h = (int) xs[2];
@@ -89,18 +119,39 @@ public final class Conv {
     long numW = (long) wd + 2L * padding[1] - (long) dilation[1] * (kw - 1) - 1;
     if (numH < 0 || numW < 0) {
       throw new IllegalArgumentException(
-          op + ": the dilated kernel (" + ((long) dilation[0] * (kh - 1) + 1) + " x "
-              + ((long) dilation[1] * (kw - 1) + 1) + ") is larger than the padded input ("
-              + (h + 2L * padding[0]) + " x " + (wd + 2L * padding[1]) + "): " + shapes
-              + ", padding " + Arrays.toString(padding) + ", dilation "
+          op
+              + ": the dilated kernel ("
+              + ((long) dilation[0] * (kh - 1) + 1)
+              + " x "
+              + ((long) dilation[1] * (kw - 1) + 1)
+              + ") is larger than the padded input ("
+              + (h + 2L * padding[0])
+              + " x "
+              + (wd + 2L * padding[1])
+              + "): "
+              + shapes
+              + ", padding "
+              + Arrays.toString(padding)
+              + ", dilation "
               + Arrays.toString(dilation));
     }
     int oh = (int) (numH / stride[0] + 1);
     int ow = (int) (numW / stride[1] + 1);
     Geo geo =
         new Geo(
-            cig, h, wd, kh, kw, stride[0], stride[1], padding[0], padding[1], dilation[0],
-            dilation[1], oh, ow);
+            cig,
+            h,
+            wd,
+            kh,
+            kw,
+            stride[0],
+            stride[1],
+            padding[0],
+            padding[1],
+            dilation[0],
+            dilation[1],
+            oh,
+            ow);
 
     DType type = promote(op, x, w, b);
     Tensor xc = x.to(type);
@@ -160,14 +211,42 @@ public final class Conv {
                   srcOff = 0;
                 }
                 LinAlg.gemm(
-                    false, true, cog, kk, l, 1, gs, gOff, l, src, srcOff, l, 1, gw.storage(),
-                    wOff, kk);
+                    false,
+                    true,
+                    cog,
+                    kk,
+                    l,
+                    1,
+                    gs,
+                    gOff,
+                    l,
+                    src,
+                    srcOff,
+                    l,
+                    1,
+                    gw.storage(),
+                    wOff,
+                    kk);
               }
               if (need[0]) {
                 // dcols = W_gᵀ · dY_g, scattered back into the image
                 if (identity) {
                   LinAlg.gemm(
-                      true, false, kk, l, cog, 1, wst, wOff, kk, gs, gOff, l, 0, gx.storage(), xOff,
+                      true,
+                      false,
+                      kk,
+                      l,
+                      cog,
+                      1,
+                      wst,
+                      wOff,
+                      kk,
+                      gs,
+                      gOff,
+                      l,
+                      0,
+                      gx.storage(),
+                      xOff,
                       l);
                 } else {
                   LinAlg.gemm(true, false, kk, l, cog, 1, wst, wOff, kk, gs, gOff, l, 0, buf, 0, l);
@@ -212,7 +291,8 @@ public final class Conv {
     checkPair(op, "dilation", dilation, 1);
     if (xs.length != 4 || ws.length != 4) {
       throw new IllegalArgumentException(
-          op + ": expected input [N, C_in, H, W] and weight [C_in, C_out/groups, kH, kW], got "
+          op
+              + ": expected input [N, C_in, H, W] and weight [C_in, C_out/groups, kH, kW], got "
               + shapes);
     }
     if (groups <= 0) {
@@ -221,22 +301,38 @@ public final class Conv {
     for (int k = 0; k < 2; k++) {
       if (outputPadding[k] >= stride[k] && outputPadding[k] >= dilation[k]) {
         throw new IllegalArgumentException(
-            op + ": output padding " + Arrays.toString(outputPadding)
-                + " must be smaller than either stride " + Arrays.toString(stride)
-                + " or dilation " + Arrays.toString(dilation));
+            op
+                + ": output padding "
+                + Arrays.toString(outputPadding)
+                + " must be smaller than either stride "
+                + Arrays.toString(stride)
+                + " or dilation "
+                + Arrays.toString(dilation));
       }
     }
     int n = (int) xs[0];
     int cin = (int) xs[1];
     if (ws[0] != cin) {
       throw new IllegalArgumentException(
-          op + ": weight expects " + ws[0] + " input channels, but the input has " + cin + " ("
-              + shapes + ")");
+          op
+              + ": weight expects "
+              + ws[0]
+              + " input channels, but the input has "
+              + cin
+              + " ("
+              + shapes
+              + ")");
     }
     if (cin % groups != 0) {
       throw new IllegalArgumentException(
-          op + ": input channels " + cin + " must be divisible by groups " + groups + " ("
-              + shapes + ")");
+          op
+              + ": input channels "
+              + cin
+              + " must be divisible by groups "
+              + groups
+              + " ("
+              + shapes
+              + ")");
     }
     int cig = cin / groups;
     int cog = (int) ws[1];
@@ -247,24 +343,51 @@ public final class Conv {
     int kh = (int) ws[2];
     int kw = (int) ws[3];
     long ohL =
-        (long) (h - 1) * stride[0] - 2L * padding[0] + (long) dilation[0] * (kh - 1)
-            + outputPadding[0] + 1;
+        (long) (h - 1) * stride[0]
+            - 2L * padding[0]
+            + (long) dilation[0] * (kh - 1)
+            + outputPadding[0]
+            + 1;
     long owL =
-        (long) (wd - 1) * stride[1] - 2L * padding[1] + (long) dilation[1] * (kw - 1)
-            + outputPadding[1] + 1;
+        (long) (wd - 1) * stride[1]
+            - 2L * padding[1]
+            + (long) dilation[1] * (kw - 1)
+            + outputPadding[1]
+            + 1;
     if (ohL <= 0 || owL <= 0) {
       throw new IllegalArgumentException(
-          op + ": output size " + ohL + " x " + owL + " is not positive for " + shapes
-              + ", stride " + Arrays.toString(stride) + ", padding " + Arrays.toString(padding)
-              + ", dilation " + Arrays.toString(dilation));
+          op
+              + ": output size "
+              + ohL
+              + " x "
+              + owL
+              + " is not positive for "
+              + shapes
+              + ", stride "
+              + Arrays.toString(stride)
+              + ", padding "
+              + Arrays.toString(padding)
+              + ", dilation "
+              + Arrays.toString(dilation));
     }
     int oh = (int) ohL;
     int ow = (int) owL;
     // The output is the image, the input the grid of kernel positions over it.
     Geo geo =
         new Geo(
-            cog, oh, ow, kh, kw, stride[0], stride[1], padding[0], padding[1], dilation[0],
-            dilation[1], h, wd);
+            cog,
+            oh,
+            ow,
+            kh,
+            kw,
+            stride[0],
+            stride[1],
+            padding[0],
+            padding[1],
+            dilation[0],
+            dilation[1],
+            h,
+            wd);
 
     DType type = promote(op, x, w, b);
     Tensor xc = x.to(type);
@@ -320,13 +443,41 @@ public final class Conv {
               if (need[0]) {
                 // dx_g = W_g · im2col(dY_g)
                 LinAlg.gemm(
-                    false, false, cig, l, kk, 1, wst, wOff, kk, src, srcOff, l, 0, gx.storage(),
-                    xOff, l);
+                    false,
+                    false,
+                    cig,
+                    l,
+                    kk,
+                    1,
+                    wst,
+                    wOff,
+                    kk,
+                    src,
+                    srcOff,
+                    l,
+                    0,
+                    gx.storage(),
+                    xOff,
+                    l);
               }
               if (need[1]) {
                 // dW_g += x_g · im2col(dY_g)ᵀ
                 LinAlg.gemm(
-                    false, true, cig, kk, l, 1, xst, xOff, l, src, srcOff, l, 1, gw.storage(), wOff,
+                    false,
+                    true,
+                    cig,
+                    kk,
+                    l,
+                    1,
+                    xst,
+                    xOff,
+                    l,
+                    src,
+                    srcOff,
+                    l,
+                    1,
+                    gw.storage(),
+                    wOff,
                     kk);
               }
             }
@@ -489,7 +640,10 @@ public final class Conv {
   private static void checkBias(String op, Tensor b, int cout, String shapes) {
     if (b != null && (b.dim() != 1 || b.size(0) != cout)) {
       throw new IllegalArgumentException(
-          op + ": bias must have shape [" + cout + "] (one value per output channel), got "
+          op
+              + ": bias must have shape ["
+              + cout
+              + "] (one value per output channel), got "
               + shapes);
     }
   }
@@ -497,7 +651,10 @@ public final class Conv {
   private static void checkPair(String op, String name, int[] v, int min) {
     if (v == null || v.length != 2) {
       throw new IllegalArgumentException(
-          op + ": " + name + " must be an {h, w} pair, got "
+          op
+              + ": "
+              + name
+              + " must be an {h, w} pair, got "
               + (v == null ? "null" : Arrays.toString(v)));
     }
     if (v[0] < min || v[1] < min) {
@@ -507,7 +664,10 @@ public final class Conv {
   }
 
   private static String describe(Tensor x, Tensor w, Tensor b) {
-    return "input " + Arrays.toString(x.shape()) + ", weight " + Arrays.toString(w.shape())
+    return "input "
+        + Arrays.toString(x.shape())
+        + ", weight "
+        + Arrays.toString(w.shape())
         + (b == null ? "" : ", bias " + Arrays.toString(b.shape()));
   }
 }

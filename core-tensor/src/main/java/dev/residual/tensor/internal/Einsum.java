@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Einstein summation for one and two operands, built on differentiable ops (a diagonal op,
- * permute, reshape, sum and matmul), so gradients come from those ops' backwards.
+ * Einstein summation for one and two operands, built on differentiable ops (a diagonal op, permute,
+ * reshape, sum and matmul), so gradients come from those ops' backwards.
  *
- * <p>A two-operand contraction becomes one (batched) matmul: the indices are sorted into batch
- * (in both operands and the output), free (in one operand and the output) and contracted (in both
+ * <p>A two-operand contraction becomes one (batched) matmul: the indices are sorted into batch (in
+ * both operands and the output), free (in one operand and the output) and contracted (in both
  * operands, not the output) groups, each operand is permuted and reshaped to {@code [batch, rows,
  * contracted]} / {@code [batch, contracted, cols]}, and the product is reshaped and permuted into
  * the output order. Indices found in only one operand and not in the output are summed out first.
@@ -25,13 +25,13 @@ public final class Einsum {
    * Evaluates {@code equation} over one or two operands, as PyTorch's {@code torch.einsum}:
    * explicit ({@code "ij,jk->ik"}, {@code "bhqd,bhkd->bhqk"}, {@code "ij->ji"}, {@code "bii->b"},
    * {@code "i,i->"}) or implicit (no {@code "->"}: the output holds the indices that appear exactly
-   * once, in alphabetical order, upper case first). An index repeated within one operand takes
-   * that operand's diagonal. Spaces are ignored. Sizes of an index must agree exactly (no
-   * broadcasting of size-1 dims), and the ellipsis {@code ...} is not supported.
+   * once, in alphabetical order, upper case first). An index repeated within one operand takes that
+   * operand's diagonal. Spaces are ignored. Sizes of an index must agree exactly (no broadcasting
+   * of size-1 dims), and the ellipsis {@code ...} is not supported.
    *
-   * @throws IllegalArgumentException for 0 or more than 2 operands, an operand count or a number
-   *     of subscripts that does not match the equation, characters other than letters, an output
-   *     index that is repeated or missing from the inputs, or an index with two different sizes
+   * @throws IllegalArgumentException for 0 or more than 2 operands, an operand count or a number of
+   *     subscripts that does not match the equation, characters other than letters, an output index
+   *     that is repeated or missing from the inputs, or an index with two different sizes
    */
   public static Tensor einsum(String equation, Tensor... operands) {
     String op = "einsum";
@@ -50,8 +50,14 @@ public final class Einsum {
     String[] subs = lhs.split(",", -1);
     if (subs.length != count) {
       throw new IllegalArgumentException(
-          op + ": equation '" + equation + "' names " + subs.length + " operand(s), but "
-              + count + " tensor(s) were given");
+          op
+              + ": equation '"
+              + equation
+              + "' names "
+              + subs.length
+              + " operand(s), but "
+              + count
+              + " tensor(s) were given");
     }
     checkLetters(equation, lhs.replace(",", ""));
     if (rhs != null) {
@@ -65,9 +71,18 @@ public final class Einsum {
       long[] s = t.shape();
       if (subs[k].length() != s.length) {
         throw new IllegalArgumentException(
-            op + ": subscripts '" + subs[k] + "' of operand " + k + " name " + subs[k].length()
-                + " dims, but the operand has shape " + Arrays.toString(s) + " ("
-                + s.length + " dims)");
+            op
+                + ": subscripts '"
+                + subs[k]
+                + "' of operand "
+                + k
+                + " name "
+                + subs[k].length()
+                + " dims, but the operand has shape "
+                + Arrays.toString(s)
+                + " ("
+                + s.length
+                + " dims)");
       }
       for (int d = 0; d < s.length; d++) {
         char c = subs[k].charAt(d);
@@ -77,9 +92,22 @@ public final class Einsum {
         if (prev != null && prev != s[d]) {
           int first = firstOperand.get(c);
           throw new IllegalArgumentException(
-              op + ": index '" + c + "' has size " + prev + " in operand " + first + " (shape "
-                  + Arrays.toString(operands[first].shape()) + ") but size " + s[d]
-                  + " in operand " + k + " (shape " + Arrays.toString(s) + ")");
+              op
+                  + ": index '"
+                  + c
+                  + "' has size "
+                  + prev
+                  + " in operand "
+                  + first
+                  + " (shape "
+                  + Arrays.toString(operands[first].shape())
+                  + ") but size "
+                  + s[d]
+                  + " in operand "
+                  + k
+                  + " (shape "
+                  + Arrays.toString(s)
+                  + ")");
         }
       }
     }
@@ -101,7 +129,11 @@ public final class Einsum {
         }
         if (occurrences[c] == 0) {
           throw new IllegalArgumentException(
-              op + ": output index '" + c + "' does not appear in the inputs of '" + equation
+              op
+                  + ": output index '"
+                  + c
+                  + "' does not appear in the inputs of '"
+                  + equation
                   + "'");
         }
       }
@@ -138,7 +170,10 @@ public final class Einsum {
       char c = s.charAt(k);
       if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
         throw new IllegalArgumentException(
-            "einsum: invalid character '" + c + "' in equation '" + equation
+            "einsum: invalid character '"
+                + c
+                + "' in equation '"
+                + equation
                 + "' (indices are single letters a-z, A-Z; the ellipsis is not supported)");
       }
     }

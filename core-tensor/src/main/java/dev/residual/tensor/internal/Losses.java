@@ -40,15 +40,21 @@ public final class Losses {
     long[] s = logits.shape();
     if (!Arrays.equals(s, target.shape())) {
       throw new IllegalArgumentException(
-          op + ": target shape " + Arrays.toString(target.shape())
-              + " must equal the logits shape " + Arrays.toString(s));
+          op
+              + ": target shape "
+              + Arrays.toString(target.shape())
+              + " must equal the logits shape "
+              + Arrays.toString(s));
     }
     if (posWeight != null) {
       long[] b = Shape.broadcast(op, s, posWeight.shape());
       if (!Arrays.equals(b, s)) {
         throw new IllegalArgumentException(
-            op + ": posWeight of shape " + Arrays.toString(posWeight.shape())
-                + " does not broadcast to the logits shape " + Arrays.toString(s));
+            op
+                + ": posWeight of shape "
+                + Arrays.toString(posWeight.shape())
+                + " does not broadcast to the logits shape "
+                + Arrays.toString(s));
       }
     }
     DType type = logits.dtype();
@@ -109,9 +115,7 @@ public final class Losses {
                     gp.storage().setDouble(k, gv * t * sp);
                   }
                 }
-                return new Tensor[] {
-                  gx, gy, gp == null ? null : Pointwise.sumTo(gp, pw.shape())
-                };
+                return new Tensor[] {gx, gy, gp == null ? null : Pointwise.sumTo(gp, pw.shape())};
               },
               pwFull == null ? new Tensor[] {logits, y} : new Tensor[] {logits, y, pwFull});
     }

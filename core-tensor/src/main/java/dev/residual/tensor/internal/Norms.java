@@ -11,9 +11,9 @@ public final class Norms {
   /**
    * Group norm of {@code x [N, C, *]}: the {@code C} channels are split into {@code groups}
    * consecutive groups, and each (sample, group) block is normalised by its own mean and biased
-   * variance, {@code (x - mean) / sqrt(var + eps)}, then scaled by {@code weight [C]} and shifted by
-   * {@code bias [C]} per channel (either may be null). Statistics accumulate in double; a constant
-   * block normalises to zeros (finite values and gradients).
+   * variance, {@code (x - mean) / sqrt(var + eps)}, then scaled by {@code weight [C]} and shifted
+   * by {@code bias [C]} per channel (either may be null). Statistics accumulate in double; a
+   * constant block normalises to zeros (finite values and gradients).
    *
    * @throws IllegalArgumentException if {@code x} is not floating point or has fewer than 2 dims,
    *     {@code groups} is not positive or does not divide {@code C}, or weight/bias are not {@code
@@ -30,14 +30,25 @@ public final class Norms {
     int c = (int) s[1];
     if (groups <= 0 || c % groups != 0) {
       throw new IllegalArgumentException(
-          op + ": " + c + " channels (input " + Arrays.toString(s)
-              + ") cannot be split into " + groups + " groups");
+          op
+              + ": "
+              + c
+              + " channels (input "
+              + Arrays.toString(s)
+              + ") cannot be split into "
+              + groups
+              + " groups");
     }
     for (Tensor p : new Tensor[] {weight, bias}) {
       if (p != null && (p.dim() != 1 || p.size(0) != c)) {
         throw new IllegalArgumentException(
-            op + ": weight/bias of shape " + Arrays.toString(p.shape()) + " must be [" + c
-                + "] for input " + Arrays.toString(s));
+            op
+                + ": weight/bias of shape "
+                + Arrays.toString(p.shape())
+                + " must be ["
+                + c
+                + "] for input "
+                + Arrays.toString(s));
       }
     }
     DType type = x.dtype();

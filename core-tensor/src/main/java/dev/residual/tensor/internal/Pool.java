@@ -184,8 +184,8 @@ public final class Pool {
   /**
    * Nearest-neighbour resize of {@code x [N, C, H, W]} to {@code [N, C, size[0], size[1]]}, with
    * PyTorch's {@code mode="nearest"} source index {@code min(floor(dst · (in/out)), in - 1)}, the
-   * scale and product computed in float as PyTorch does. The gradient of an input pixel is the
-   * sum over the output pixels that copied it.
+   * scale and product computed in float as PyTorch does. The gradient of an input pixel is the sum
+   * over the output pixels that copied it.
    *
    * @throws IllegalArgumentException for BOOL or non-4-D input, an empty input plane, or a size
    *     that is not two positive values
@@ -202,8 +202,10 @@ public final class Pool {
     }
     if (size == null || size.length != 2 || size[0] <= 0 || size[1] <= 0) {
       throw new IllegalArgumentException(
-          op + ": size must be two positive values {H_out, W_out}, got "
-              + (size == null ? "null" : Arrays.toString(size)) + " for input "
+          op
+              + ": size must be two positive values {H_out, W_out}, got "
+              + (size == null ? "null" : Arrays.toString(size))
+              + " for input "
               + Arrays.toString(xs));
     }
     if (xs[2] == 0 || xs[3] == 0) {
@@ -308,7 +310,10 @@ public final class Pool {
     checkPair(op, "padding", padding, 0);
     if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
       throw new IllegalArgumentException(
-          op + ": padding " + Arrays.toString(padding) + " must be at most half of the kernel "
+          op
+              + ": padding "
+              + Arrays.toString(padding)
+              + " must be at most half of the kernel "
               + Arrays.toString(kernel));
     }
     int h = (int) xs[2];
@@ -317,19 +322,39 @@ public final class Pool {
     long numW = (long) w + 2L * padding[1] - kernel[1];
     if (numH < 0 || numW < 0) {
       throw new IllegalArgumentException(
-          op + ": kernel " + Arrays.toString(kernel) + " is larger than the padded input ("
-              + (h + 2L * padding[0]) + " x " + (w + 2L * padding[1]) + ") of input "
-              + Arrays.toString(xs) + " with padding " + Arrays.toString(padding));
+          op
+              + ": kernel "
+              + Arrays.toString(kernel)
+              + " is larger than the padded input ("
+              + (h + 2L * padding[0])
+              + " x "
+              + (w + 2L * padding[1])
+              + ") of input "
+              + Arrays.toString(xs)
+              + " with padding "
+              + Arrays.toString(padding));
     }
     return new Geo(
-        (int) (xs[0] * xs[1]), h, w, kernel[0], kernel[1], stride[0], stride[1], padding[0],
-        padding[1], (int) (numH / stride[0] + 1), (int) (numW / stride[1] + 1));
+        (int) (xs[0] * xs[1]),
+        h,
+        w,
+        kernel[0],
+        kernel[1],
+        stride[0],
+        stride[1],
+        padding[0],
+        padding[1],
+        (int) (numH / stride[0] + 1),
+        (int) (numW / stride[1] + 1));
   }
 
   private static void checkPair(String op, String name, int[] v, int min) {
     if (v == null || v.length != 2) {
       throw new IllegalArgumentException(
-          op + ": " + name + " must be an {h, w} pair, got "
+          op
+              + ": "
+              + name
+              + " must be an {h, w} pair, got "
               + (v == null ? "null" : Arrays.toString(v)));
     }
     if (v[0] < min || v[1] < min) {

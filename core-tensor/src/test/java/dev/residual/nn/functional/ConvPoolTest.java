@@ -120,8 +120,13 @@ class ConvPoolTest {
       assertArrayEquals(expected.toDoubleArray(), y.toDoubleArray(), 1e-12);
       Tensor y32 =
           F.conv2d(
-              x.to(DType.FLOAT32), w.to(DType.FLOAT32), b == null ? null : b.to(DType.FLOAT32), s,
-              p, d, c[13]);
+              x.to(DType.FLOAT32),
+              w.to(DType.FLOAT32),
+              b == null ? null : b.to(DType.FLOAT32),
+              s,
+              p,
+              d,
+              c[13]);
       assertEquals(DType.FLOAT32, y32.dtype());
       assertArrayEquals(expected.toDoubleArray(), y32.toDoubleArray(), 1e-4);
     }
@@ -155,8 +160,7 @@ class ConvPoolTest {
     assertArrayEquals(new long[] {1, 1, 3, 3}, y1.shape());
     assertArrayEquals(new double[] {1, 3, 2, 4, 10, 6, 3, 7, 4}, y1.toDoubleArray(), 0);
     Tensor y2 =
-        F.convTranspose2d(
-            x, w, Tensor.of(new double[] {1}), pair(2, 2), zero, zero, 1, pair(1, 1));
+        F.convTranspose2d(x, w, Tensor.of(new double[] {1}), pair(2, 2), zero, zero, 1, pair(1, 1));
     assertArrayEquals(
         new double[] {2, 2, 3, 3, 2, 2, 3, 3, 4, 4, 5, 5, 4, 4, 5, 5}, y2.toDoubleArray(), 0);
   }
@@ -208,6 +212,33 @@ class ConvPoolTest {
         GradCheck.randn(22, 2));
   }
 
+  @Test
+  void convTranspose2dPointwiseKernelGradientMatchesFiniteDifferences() {
+    int[] one = pair(1, 1);
+    int[] zero = pair(0, 0);
+    GradCheck.check(
+        t -> F.convTranspose2d(t[0], t[1], t[2], one, zero, zero, 2, one),
+        GradCheck.randn(23, 2, 4, 2, 3),
+        GradCheck.randn(24, 4, 3, 1, 1),
+        GradCheck.randn(25, 6));
+  }
+
+  @Test
+  void convFloat32GradientsMatchFloat64() {
+    GradCheck.checkFloat32MatchesFloat64(
+        t -> F.conv2d(t[0], t[1], t[2], pair(2, 1), pair(1, 2), pair(1, 2), 2),
+        1e-4,
+        GradCheck.randn(26, 2, 4, 6, 7),
+        GradCheck.randn(27, 6, 2, 3, 2),
+        GradCheck.randn(28, 6));
+    GradCheck.checkFloat32MatchesFloat64(
+        t -> F.convTranspose2d(t[0], t[1], t[2], pair(2, 2), pair(1, 0), pair(1, 1), 2, pair(1, 2)),
+        1e-4,
+        GradCheck.randn(29, 2, 4, 3, 4),
+        GradCheck.randn(30, 4, 3, 3, 2),
+        GradCheck.randn(31, 6));
+  }
+
   // ---------------------------------------------------------------- conv errors
 
   @Test
@@ -229,8 +260,7 @@ class ConvPoolTest {
         new String[] {"conv2d", "[3, 5, 5]"},
         () -> F.conv2d(Tensor.zeros(3, 5, 5), Tensor.zeros(4, 3, 3, 3), null, 1, 0));
     assertThrowsWith(
-        new String[] {"conv2d", "stride"},
-        () -> F.conv2d(x, Tensor.zeros(4, 3, 3, 3), null, 0, 0));
+        new String[] {"conv2d", "stride"}, () -> F.conv2d(x, Tensor.zeros(4, 3, 3, 3), null, 0, 0));
     assertThrowsWith(
         new String[] {"conv2d", "dilation"},
         () -> F.conv2d(x, Tensor.zeros(4, 3, 3, 3), null, pair(1, 1), pair(0, 0), pair(1, 0), 1));
@@ -239,7 +269,8 @@ class ConvPoolTest {
         () -> F.conv2d(x, Tensor.zeros(4, 3, 3, 3), null, pair(1, 1), pair(0, 0), pair(1, 1), 0));
     assertThrowsWith(
         new String[] {"conv2d", "floating-point", "INT64"},
-        () -> F.conv2d(Tensor.zeros(DType.INT64, 1, 3, 5, 5), Tensor.zeros(4, 3, 3, 3), null, 1, 0));
+        () ->
+            F.conv2d(Tensor.zeros(DType.INT64, 1, 3, 5, 5), Tensor.zeros(4, 3, 3, 3), null, 1, 0));
   }
 
   @Test
@@ -249,8 +280,9 @@ class ConvPoolTest {
     int[] zero = pair(0, 0);
     assertThrowsWith(
         new String[] {"convTranspose2d", "output padding", "[2, 2]", "stride [2, 2]"},
-        () -> F.convTranspose2d(x, Tensor.zeros(4, 2, 3, 3), null, pair(2, 2), zero, pair(2, 2), 1,
-            one));
+        () ->
+            F.convTranspose2d(
+                x, Tensor.zeros(4, 2, 3, 3), null, pair(2, 2), zero, pair(2, 2), 1, one));
     assertThrowsWith(
         new String[] {"convTranspose2d", "[1, 4, 3, 3]", "[3, 2, 3, 3]"},
         () -> F.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), null, one, zero, zero, 1, one));
@@ -259,8 +291,9 @@ class ConvPoolTest {
         () -> F.convTranspose2d(x, Tensor.zeros(4, 2, 3, 3), null, one, zero, zero, 3, one));
     assertThrowsWith(
         new String[] {"convTranspose2d", "bias", "[4]", "[2]"},
-        () -> F.convTranspose2d(x, Tensor.zeros(4, 2, 3, 3), Tensor.zeros(2), one, zero, zero, 2,
-            one));
+        () ->
+            F.convTranspose2d(
+                x, Tensor.zeros(4, 2, 3, 3), Tensor.zeros(2), one, zero, zero, 2, one));
     assertThrowsWith(
         new String[] {"convTranspose2d", "not positive", "[1, 4, 3, 3]"},
         () -> F.convTranspose2d(x, Tensor.zeros(4, 2, 1, 1), null, one, pair(2, 2), zero, 1, one));
@@ -302,7 +335,8 @@ class ConvPoolTest {
   @Test
   void maxPool2dGradientMatchesFiniteDifferences() {
     GradCheck.check(
-        t -> F.maxPool2d(t[0], pair(3, 2), pair(2, 1), pair(1, 1)), GradCheck.randn(30, 2, 2, 5, 4));
+        t -> F.maxPool2d(t[0], pair(3, 2), pair(2, 1), pair(1, 1)),
+        GradCheck.randn(30, 2, 2, 5, 4));
   }
 
   @Test
@@ -323,7 +357,18 @@ class ConvPoolTest {
   @Test
   void avgPool2dGradientMatchesFiniteDifferences() {
     GradCheck.check(
-        t -> F.avgPool2d(t[0], pair(3, 2), pair(2, 1), pair(1, 1)), GradCheck.randn(31, 2, 2, 5, 4));
+        t -> F.avgPool2d(t[0], pair(3, 2), pair(2, 1), pair(1, 1)),
+        GradCheck.randn(31, 2, 2, 5, 4));
+  }
+
+  @Test
+  void poolAndInterpolateFloat32GradientsMatchFloat64() {
+    Tensor x = GradCheck.randn(34, 2, 3, 7, 6);
+    GradCheck.checkFloat32MatchesFloat64(
+        t -> F.maxPool2d(t[0], pair(3, 3), pair(2, 2), pair(1, 1)), 1e-5, x);
+    GradCheck.checkFloat32MatchesFloat64(
+        t -> F.avgPool2d(t[0], pair(3, 2), pair(2, 1), pair(1, 0)), 1e-5, x);
+    GradCheck.checkFloat32MatchesFloat64(t -> F.interpolate(t[0], new long[] {9, 4}), 1e-5, x);
   }
 
   @Test
@@ -353,8 +398,8 @@ class ConvPoolTest {
     assertThrowsWith(
         new String[] {"avgPool2d", "kernel [5, 5]", "[1, 1, 4, 4]"}, () -> F.avgPool2d(x, 5));
     assertThrowsWith(
-        new String[] {"avgPool2d", "stride"}, () -> F.avgPool2d(x, pair(2, 2), pair(0, 1),
-            pair(0, 0)));
+        new String[] {"avgPool2d", "stride"},
+        () -> F.avgPool2d(x, pair(2, 2), pair(0, 1), pair(0, 0)));
     assertThrowsWith(
         new String[] {"maxPool2d", "floating-point"},
         () -> F.maxPool2d(Tensor.zeros(DType.INT32, 1, 1, 4, 4), 2));
@@ -369,8 +414,8 @@ class ConvPoolTest {
     Tensor y = F.interpolate(x, new long[] {3, 5});
     assertArrayEquals(
         new double[] {1, 1, 2, 2, 3, 1, 1, 2, 2, 3, 4, 4, 5, 5, 6}, y.toDoubleArray(), 0);
-    Tensor down = F.interpolate(Tensor.arange(0, 5, 1, DType.FLOAT64).reshape(1, 1, 1, 5),
-        new long[] {1, 2});
+    Tensor down =
+        F.interpolate(Tensor.arange(0, 5, 1, DType.FLOAT64).reshape(1, 1, 1, 5), new long[] {1, 2});
     assertArrayEquals(new double[] {0, 2}, down.toDoubleArray(), 0);
     Tensor up = F.interpolate(Tensor.of(new double[] {1, 2, 3, 4}, 1, 1, 2, 2), 2);
     assertArrayEquals(

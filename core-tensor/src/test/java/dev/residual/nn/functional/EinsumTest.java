@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class EinsumTest {
 
   /**
-   * Einsum by its definition for explicit equations: loop over every assignment of every index
-   * and add the product of the operands' entries into the output entry.
+   * Einsum by its definition for explicit equations: loop over every assignment of every index and
+   * add the product of the operands' entries into the output entry.
    */
   private static Tensor naive(String equation, Tensor... ops) {
     String[] sides = equation.split("->", -1);
@@ -115,10 +115,8 @@ class EinsumTest {
   void einsumWithoutArrowOutputsIndicesSeenOnceInAlphabeticalOrder() {
     Tensor a = GradCheck.randn(1, 3, 4);
     Tensor b = GradCheck.randn(2, 4, 5);
-    assertArrayEquals(
-        a.matmul(b).toDoubleArray(), F.einsum("ij,jk", a, b).toDoubleArray(), 1e-12);
-    assertArrayEquals(
-        a.matmul(b).toDoubleArray(), F.einsum("jk,ij", b, a).toDoubleArray(), 1e-12);
+    assertArrayEquals(a.matmul(b).toDoubleArray(), F.einsum("ij,jk", a, b).toDoubleArray(), 1e-12);
+    assertArrayEquals(a.matmul(b).toDoubleArray(), F.einsum("jk,ij", b, a).toDoubleArray(), 1e-12);
     assertArrayEquals(a.t().toDoubleArray(), F.einsum("ba", a).toDoubleArray(), 0);
     Tensor m = GradCheck.randn(3, 4, 4);
     assertEquals(
@@ -146,7 +144,9 @@ class EinsumTest {
         GradCheck.randn(2, 2, 4, 2));
     GradCheck.check(t -> F.einsum("bii->b", t[0]), GradCheck.randn(3, 2, 3, 3));
     GradCheck.check(
-        t -> F.einsum("iij,jk->", t[0], t[1]), GradCheck.randn(4, 3, 3, 2), GradCheck.randn(5, 2, 4));
+        t -> F.einsum("iij,jk->", t[0], t[1]),
+        GradCheck.randn(4, 3, 3, 2),
+        GradCheck.randn(5, 2, 4));
     GradCheck.check(
         t -> F.einsum("abc,cd->dba", t[0], t[1]),
         GradCheck.randn(6, 2, 3, 4),

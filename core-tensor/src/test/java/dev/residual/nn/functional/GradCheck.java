@@ -1,5 +1,6 @@
 package dev.residual.nn.functional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -59,10 +60,45 @@ final class GradCheck {
         double numeric = (plus - minus) / (2 * H);
         if (Math.abs(analytic[k] - numeric) > ATOL + RTOL * Math.abs(numeric)) {
           fail(
-              "gradient of input " + i + " (shape " + Arrays.toString(in.shape()) + ") at element "
-                  + k + ": analytic " + analytic[k] + " vs numeric " + numeric);
+              "gradient of input "
+                  + i
+                  + " (shape "
+                  + Arrays.toString(in.shape())
+                  + ") at element "
+                  + k
+                  + ": analytic "
+                  + analytic[k]
+                  + " vs numeric "
+                  + numeric);
         }
       }
+    }
+  }
+
+  /**
+   * Checks that the FLOAT32 kernels give the same output and gradients as the FLOAT64 ones (up to
+   * float rounding, {@code tol}): gradient checks run in FLOAT64, so this covers the float paths.
+   */
+  static void checkFloat32MatchesFloat64(
+      Function<Tensor[], Tensor> f, double tol, Tensor... inputs) {
+    Tensor[] in64 = new Tensor[inputs.length];
+    Tensor[] in32 = new Tensor[inputs.length];
+    for (int k = 0; k < inputs.length; k++) {
+      in64[k] = inputs[k].to(DType.FLOAT64).detach().requiresGrad(true);
+      in32[k] = inputs[k].to(DType.FLOAT32).detach().requiresGrad(true);
+    }
+    Tensor out64 = f.apply(in64);
+    Tensor out32 = f.apply(in32);
+    assertEquals(DType.FLOAT32, out32.dtype());
+    assertArrayEquals(out64.toDoubleArray(), out32.toDoubleArray(), tol, "forward");
+    Tensor r = randn(54321, out64.shape());
+    List<Tensor> g64 = Autograd.grad(List.of(out64), Arrays.asList(in64), List.of(r), false);
+    List<Tensor> g32 =
+        Autograd.grad(List.of(out32), Arrays.asList(in32), List.of(r.to(DType.FLOAT32)), false);
+    for (int k = 0; k < inputs.length; k++) {
+      assertEquals(DType.FLOAT32, g32.get(k).dtype());
+      assertArrayEquals(
+          g64.get(k).toDoubleArray(), g32.get(k).toDoubleArray(), tol, "gradient of input " + k);
     }
   }
 

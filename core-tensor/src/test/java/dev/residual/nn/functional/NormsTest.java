@@ -50,8 +50,7 @@ class NormsTest {
     double a = 1.3416407864998738; // 1.5 / sqrt(1.25)
     double b = 0.4472135954999579; // 0.5 / sqrt(1.25)
     double c = 0.5773502691896258; // 1 / sqrt(3)
-    assertArrayEquals(
-        new double[] {-a, -b, b, a, -c, -c, -c, 3 * c}, y.toDoubleArray(), 1e-15);
+    assertArrayEquals(new double[] {-a, -b, b, a, -c, -c, -c, 3 * c}, y.toDoubleArray(), 1e-15);
   }
 
   @Test
@@ -64,8 +63,11 @@ class NormsTest {
       assertArrayEquals(reference(x, groups, w, b, 1e-5), y.toDoubleArray(), 1e-12);
       Tensor y32 =
           F.groupNorm(
-              x.to(DType.FLOAT32), groups, Tensor.of(w).to(DType.FLOAT32),
-              Tensor.of(b).to(DType.FLOAT32), 1e-5);
+              x.to(DType.FLOAT32),
+              groups,
+              Tensor.of(w).to(DType.FLOAT32),
+              Tensor.of(b).to(DType.FLOAT32),
+              1e-5);
       assertArrayEquals(reference(x, groups, w, b, 1e-5), y32.toDoubleArray(), 1e-5);
     }
   }
@@ -104,13 +106,24 @@ class NormsTest {
   }
 
   @Test
+  void groupNormFloat32GradientsMatchFloat64() {
+    GradCheck.checkFloat32MatchesFloat64(
+        t -> F.groupNorm(t[0], 3, t[1], t[2], 1e-5),
+        1e-4,
+        GradCheck.randn(10, 2, 6, 5),
+        GradCheck.randn(11, 6),
+        GradCheck.randn(12, 6));
+  }
+
+  @Test
   void groupNormErrorsNameTheShapes() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () -> F.groupNorm(Tensor.zeros(2, 6, 4), 4, null, null, 1e-5));
     assertTrue(
-        e.getMessage().contains("groupNorm") && e.getMessage().contains("[2, 6, 4]")
+        e.getMessage().contains("groupNorm")
+            && e.getMessage().contains("[2, 6, 4]")
             && e.getMessage().contains("4 groups"),
         e.getMessage());
     e =
@@ -120,7 +133,8 @@ class NormsTest {
     assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("[6]"), e.getMessage());
     e =
         assertThrows(
-            IllegalArgumentException.class, () -> F.groupNorm(Tensor.zeros(6), 2, null, null, 1e-5));
+            IllegalArgumentException.class,
+            () -> F.groupNorm(Tensor.zeros(6), 2, null, null, 1e-5));
     assertTrue(e.getMessage().contains("[6]"), e.getMessage());
     e =
         assertThrows(
