@@ -58,4 +58,17 @@ class SmokeTest {
         ln.toDoubleArray(),
         1e-12);
   }
+
+  @Test
+  void mixedTypeGradientsComeBackInEachInputsOwnType() {
+    Tensor a = Tensor.of(new float[] {1, 2}).requiresGrad(true);
+    Tensor b = Tensor.of(new double[] {3, 4}).requiresGrad(true);
+    Tensor y = a.mul(b).sum();
+    assertEquals(DType.FLOAT64, y.dtype());
+    y.backward();
+    assertEquals(DType.FLOAT32, a.grad().dtype());
+    assertEquals(DType.FLOAT64, b.grad().dtype());
+    assertArrayEquals(new double[] {3, 4}, a.grad().toDoubleArray(), 0);
+    assertArrayEquals(new double[] {1, 2}, b.grad().toDoubleArray(), 0);
+  }
 }

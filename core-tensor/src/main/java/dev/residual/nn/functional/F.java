@@ -93,8 +93,8 @@ public final class F {
   // ---------------------------------------------------------------- losses
 
   /**
-   * Mean cross-entropy of logits {@code [N, C]} or {@code [B, T, C]} against integer targets
-   * {@code [N]} or {@code [B, T]}; targets of -100 are ignored.
+   * Mean cross-entropy of logits {@code [N, C]} or {@code [B, T, C]} against integer targets {@code
+   * [N]} or {@code [B, T]}; targets of -100 are ignored.
    *
    * <p>Classes are the <b>last</b> dim (nanoGPT's layout; PyTorch puts them in dim 1 for inputs
    * with more than 2 dims).
@@ -115,7 +115,9 @@ public final class F {
     return NNOps.crossEntropy(logits, targets, ignoreIndex, reduction.internal());
   }
 
-  /** Negative log-likelihood of log-probabilities {@code [..., C]} against targets {@code [...]}. */
+  /**
+   * Negative log-likelihood of log-probabilities {@code [..., C]} against targets {@code [...]}.
+   */
   public static Tensor nllLoss(Tensor logProbs, Tensor targets) {
     return nllLoss(logProbs, targets, DEFAULT_IGNORE_INDEX, Reduction.MEAN);
   }
@@ -131,7 +133,13 @@ public final class F {
     return mseLoss(input, target, Reduction.MEAN);
   }
 
-  /** Squared error with a reduction; shapes broadcast. */
+  /**
+   * Squared error with a reduction; shapes broadcast (NONE returns the broadcast shape) and both
+   * arguments receive gradients.
+   *
+   * @throws IllegalArgumentException if {@code input} is not floating point or the shapes do not
+   *     broadcast
+   */
   public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
     return Losses.mse(input, target, reduction.internal());
   }
@@ -144,7 +152,12 @@ public final class F {
   /**
    * Binary cross-entropy with logits: {@code -(w_pos · y · log σ(x) + (1 - y) · log(1 - σ(x)))}.
    *
+   * <p>Computed stably for any logits; gradients flow to the logits, the targets and {@code
+   * posWeight}.
+   *
    * @param posWeight weight of positive examples, broadcast over the last dim, or null
+   * @throws IllegalArgumentException if the targets' shape differs from the logits' or {@code
+   *     posWeight} does not broadcast to it
    */
   public static Tensor binaryCrossEntropyWithLogits(
       Tensor logits, Tensor targets, Tensor posWeight, Reduction reduction) {
@@ -174,11 +187,14 @@ public final class F {
   }
 
   /**
-   * Group norm of {@code x [N, C, *]} over {@code numGroups} groups of channels; per-channel
-   * {@code weight} and {@code bias} {@code [C]} may be null.
+   * Group norm of {@code x [N, C, *]} over {@code numGroups} groups of channels (biased variance,
+   * {@code eps} inside the square root); per-channel {@code weight} and {@code bias} {@code [C]}
+   * may be null. A constant group normalises to zeros (finite).
+   *
+   * @throws IllegalArgumentException if {@code numGroups} does not divide {@code C} or weight/bias
+   *     are not {@code [C]}
    */
-  public static Tensor groupNorm(
-      Tensor x, int numGroups, Tensor weight, Tensor bias, double eps) {
+  public static Tensor groupNorm(Tensor x, int numGroups, Tensor weight, Tensor bias, double eps) {
     return Norms.groupNorm(x, numGroups, weight, bias, eps);
   }
 
@@ -188,7 +204,11 @@ public final class F {
    * 2-D convolution of {@code x [N, C_in, H, W]} with {@code weight [C_out, C_in/groups, kH, kW]}
    * and optional {@code bias [C_out]}; {@code stride}, {@code padding} and {@code dilation} are
    * {@code {h, w}} pairs. Output {@code [N, C_out, H_out, W_out]} with {@code H_out = (H + 2p - d(k
-   * - 1) - 1) / s + 1}.
+   * - 1) - 1) / s + 1}. Mixed float types are promoted (PyTorch requires them equal).
+   *
+   * @throws IllegalArgumentException naming every shape if the ranks, channel counts, groups or
+   *     bias do not fit, a stride/dilation is below 1 or a padding negative, or the dilated kernel
+   *     is larger than the padded input
    */
   public static Tensor conv2d(
       Tensor x,
@@ -204,14 +224,24 @@ public final class F {
   /** 2-D convolution with square stride and padding, no dilation, one group. */
   public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
     return conv2d(
-        x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
-        new int[] {1, 1}, 1);
+        x,
+        weight,
+        bias,
+        new int[] {stride, stride},
+        new int[] {padding, padding},
+        new int[] {1, 1},
+        1);
   }
 
   /**
-   * Transposed 2-D convolution of {@code x [N, C_in, H, W]} with {@code weight [C_in,
-   * C_out/groups, kH, kW]} (PyTorch's layout): {@code H_out = (H - 1)s - 2p + d(k - 1) +
-   * outputPadding + 1}.
+   * Transposed 2-D convolution of {@code x [N, C_in, H, W]} with {@code weight [C_in, C_out/groups,
+   * kH, kW]} (PyTorch's layout) and optional {@code bias [C_out]}: {@code H_out = (H - 1)s - 2p +
+   * d(k - 1) + outputPadding + 1}. It is the adjoint (the input gradient) of {@link #conv2d} with
+   * the same weight and arguments.
+   *
+   * @throws IllegalArgumentException naming every shape if the ranks, channel counts, groups or
+   *     bias do not fit, an output padding is not smaller than the stride or the dilation, or the
+   *     output would be empty
    */
   public static Tensor convTranspose2d(
       Tensor x,
@@ -225,7 +255,14 @@ public final class F {
     return Conv.convTranspose2d(x, weight, bias, stride, padding, outputPadding, groups, dilation);
   }
 
-  /** Max pooling of {@code [N, C, H, W]} with {@code {h, w}} kernel, stride and padding. */
+  /**
+   * Max pooling of {@code [N, C, H, W]} with {@code {h, w}} kernel, stride and padding (padding
+   * acts as {@code -inf}; at most half the kernel). The gradient goes to the first maximum of each
+   * window.
+   *
+   * @throws IllegalArgumentException for non-4-D input, invalid kernel/stride/padding, or a kernel
+   *     larger than the padded input
+   */
   public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
     return Pool.maxPool2d(x, kernel, stride, padding);
   }
@@ -237,7 +274,9 @@ public final class F {
 
   /**
    * Average pooling of {@code [N, C, H, W]}; padded zeros count in the average (PyTorch's {@code
-   * count_include_pad=True}).
+   * count_include_pad=True}): each window sum is divided by {@code kH·kW}.
+   *
+   * @throws IllegalArgumentException as {@link #maxPool2d(Tensor, int[], int[], int[])}
    */
   public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
     return Pool.avgPool2d(x, kernel, stride, padding);
@@ -250,7 +289,10 @@ public final class F {
 
   /**
    * Nearest-neighbour resize of {@code [N, C, H, W]} to {@code size = {H_out, W_out}} (PyTorch's
-   * {@code mode="nearest"}: source index {@code floor(dst * in / out)}).
+   * {@code mode="nearest"}: source index {@code min(floor(dst * (in / out)), in - 1)} with the
+   * scale in float, as PyTorch computes it).
+   *
+   * @throws IllegalArgumentException for non-4-D input or a size that is not two positive values
    */
   public static Tensor interpolate(Tensor x, long[] size) {
     return Pool.interpolateNearest(x, size);
@@ -287,8 +329,8 @@ public final class F {
    * @param k {@code [..., Tk, D]}
    * @param v {@code [..., Tk, Dv]}
    * @param causal mask keys after each query (bottom-right aligned: query {@code i} sees keys
-   *     {@code j <= i + Tk - Tq}, which equals PyTorch's {@code is_causal} when {@code Tq == Tk} and
-   *     is what a KV cache needs)
+   *     {@code j <= i + Tk - Tq}, which equals PyTorch's {@code is_causal} when {@code Tq == Tk}
+   *     and is what a KV cache needs)
    * @param mask null, BOOL (true = may attend) or an additive float mask broadcastable to {@code
    *     [..., Tq, Tk]}
    * @return {@code [..., Tq, Dv]}
@@ -302,6 +344,20 @@ public final class F {
   public static Tensor scaledDotProductAttention(
       Tensor q, Tensor k, Tensor v, boolean causal, Tensor mask, double scale) {
     return NNOps.attention(q, k, v, mask, causal, scale);
+  }
+
+  /**
+   * Multi-head self-attention from a fused projection {@code qkv [B, T, 3C]} (columns {@code [q | k
+   * | v]}, each split into {@code nHead} heads of {@code C / nHead}): returns {@code [B, T, C]} with
+   * the heads concatenated. Equals {@code split} → {@code reshape [B, T, H, D]} → {@code transpose
+   * (1, 2)} → {@link #scaledDotProductAttention} → {@code transpose} → {@code reshape}, but reads
+   * and writes the heads in place instead of copying them (GPT-2's attention in one op).
+   *
+   * @param mask null, BOOL (true = may attend) or additive, broadcastable to {@code [B, H, T, T]}
+   * @throws IllegalArgumentException if {@code 3C} is not divisible by {@code 3 * nHead}
+   */
+  public static Tensor selfAttention(Tensor qkv, int nHead, boolean causal, Tensor mask) {
+    return NNOps.selfAttention(qkv, nHead, causal, mask);
   }
 
   /**
@@ -322,9 +378,12 @@ public final class F {
   /**
    * Einstein summation over one or two operands: {@code "bhqd,bhkd->bhqk"}, {@code "ij->ji"},
    * {@code "bii->b"}, {@code "ij,jk->ik"}. Indices are single letters; without {@code ->} the
-   * output holds the indices that appear once, in alphabetical order.
+   * output holds the indices that appear once, in alphabetical order (upper case first). A repeated
+   * index within one operand takes its diagonal; two-operand contractions run as one batched
+   * matmul. Sizes must match exactly (no size-1 broadcasting, no ellipsis).
    *
-   * @throws IllegalArgumentException for malformed equations or mismatched sizes
+   * @throws IllegalArgumentException for malformed equations (operand count, non-letter characters,
+   *     output indices missing or repeated) or an index with two different sizes
    */
   public static Tensor einsum(String equation, Tensor... operands) {
     return Einsum.einsum(equation, operands);

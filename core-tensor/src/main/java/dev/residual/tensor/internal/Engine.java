@@ -1,5 +1,6 @@
 package dev.residual.tensor.internal;
 
+import dev.residual.tensor.DType;
 import dev.residual.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +19,18 @@ import java.util.function.Function;
 public final class Engine {
   private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
   private static final ThreadLocal<int[]> ANOMALY_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<Object[]> BACKWARD_TAG =
+      ThreadLocal.withInitial(() -> new Object[1]);
+
+  /**
+   * The tag of the backward pass running on this thread, or null. Storages allocated during a
+   * backward pass carry its tag: the engine may free them as soon as no pending gradient refers to
+   * them, since nothing outside the pass can hold them (hooks, retained and returned gradients are
+   * excluded).
+   */
+  static Object currentBackwardTag() {
+    return BACKWARD_TAG.get()[0];
+  }
 
   private Engine() {}
 
@@ -113,6 +126,23 @@ public final class Engine {
   }
 
   /**
+   * Hands {@code scratch}, a buffer that only the backward of the op that produced {@code out}
+   * reads, to the tape: it is freed when the graph is released, or at once if {@code out} was not
+   * recorded.
+   */
+  public static void freeOnRelease(Tensor out, Storage scratch) {
+    Node n = out.gradFn();
+    if (n == null) {
+      scratch.release();
+    } else {
+      if (n.owned == null) {
+        n.owned = new ArrayList<>(2);
+      }
+      n.owned.add(scratch);
+    }
+  }
+
+  /**
    * Runs backward from {@code roots} with gradients {@code rootGrads}.
    *
    * @param inputs when non-null, the tensors whose gradients are returned (as {@code
@@ -165,15 +195,20 @@ public final class Engine {
     Map<Node, Tensor> pending = new IdentityHashMap<>();
     Map<Tensor, Tensor> leafGrads = new IdentityHashMap<>();
     ArrayDeque<Node> ready = new ArrayDeque<>();
+    Object tag = new Object();
+    Refs refs = new Refs(tag);
+    Object[] tagSlot = BACKWARD_TAG.get();
+    Object savedTag = tagSlot[0];
+    tagSlot[0] = tag;
     int saveDepth = swapNoGradDepth(1);
     try {
       for (int k = 0; k < roots.length; k++) {
         Tensor r = roots[k];
         Tensor g = rootGrads[k];
         if (r.gradFn() != null) {
-          accumulate(pending, r.gradFn(), g);
+          accumulate(pending, r.gradFn(), g, refs);
         } else {
-          leafGrads.merge(r, g, Tensor::add);
+          accumulateLeaf(leafGrads, r, g, refs);
         }
       }
       for (Tensor r : roots) {
@@ -188,7 +223,9 @@ public final class Engine {
         Node n = ready.poll();
         visited.add(n);
         Tensor g = pending.remove(n);
+        boolean keep = false;
         if (n.hooks != null) {
+          keep = true;
           for (Function<Tensor, Tensor> h : n.hooks) {
             Tensor r = h.apply(g);
             if (r != null) {
@@ -197,12 +234,17 @@ public final class Engine {
           }
         }
         if (n.retained != null && inputs == null) {
+          keep = true;
           Tensor prev = n.retained.grad();
           n.retained.setGrad(prev == null ? g.detach() : prev.add(g));
         }
         Integer target = targetIndex.get(n);
         if (target != null) {
+          keep = true;
           results[target] = g;
+        }
+        if (keep) {
+          refs.protect(g.storage());
         }
         checkVersions(n);
         Tensor[] grads = n.fn.apply(g, n.needs);
@@ -215,9 +257,16 @@ public final class Engine {
             continue;
           }
           Tensor gk = grads[k];
+          if (gk != null) {
+            // Ops compute in the promoted type; each input receives a gradient of its own type.
+            DType want = o instanceof Node m ? m.dtype : ((Tensor) o).dtype();
+            if (gk.dtype() != want) {
+              gk = Pointwise.cast(gk, want);
+            }
+          }
           if (o instanceof Node m) {
             if (gk != null) {
-              accumulate(pending, m, gk);
+              accumulate(pending, m, gk, refs);
             }
             int c = deps.get(m) - 1;
             deps.put(m, c);
@@ -230,14 +279,17 @@ public final class Engine {
               }
             }
           } else if (gk != null) {
-            leafGrads.merge((Tensor) o, gk, Tensor::add);
+            accumulateLeaf(leafGrads, (Tensor) o, gk, refs);
           }
         }
+        // The node's incoming gradient is consumed: free it unless something still refers to it.
+        refs.drop(g.storage());
       }
       for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
         Tensor leaf = e.getKey();
         Tensor g = e.getValue();
         if (leaf.hooks() != null) {
+          refs.protect(g.storage());
           for (Function<Tensor, Tensor> h : leaf.hooks()) {
             Tensor r = h.apply(g);
             if (r != null) {
@@ -249,21 +301,90 @@ public final class Engine {
         if (inputs != null) {
           if (target != null) {
             results[target] = g;
+            refs.protect(g.storage());
           }
+        } else if (leaf.grad() == null && refs.exclusive(g.storage())) {
+          // A gradient this pass made and nothing else holds becomes .grad without a copy.
+          leaf.setGrad(g.storage() == leaf.storage() ? g.clone() : g);
+          refs.protect(g.storage());
         } else {
           leaf.accumulateGrad(g);
         }
+        refs.drop(e.getValue().storage());
       }
       if (!retainGraph) {
         for (Node n : visited) {
           n.fn = null;
           n.released = true;
+          if (n.owned != null) {
+            for (Storage s : n.owned) {
+              s.release();
+            }
+            n.owned = null;
+          }
         }
       }
     } finally {
       swapNoGradDepth(saveDepth);
+      tagSlot[0] = savedTag;
     }
     return results;
+  }
+
+  /**
+   * Reference counts of gradient storages held by the engine's pending maps during one backward
+   * pass. A storage allocated by this pass is freed when its count drops to zero, unless it was
+   * protected (handed to a hook, retained, or returned to the caller).
+   */
+  private static final class Refs {
+    private final Object tag;
+    private final Map<Storage, int[]> counts = new IdentityHashMap<>();
+
+    Refs(Object tag) {
+      this.tag = tag;
+    }
+
+    void add(Storage s) {
+      if (s.backwardTag == tag) {
+        counts.computeIfAbsent(s, k -> new int[1])[0]++;
+      }
+    }
+
+    void protect(Storage s) {
+      if (s.backwardTag == tag) {
+        s.backwardTag = null;
+        counts.remove(s);
+      }
+    }
+
+    boolean exclusive(Storage s) {
+      int[] c = counts.get(s);
+      return s.backwardTag == tag && c != null && c[0] == 1;
+    }
+
+    void drop(Storage s) {
+      int[] c = counts.get(s);
+      if (c != null && --c[0] <= 0) {
+        counts.remove(s);
+        s.release();
+      }
+    }
+  }
+
+  private static void accumulateLeaf(
+      Map<Tensor, Tensor> leafGrads, Tensor leaf, Tensor g, Refs refs) {
+    Tensor prev = leafGrads.get(leaf);
+    if (prev == null) {
+      leafGrads.put(leaf, g);
+      refs.add(g.storage());
+    } else {
+      Tensor sum = prev.add(g);
+      leafGrads.put(leaf, sum);
+      refs.add(sum.storage());
+      refs.drop(prev.storage());
+      refs.add(g.storage());
+      refs.drop(g.storage());
+    }
   }
 
   private static void skipSubtree(
@@ -290,9 +411,19 @@ public final class Engine {
     }
   }
 
-  private static void accumulate(Map<Node, Tensor> pending, Node n, Tensor g) {
+  private static void accumulate(Map<Node, Tensor> pending, Node n, Tensor g, Refs refs) {
     Tensor prev = pending.get(n);
-    pending.put(n, prev == null ? g : prev.add(g));
+    if (prev == null) {
+      pending.put(n, g);
+      refs.add(g.storage());
+    } else {
+      Tensor sum = prev.add(g);
+      pending.put(n, sum);
+      refs.add(sum.storage());
+      refs.drop(prev.storage());
+      refs.add(g.storage());
+      refs.drop(g.storage());
+    }
   }
 
   private static void checkUsable(Node n) {

@@ -45,6 +45,20 @@ public final class LinAlg {
     if (m == 0 || n == 0) {
       return;
     }
+    if (k == 0) {
+      // An empty inner dimension: the product is zero (BLAS rejects lda = 0).
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          int ci = cOff + i * ldc + j;
+          c.setDouble(ci, beta == 0 ? 0.0 : beta * c.getDouble(ci));
+        }
+      }
+      return;
+    }
+    dev.residual.tensor.Threads.ensureBlasConfigured();
+    a.checkLive("gemm");
+    b.checkLive("gemm");
+    c.checkLive("gemm");
     switch (c.dtype) {
       case FLOAT32 ->
           cblas_sgemm(
@@ -107,8 +121,8 @@ public final class LinAlg {
       throw new IllegalArgumentException("matmul: not defined for BOOL tensors");
     }
     DType type = DType.promote(a.dtype(), b.dtype());
-    Tensor a2 = a.to(type);
-    Tensor b2 = b.to(type);
+    Tensor a2 = Pointwise.convert(a, type);
+    Tensor b2 = Pointwise.convert(b, type);
     boolean aVec = a.dim() == 1;
     boolean bVec = b.dim() == 1;
     if (aVec) {
@@ -214,8 +228,9 @@ public final class LinAlg {
         out,
         new Tensor[] {a, b},
         (g, need) -> {
-          Tensor ga = need[0] ? Tensor.zeros(a.dtype(), as) : null;
-          Tensor gb = need[1] ? Tensor.zeros(b.dtype(), bs) : null;
+          // The folded case overwrites its result (beta 0); the batched loop accumulates (beta 1).
+          Tensor ga = need[0] ? newGrad(p.fold, a.dtype(), as) : null;
+          Tensor gb = need[1] ? newGrad(p.fold, b.dtype(), bs) : null;
           Storage gs = g.storage();
           if (p.fold) {
             int rows = p.count * m;
@@ -263,8 +278,8 @@ public final class LinAlg {
     }
     Pointwise.requireFloat("linear", x);
     DType type = x.dtype();
-    Tensor w2 = w.to(type);
-    Tensor b2 = b == null ? null : b.to(type);
+    Tensor w2 = Pointwise.convert(w, type);
+    Tensor b2 = b == null ? null : Pointwise.convert(b, type);
     int in = (int) ws[1];
     int outF = (int) ws[0];
     int rows = in == 0 ? (int) (Shape.numel(xs)) : (int) (x.numel() / in);
@@ -305,7 +320,7 @@ public final class LinAlg {
                 gx.storage(), 0, in);
           }
           if (need[1]) {
-            gw = Tensor.zeros(type, ws);
+            gw = Tensor.empty(type, ws);
             gemm(true, false, outF, in, nRows, 1, gs, 0, outF, x.storage(), 0, in, 0,
                 gw.storage(), 0, in);
             gw = gw.to(w.dtype());
@@ -317,5 +332,9 @@ public final class LinAlg {
         },
         x,
         w2);
+  }
+
+  private static Tensor newGrad(boolean overwritten, DType type, long[] shape) {
+    return overwritten ? Tensor.empty(type, shape) : Tensor.zeros(type, shape);
   }
 }

@@ -2,6 +2,7 @@ package dev.residual.tensor.internal;
 
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Tensor;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,80 @@ import java.util.Arrays;
  */
 public final class NNOps {
   private NNOps() {}
+
+  /** Copies {@code n} elements {@code s[base + k * stride]} into {@code dst[0..n)}. */
+  static void load(Storage s, int base, int stride, double[] dst, int n) {
+    if (s.dtype == DType.FLOAT32) {
+      FloatBuffer f = s.f;
+      for (int k = 0; k < n; k++) {
+        dst[k] = f.get(base + k * stride);
+      }
+    } else {
+      for (int k = 0; k < n; k++) {
+        dst[k] = s.getDouble(base + k * stride);
+      }
+    }
+  }
+
+  /** Writes {@code src[0..n)} to {@code s[base + k * stride]}. */
+  static void store(Storage s, int base, int stride, double[] src, int n) {
+    if (s.dtype == DType.FLOAT32) {
+      FloatBuffer f = s.f;
+      for (int k = 0; k < n; k++) {
+        f.put(base + k * stride, (float) src[k]);
+      }
+    } else {
+      for (int k = 0; k < n; k++) {
+        s.setDouble(base + k * stride, src[k]);
+      }
+    }
+  }
+
+  /** e^v: single-precision-accurate fast path for FLOAT32 data, exact for FLOAT64. */
+  static double exp(boolean f32, double v) {
+    return f32 ? FastMath.exp(v) : Math.exp(v);
+  }
+
+  /**
+   * In-place softmax (or log-softmax) of {@code row[0..n)}; a row of all {@code -inf} becomes
+   * zeros (log: stays {@code -inf}). Returns the log-sum-exp.
+   */
+  static double softmaxRow(double[] row, int n, boolean log, boolean f32) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < n; k++) {
+      double v = row[k];
+      if (v > max || Double.isNaN(v)) {
+        max = v;
+      }
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      for (int k = 0; k < n; k++) {
+        row[k] = log ? Double.NEGATIVE_INFINITY : 0.0;
+      }
+      return Double.NEGATIVE_INFINITY;
+    }
+    double sum = 0;
+    if (log) {
+      for (int k = 0; k < n; k++) {
+        sum += exp(f32, row[k] - max);
+      }
+      double lse = max + Math.log(sum);
+      for (int k = 0; k < n; k++) {
+        row[k] -= lse;
+      }
+      return lse;
+    }
+    for (int k = 0; k < n; k++) {
+      double e = exp(f32, row[k] - max);
+      row[k] = e;
+      sum += e;
+    }
+    double inv = 1.0 / sum;
+    for (int k = 0; k < n; k++) {
+      row[k] *= inv;
+    }
+    return max + Math.log(sum);
+  }
 
   /** {@code [outer, len, inner]} view of a shape around {@code dim}. */
   private record Axis(int outer, int len, int inner) {
@@ -49,59 +124,13 @@ public final class NNOps {
     Storage xs = x.storage();
     Storage os = out.storage();
     boolean f32 = x.dtype() == DType.FLOAT32;
+    double[] row = new double[ax.len];
     for (int o = 0; o < ax.outer; o++) {
       for (int i = 0; i < ax.inner; i++) {
         int base = o * ax.len * ax.inner + i;
-        int st = ax.inner;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < ax.len; k++) {
-          double v = f32 ? xs.f.get(base + k * st) : xs.d.get(base + k * st);
-          if (v > max || Double.isNaN(v)) {
-            max = v;
-          }
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-          for (int k = 0; k < ax.len; k++) {
-            os.setDouble(base + k * st, log ? Double.NEGATIVE_INFINITY : 0.0);
-          }
-          continue;
-        }
-        double sum = 0;
-        if (log) {
-          for (int k = 0; k < ax.len; k++) {
-            double v = f32 ? xs.f.get(base + k * st) : xs.d.get(base + k * st);
-            sum += Math.exp(v - max);
-          }
-          double lse = max + Math.log(sum);
-          for (int k = 0; k < ax.len; k++) {
-            int p = base + k * st;
-            if (f32) {
-              os.f.put(p, (float) (xs.f.get(p) - lse));
-            } else {
-              os.d.put(p, xs.d.get(p) - lse);
-            }
-          }
-        } else {
-          for (int k = 0; k < ax.len; k++) {
-            int p = base + k * st;
-            double e = Math.exp((f32 ? xs.f.get(p) : xs.d.get(p)) - max);
-            sum += e;
-            if (f32) {
-              os.f.put(p, (float) e);
-            } else {
-              os.d.put(p, e);
-            }
-          }
-          double inv = 1.0 / sum;
-          for (int k = 0; k < ax.len; k++) {
-            int p = base + k * st;
-            if (f32) {
-              os.f.put(p, (float) (os.f.get(p) * inv));
-            } else {
-              os.d.put(p, os.d.get(p) * inv);
-            }
-          }
-        }
+        load(xs, base, ax.inner, row, ax.len);
+        softmaxRow(row, ax.len, log, f32);
+        store(os, base, ax.inner, row, ax.len);
       }
     }
     if (!Engine.needsRecord(x)) {
@@ -117,24 +146,22 @@ public final class NNOps {
 
   private static Tensor softmaxBackward(Tensor g, Tensor y, Axis ax, boolean log) {
     Tensor gx = Tensor.empty(y.dtype(), y.shape());
-    Storage gs = g.storage();
-    Storage ys = y.storage();
-    Storage os = gx.storage();
+    boolean f32 = y.dtype() == DType.FLOAT32;
+    double[] gr = new double[ax.len];
+    double[] yr = new double[ax.len];
     for (int o = 0; o < ax.outer; o++) {
       for (int i = 0; i < ax.inner; i++) {
         int base = o * ax.len * ax.inner + i;
-        int st = ax.inner;
+        load(g.storage(), base, ax.inner, gr, ax.len);
+        load(y.storage(), base, ax.inner, yr, ax.len);
         double dot = 0;
         for (int k = 0; k < ax.len; k++) {
-          int p = base + k * st;
-          dot += log ? gs.getDouble(p) : gs.getDouble(p) * ys.getDouble(p);
+          dot += log ? gr[k] : gr[k] * yr[k];
         }
         for (int k = 0; k < ax.len; k++) {
-          int p = base + k * st;
-          double yv = ys.getDouble(p);
-          double gv = gs.getDouble(p);
-          os.setDouble(p, log ? gv - Math.exp(yv) * dot : yv * (gv - dot));
+          gr[k] = log ? gr[k] - exp(f32, yr[k]) * dot : yr[k] * (gr[k] - dot);
         }
+        store(gx.storage(), base, ax.inner, gr, ax.len);
       }
     }
     return gx;
@@ -189,6 +216,8 @@ public final class NNOps {
     Storage tsr = targets.storage();
     double[] lse = new double[rows];
     double[] losses = new double[rows];
+    double[] row = new double[c];
+    boolean f32 = x.dtype() == DType.FLOAT32;
     int counted = 0;
     for (int r = 0; r < rows; r++) {
       long t = tsr.getLong(r);
@@ -203,15 +232,8 @@ public final class NNOps {
       int base = r * c;
       double l = 0;
       if (fromLogits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < c; k++) {
-          max = Math.max(max, xs.getDouble(base + k));
-        }
-        double sum = 0;
-        for (int k = 0; k < c; k++) {
-          sum += Math.exp(xs.getDouble(base + k) - max);
-        }
-        l = max + Math.log(sum);
+        load(xs, base, 1, row, c);
+        l = softmaxRow(row, c, true, f32);
         lse[r] = l;
       }
       losses[r] = l - xs.getDouble(base + (int) t);
@@ -244,6 +266,7 @@ public final class NNOps {
           Tensor gx = Tensor.zeros(x.dtype(), s);
           Storage gs = gx.storage();
           Storage go = g.storage();
+          double[] grow = new double[c];
           for (int r = 0; r < rows; r++) {
             long t = tsr.getLong(r);
             if (t == ignoreIndex) {
@@ -252,9 +275,11 @@ public final class NNOps {
             double gr = (reduction == Reduction.NONE ? go.getDouble(r) : go.getDouble(0)) * sc;
             int base = r * c;
             if (fromLogits) {
+              load(xs, base, 1, grow, c);
               for (int k = 0; k < c; k++) {
-                gs.setDouble(base + k, Math.exp(xs.getDouble(base + k) - lse[r]) * gr);
+                grow[k] = exp(f32, grow[k] - lse[r]) * gr;
               }
+              store(gs, base, 1, grow, c);
             }
             int ti = base + (int) t;
             gs.setDouble(ti, gs.getDouble(ti) - gr);
@@ -291,8 +316,8 @@ public final class NNOps {
                 + " must have the normalized shape " + Arrays.toString(normalizedShape));
       }
     }
-    Tensor w = weight == null ? null : weight.to(x.dtype());
-    Tensor b = bias == null ? null : bias.to(x.dtype());
+    Tensor w = weight == null ? null : Pointwise.convert(weight, x.dtype());
+    Tensor b = bias == null ? null : Pointwise.convert(bias, x.dtype());
     int len = (int) Shape.numel(normalizedShape);
     int rows = len == 0 ? 0 : (int) (x.numel() / len);
     Tensor out = Tensor.empty(x.dtype(), s);
@@ -357,19 +382,26 @@ public final class NNOps {
           double[] gb = new double[len];
           double[] dxhat = new double[len];
           double[] xhat = new double[len];
+          double[] grow = new double[len];
+          double[] wv = new double[len];
+          if (ws != null) {
+            load(ws, 0, 1, wv, len);
+          }
           for (int r = 0; r < rows; r++) {
             int base = r * len;
             double mean = means[r];
             double rstd = rstds[r];
+            load(xs, base, 1, xhat, len);
+            load(gs, base, 1, grow, len);
             double sumD = 0;
             double sumDX = 0;
             for (int k = 0; k < len; k++) {
-              double xh = (xs.getDouble(base + k) - mean) * rstd;
-              double gv = gs.getDouble(base + k);
+              double xh = (xhat[k] - mean) * rstd;
+              double gv = grow[k];
               xhat[k] = xh;
               gw[k] += gv * xh;
               gb[k] += gv;
-              double dh = ws == null ? gv : gv * ws.getDouble(k);
+              double dh = ws == null ? gv : gv * wv[k];
               dxhat[k] = dh;
               sumD += dh;
               sumDX += dh * xh;
@@ -377,10 +409,10 @@ public final class NNOps {
             if (gx != null) {
               double md = sumD / len;
               double mdx = sumDX / len;
-              Storage gxs = gx.storage();
               for (int k = 0; k < len; k++) {
-                gxs.setDouble(base + k, rstd * (dxhat[k] - md - xhat[k] * mdx));
+                grow[k] = rstd * (dxhat[k] - md - xhat[k] * mdx);
               }
+              store(gx.storage(), base, 1, grow, len);
             }
           }
           Tensor gwT = null;
@@ -403,6 +435,147 @@ public final class NNOps {
   }
 
   // ------------------------------------------------------------------ attention
+
+  /**
+   * Where one batch-head's matrices live: element {@code (row, col)} of matrix {@code b} is at
+   * {@code off[b] + row * ld + col}. Lets attention read q, k, v straight out of a fused
+   * {@code [B, T, 3C]} projection without copying.
+   */
+  private record Layout(int[] off, int ld) {
+    static Layout contiguous(int nb, int rows, int cols) {
+      int[] o = new int[nb];
+      for (int b = 0; b < nb; b++) {
+        o[b] = b * rows * cols;
+      }
+      return new Layout(o, cols);
+    }
+
+    /** Head {@code h} of batch {@code b} at column {@code col0 + h * d} of rows of width {@code w}. */
+    static Layout heads(int batch, int heads, int t, int w, int col0, int d) {
+      int[] o = new int[batch * heads];
+      for (int b = 0; b < batch; b++) {
+        for (int h = 0; h < heads; h++) {
+          o[b * heads + h] = b * t * w + col0 + h * d;
+        }
+      }
+      return new Layout(o, w);
+    }
+  }
+
+  /**
+   * Forward of attention over {@code nb} batch-heads; returns the probabilities {@code [nb, tq,
+   * tk]} (saved for backward) after writing the output through {@code lo}.
+   */
+  private static Tensor attentionForward(
+      DType type,
+      int nb,
+      int tq,
+      int tk,
+      int d,
+      int dv,
+      Storage qs,
+      Layout lq,
+      Storage ks,
+      Layout lk,
+      Storage vs,
+      Layout lv,
+      Storage os,
+      Layout lo,
+      Storage msr,
+      boolean boolMask,
+      boolean causal,
+      double sc) {
+    Tensor p = Tensor.empty(type, nb, tq, tk);
+    Storage ps = p.storage();
+    int offset = tk - tq;
+    boolean f32 = type == DType.FLOAT32;
+    double[] srow = new double[tk];
+    for (int b = 0; b < nb; b++) {
+      int po = b * tq * tk;
+      LinAlg.gemm(false, true, tq, tk, d, sc, qs, lq.off[b], lq.ld, ks, lk.off[b], lk.ld, 0, ps, po,
+          tk);
+      for (int i = 0; i < tq; i++) {
+        int rowOff = po + i * tk;
+        load(ps, rowOff, 1, srow, tk);
+        for (int j = 0; j < tk; j++) {
+          boolean allowed = !causal || j <= i + offset;
+          if (msr != null) {
+            if (boolMask) {
+              allowed &= msr.b.get(rowOff + j) != 0;
+            } else {
+              srow[j] += msr.getDouble(rowOff + j);
+            }
+          }
+          if (!allowed) {
+            srow[j] = Double.NEGATIVE_INFINITY;
+          }
+        }
+        softmaxRow(srow, tk, false, f32);
+        store(ps, rowOff, 1, srow, tk);
+      }
+      LinAlg.gemm(false, false, tq, dv, tk, 1, ps, po, tk, vs, lv.off[b], lv.ld, 0, os, lo.off[b],
+          lo.ld);
+    }
+    return p;
+  }
+
+  /** Backward of {@link #attentionForward}: writes dq, dk, dv through their layouts. */
+  private static void attentionBackward(
+      DType type,
+      int nb,
+      int tq,
+      int tk,
+      int d,
+      int dv,
+      double sc,
+      Storage ps,
+      Storage gs,
+      Layout lg,
+      Storage qs,
+      Layout lq,
+      Storage ks,
+      Layout lk,
+      Storage vs,
+      Layout lv,
+      Storage gq,
+      Layout lgq,
+      Storage gk,
+      Layout lgk,
+      Storage gv,
+      Layout lgv) {
+    Tensor dp = Tensor.empty(type, tq, tk);
+    Storage dps = dp.storage();
+    double[] drow = new double[tk];
+    double[] prow = new double[tk];
+    for (int b = 0; b < nb; b++) {
+      int po = b * tq * tk;
+      int go = lg.off[b];
+      // dV = Pᵀ·dO
+      LinAlg.gemm(true, false, tk, dv, tq, 1, ps, po, tk, gs, go, lg.ld, 0, gv, lgv.off[b],
+          lgv.ld);
+      // dP = dO·Vᵀ
+      LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, lg.ld, vs, lv.off[b], lv.ld, 0, dps, 0, tk);
+      // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
+      for (int i = 0; i < tq; i++) {
+        load(dps, i * tk, 1, drow, tk);
+        load(ps, po + i * tk, 1, prow, tk);
+        double dot = 0;
+        for (int j = 0; j < tk; j++) {
+          dot += drow[j] * prow[j];
+        }
+        for (int j = 0; j < tk; j++) {
+          drow[j] = prow[j] * (drow[j] - dot) * sc;
+        }
+        store(dps, i * tk, 1, drow, tk);
+      }
+      // dQ = dS·K ; dK = dSᵀ·Q
+      LinAlg.gemm(false, false, tq, d, tk, 1, dps, 0, tk, ks, lk.off[b], lk.ld, 0, gq, lgq.off[b],
+          lgq.ld);
+      LinAlg.gemm(true, false, tk, d, tq, 1, dps, 0, tk, qs, lq.off[b], lq.ld, 0, gk, lgk.off[b],
+          lgk.ld);
+    }
+    dps.release();
+  }
 
   /**
    * Fused scaled dot-product attention {@code softmax(q·kᵀ·scale + mask)·v}.
@@ -436,124 +609,43 @@ public final class NNOps {
               + Arrays.toString(vs));
     }
     DType type = q.dtype();
-    Tensor k2 = k.to(type);
-    Tensor v2 = v.to(type);
+    Tensor k2 = Pointwise.convert(k, type);
+    Tensor v2 = Pointwise.convert(v, type);
     int tq = (int) qs[r - 2];
     int d = (int) qs[r - 1];
     int tk = (int) ks[r - 2];
     int dv = (int) vs[r - 1];
-    int bh = (int) (q.numel() / Math.max(1L, (long) tq * d));
-    if (tq == 0 || d == 0) {
-      bh = (int) Shape.numel(Arrays.copyOf(qs, r - 2));
-    }
+    int nb = (int) Shape.numel(Arrays.copyOf(qs, r - 2));
     double sc = Double.isNaN(scale) ? 1.0 / Math.sqrt(d) : scale;
     long[] pShape = Arrays.copyOf(qs, r);
     pShape[r - 1] = tk;
-    Tensor maskFull = null;
-    if (mask != null) {
-      try (Tensor.NoGrad ignored = Tensor.noGrad()) {
-        maskFull = mask.dtype() == DType.BOOL
-            ? Shapes.expand(mask, pShape)
-            : Shapes.expand(mask.to(type), pShape);
-      }
-    }
-    Tensor p = Tensor.empty(type, pShape);
-    Storage ps = p.storage();
-    Storage qsr = q.storage();
-    Storage ksr = k2.storage();
-    Storage vsr = v2.storage();
-    Storage msr = maskFull == null ? null : maskFull.storage();
+    Storage msr = expandMask(op, mask, pShape, type);
     boolean boolMask = mask != null && mask.dtype() == DType.BOOL;
-    int offset = tk - tq;
-    for (int b = 0; b < bh; b++) {
-      int po = b * tq * tk;
-      LinAlg.gemm(false, true, tq, tk, d, sc, qsr, b * tq * d, d, ksr, b * tk * d, d, 0, ps, po, tk);
-      for (int i = 0; i < tq; i++) {
-        int row = po + i * tk;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < tk; j++) {
-          double sv = ps.getDouble(row + j);
-          boolean allowed = !causal || j <= i + offset;
-          if (msr != null) {
-            if (boolMask) {
-              allowed &= msr.b.get(row + j) != 0;
-            } else {
-              sv += msr.getDouble(row + j);
-            }
-          }
-          if (!allowed) {
-            sv = Double.NEGATIVE_INFINITY;
-          }
-          ps.setDouble(row + j, sv);
-          max = Math.max(max, sv);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-          for (int j = 0; j < tk; j++) {
-            ps.setDouble(row + j, 0.0);
-          }
-          continue;
-        }
-        double sum = 0;
-        for (int j = 0; j < tk; j++) {
-          double e = Math.exp(ps.getDouble(row + j) - max);
-          sum += e;
-          ps.setDouble(row + j, e);
-        }
-        double inv = 1.0 / sum;
-        for (int j = 0; j < tk; j++) {
-          ps.setDouble(row + j, ps.getDouble(row + j) * inv);
-        }
-      }
-    }
     long[] outShape = vs.clone();
     outShape[r - 2] = tq;
     Tensor out = Tensor.empty(type, outShape);
-    Storage os = out.storage();
-    for (int b = 0; b < bh; b++) {
-      LinAlg.gemm(
-          false, false, tq, dv, tk, 1, ps, b * tq * tk, tk, vsr, b * tk * dv, dv, 0, os, b * tq * dv,
-          dv);
-    }
+    Layout lq = Layout.contiguous(nb, tq, d);
+    Layout lk = Layout.contiguous(nb, tk, d);
+    Layout lv = Layout.contiguous(nb, tk, dv);
+    Layout lo = Layout.contiguous(nb, tq, dv);
+    Tensor p =
+        attentionForward(type, nb, tq, tk, d, dv, q.storage(), lq, k2.storage(), lk, v2.storage(),
+            lv, out.storage(), lo, msr, boolMask, causal, sc);
     if (!Engine.needsRecord(q, k, v)) {
+      p.storage().release();
       return out;
     }
-    final int nb = bh;
-    return Engine.record(
+    Engine.record(
         op,
         out,
         new Tensor[] {q, k, v},
         (g, need) -> {
-          Storage gs = g.storage();
           Tensor gq = Tensor.empty(type, qs);
           Tensor gk = Tensor.empty(type, ks);
           Tensor gv = Tensor.empty(type, vs);
-          Tensor dp = Tensor.empty(type, tq, tk);
-          Storage dps = dp.storage();
-          for (int b = 0; b < nb; b++) {
-            int po = b * tq * tk;
-            int go = b * tq * dv;
-            // dV = Pᵀ·dO
-            LinAlg.gemm(true, false, tk, dv, tq, 1, ps, po, tk, gs, go, dv, 0, gv.storage(),
-                b * tk * dv, dv);
-            // dP = dO·Vᵀ
-            LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, dv, vsr, b * tk * dv, dv, 0, dps, 0, tk);
-            // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
-            for (int i = 0; i < tq; i++) {
-              double dot = 0;
-              for (int j = 0; j < tk; j++) {
-                dot += dps.getDouble(i * tk + j) * ps.getDouble(po + i * tk + j);
-              }
-              for (int j = 0; j < tk; j++) {
-                double pv = ps.getDouble(po + i * tk + j);
-                dps.setDouble(i * tk + j, pv * (dps.getDouble(i * tk + j) - dot) * sc);
-              }
-            }
-            // dQ = dS·K ; dK = dSᵀ·Q
-            LinAlg.gemm(false, false, tq, d, tk, 1, dps, 0, tk, ksr, b * tk * d, d, 0, gq.storage(),
-                b * tq * d, d);
-            LinAlg.gemm(true, false, tk, d, tq, 1, dps, 0, tk, qsr, b * tq * d, d, 0, gk.storage(),
-                b * tk * d, d);
-          }
+          attentionBackward(type, nb, tq, tk, d, dv, sc, p.storage(), g.storage(), lo, q.storage(),
+              lq, k2.storage(), lk, v2.storage(), lv, gq.storage(), lq, gk.storage(), lk,
+              gv.storage(), lv);
           return new Tensor[] {
             need[0] ? gq : null, need[1] ? gk.to(k.dtype()) : null, need[2] ? gv.to(v.dtype()) : null
           };
@@ -561,5 +653,79 @@ public final class NNOps {
         q,
         k2,
         v2);
+    Engine.freeOnRelease(out, p.storage());
+    return out;
+  }
+
+  private static Storage expandMask(String op, Tensor mask, long[] pShape, DType type) {
+    if (mask == null) {
+      return null;
+    }
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      Tensor m = mask.dtype() == DType.BOOL ? mask : mask.to(type);
+      try {
+        return Shapes.expand(m, pShape).storage();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            op + ": mask of shape " + Arrays.toString(mask.shape())
+                + " does not broadcast to the score shape " + Arrays.toString(pShape));
+      }
+    }
+  }
+
+  /**
+   * Multi-head causal (or masked) self-attention straight from a fused projection {@code qkv [B,
+   * T, 3C]} laid out as {@code [q | k | v]} with {@code nHead} heads of {@code C / nHead} columns
+   * each (GPT-2's {@code c_attn} output). Returns {@code [B, T, C]} with heads concatenated — the
+   * same numbers as splitting, reshaping to {@code [B, nHead, T, D]}, {@link #attention} and
+   * merging back, without the five copies that takes.
+   *
+   * @throws IllegalArgumentException if the last dim is not divisible by {@code 3 * nHead}
+   */
+  public static Tensor selfAttention(Tensor qkv, int nHead, boolean causal, Tensor mask) {
+    String op = "selfAttention";
+    Pointwise.requireFloat(op, qkv);
+    long[] s = qkv.shape();
+    if (s.length != 3 || nHead <= 0 || s[2] % (3L * nHead) != 0) {
+      throw new IllegalArgumentException(
+          op + ": expected qkv [B, T, 3C] with C divisible by nHead=" + nHead + ", got "
+              + Arrays.toString(s));
+    }
+    DType type = qkv.dtype();
+    int bsz = (int) s[0];
+    int t = (int) s[1];
+    int c = (int) (s[2] / 3);
+    int d = c / nHead;
+    int nb = bsz * nHead;
+    Storage msr = expandMask(op, mask, new long[] {bsz, nHead, t, t}, type);
+    boolean boolMask = mask != null && mask.dtype() == DType.BOOL;
+    Layout lq = Layout.heads(bsz, nHead, t, 3 * c, 0, d);
+    Layout lk = Layout.heads(bsz, nHead, t, 3 * c, c, d);
+    Layout lv = Layout.heads(bsz, nHead, t, 3 * c, 2 * c, d);
+    Layout lo = Layout.heads(bsz, nHead, t, c, 0, d);
+    Tensor out = Tensor.empty(type, bsz, t, c);
+    double sc = 1.0 / Math.sqrt(d);
+    Storage in = qkv.storage();
+    Tensor p =
+        attentionForward(type, nb, t, t, d, d, in, lq, in, lk, in, lv, out.storage(), lo, msr,
+            boolMask, causal, sc);
+    if (!Engine.needsRecord(qkv)) {
+      p.storage().release();
+      return out;
+    }
+    Engine.record(
+        op,
+        out,
+        new Tensor[] {qkv},
+        (g, need) -> {
+          Tensor gqkv = Tensor.empty(type, s);
+          Storage gs = gqkv.storage();
+          attentionBackward(type, nb, t, t, d, d, sc, p.storage(), g.storage(), lo, in, lq, in, lk,
+              in, lv, gs, lq, gs, lk, gs, lv);
+          return new Tensor[] {gqkv};
+        },
+        qkv);
+    Engine.freeOnRelease(out, p.storage());
+    return out;
   }
 }

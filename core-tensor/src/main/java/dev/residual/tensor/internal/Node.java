@@ -63,6 +63,9 @@ public final class Node {
   /** True once a backward pass without retainGraph went through this node. */
   public boolean released;
 
+  /** Buffers only this node's backward reads (freed when the node is released), or null. */
+  public List<Storage> owned;
+
   /** Forward stack trace, recorded only in anomaly-detection mode. */
   public final Throwable createdAt;
 

@@ -87,19 +87,16 @@ public final class Pointwise {
 
   // ------------------------------------------------------------------ scalar math
 
-  /** tanh accurate to float precision, via exp (Math.tanh is several times slower). */
-  static double fastTanh(double u) {
-    double a = Math.abs(u);
-    if (a < 1e-4) {
-      return u - u * u * u / 3.0;
-    }
-    double t = Math.exp(-2.0 * a);
-    double r = (1.0 - t) / (1.0 + t);
-    return u < 0 ? -r : r;
-  }
-
   static double sigmoid(double x) {
     return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
+  }
+
+  private static double tanh(double x, boolean exact) {
+    return exact ? Math.tanh(x) : FastMath.tanh(x);
+  }
+
+  private static double sigmoid(double x, boolean exact) {
+    return exact ? sigmoid(x) : FastMath.sigmoid(x);
   }
 
   static double unaryValue(Unary op, double x, boolean exact) {
@@ -107,7 +104,7 @@ public final class Pointwise {
       case NEG:
         return -x;
       case EXP:
-        return Math.exp(x);
+        return exact ? Math.exp(x) : FastMath.exp(x);
       case LOG:
         return Math.log(x);
       case SQRT:
@@ -123,9 +120,9 @@ public final class Pointwise {
       case COS:
         return Math.cos(x);
       case TANH:
-        return exact ? Math.tanh(x) : fastTanh(x);
+        return tanh(x, exact);
       case SIGMOID:
-        return sigmoid(x);
+        return sigmoid(x, exact);
       case RELU:
         return x > 0 ? x : 0.0;
       case GELU:
@@ -133,10 +130,10 @@ public final class Pointwise {
       case GELU_TANH:
         {
           double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
-          return 0.5 * x * (1.0 + (exact ? Math.tanh(u) : fastTanh(u)));
+          return 0.5 * x * (1.0 + tanh(u, exact));
         }
       case SILU:
-        return x * sigmoid(x);
+        return x * sigmoid(x, exact);
       case SOFTPLUS:
         return x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
       default:
@@ -180,17 +177,17 @@ public final class Pointwise {
         {
           double x2 = x * x;
           double u = SQRT_2_OVER_PI * (x + 0.044715 * x2 * x);
-          double t = exact ? Math.tanh(u) : fastTanh(u);
+          double t = tanh(u, exact);
           double du = SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x2);
           return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;
         }
       case SILU:
         {
-          double s = sigmoid(x);
+          double s = sigmoid(x, exact);
           return s * (1.0 + x * (1.0 - s));
         }
       case SOFTPLUS:
-        return x > 20 ? 1.0 : sigmoid(x);
+        return x > 20 ? 1.0 : sigmoid(x, exact);
       default:
         throw new AssertionError(op);
     }
@@ -210,7 +207,7 @@ public final class Pointwise {
     Storage o = out.storage();
     int n = in.length;
     if (x.dtype() == DType.FLOAT32) {
-      unaryF(op, in.f, o.f, n);
+      Parallel.forRange(n, GRAIN, (lo, hi) -> unaryF(op, in.f, o.f, lo, hi));
     } else if (x.dtype() == DType.FLOAT64) {
       for (int k = 0; k < n; k++) {
         o.d.put(k, unaryValue(op, in.d.get(k), true));
@@ -241,39 +238,43 @@ public final class Pointwise {
         out);
   }
 
-  private static void unaryF(Unary op, FloatBuffer in, FloatBuffer o, int n) {
+  /** Minimum elements per thread for elementwise loops. */
+  static final int GRAIN = 1 << 15;
+
+  private static void unaryF(Unary op, FloatBuffer in, FloatBuffer o, int lo, int n) {
     switch (op) {
       case NEG:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           o.put(k, -in.get(k));
         }
         break;
       case EXP:
-        for (int k = 0; k < n; k++) {
-          o.put(k, (float) Math.exp(in.get(k)));
+        for (int k = lo; k < n; k++) {
+          o.put(k, (float) FastMath.exp(in.get(k)));
         }
         break;
       case RELU:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           float v = in.get(k);
           o.put(k, v > 0 ? v : 0f);
         }
         break;
       case SQUARE:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           float v = in.get(k);
           o.put(k, v * v);
         }
         break;
       case GELU_TANH:
-        for (int k = 0; k < n; k++) {
+        // 0.5 (1 + tanh(u)) = sigmoid(2u): one exp and one division per element.
+        for (int k = lo; k < n; k++) {
           double x = in.get(k);
-          double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
-          o.put(k, (float) (0.5 * x * (1.0 + fastTanh(u))));
+          double u2 = 2.0 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+          o.put(k, (float) (x / (1.0 + FastMath.exp(-u2))));
         }
         break;
       default:
-        for (int k = 0; k < n; k++) {
+        for (int k = lo; k < n; k++) {
           o.put(k, (float) unaryValue(op, in.get(k), false));
         }
     }
@@ -287,31 +288,8 @@ public final class Pointwise {
     Storage os = gx.storage();
     int n = xs.length;
     if (x.dtype() == DType.FLOAT32) {
-      FloatBuffer xf = xs.f;
-      FloatBuffer yf = ys.f;
-      FloatBuffer gf = gs.f;
-      FloatBuffer of = os.f;
-      switch (op) {
-        case RELU:
-          for (int k = 0; k < n; k++) {
-            of.put(k, xf.get(k) > 0 ? gf.get(k) : 0f);
-          }
-          break;
-        case EXP:
-          for (int k = 0; k < n; k++) {
-            of.put(k, gf.get(k) * yf.get(k));
-          }
-          break;
-        case NEG:
-          for (int k = 0; k < n; k++) {
-            of.put(k, -gf.get(k));
-          }
-          break;
-        default:
-          for (int k = 0; k < n; k++) {
-            of.put(k, (float) (gf.get(k) * unaryDerivative(op, xf.get(k), yf.get(k), false)));
-          }
-      }
+      Parallel.forRange(
+          n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
     } else {
       for (int k = 0; k < n; k++) {
         os.setDouble(
@@ -319,6 +297,53 @@ public final class Pointwise {
       }
     }
     return gx;
+  }
+
+  private static void unaryBackwardF(
+      Unary op, FloatBuffer xf, FloatBuffer yf, FloatBuffer gf, FloatBuffer of, int lo, int n) {
+    switch (op) {
+      case RELU:
+        for (int k = lo; k < n; k++) {
+          of.put(k, xf.get(k) > 0 ? gf.get(k) : 0f);
+        }
+        break;
+      case EXP:
+        for (int k = lo; k < n; k++) {
+          of.put(k, gf.get(k) * yf.get(k));
+        }
+        break;
+      case NEG:
+        for (int k = lo; k < n; k++) {
+          of.put(k, -gf.get(k));
+        }
+        break;
+      case GELU_TANH:
+        for (int k = lo; k < n; k++) {
+          double xv = xf.get(k);
+          double x2 = xv * xv;
+          double u2 = 2.0 * SQRT_2_OVER_PI * (xv + 0.044715 * x2 * xv);
+          double s = 1.0 / (1.0 + FastMath.exp(-u2));
+          double du2 = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x2);
+          of.put(k, (float) (gf.get(k) * (s + xv * s * (1.0 - s) * du2)));
+        }
+        break;
+      case TANH:
+        for (int k = lo; k < n; k++) {
+          float yv = yf.get(k);
+          of.put(k, gf.get(k) * (1f - yv * yv));
+        }
+        break;
+      case SIGMOID:
+        for (int k = lo; k < n; k++) {
+          float yv = yf.get(k);
+          of.put(k, gf.get(k) * yv * (1f - yv));
+        }
+        break;
+      default:
+        for (int k = lo; k < n; k++) {
+          of.put(k, (float) (gf.get(k) * unaryDerivative(op, xf.get(k), yf.get(k), false)));
+        }
+    }
   }
 
   // ------------------------------------------------------------------ binary
@@ -341,8 +366,8 @@ public final class Pointwise {
   public static Tensor binary(Binary op, Tensor a, Tensor b) {
     long[] outShape = Shape.broadcast(op.opName, a.shape(), b.shape());
     DType type = resultType(op, a.dtype(), b.dtype());
-    Tensor ac = a.to(type);
-    Tensor bc = b.to(type);
+    Tensor ac = convert(a, type);
+    Tensor bc = convert(b, type);
     Tensor out = Tensor.empty(type, outShape);
     compute(op, ac, bc, out);
     if (!Engine.needsRecord(a, b)) {
@@ -409,7 +434,7 @@ public final class Pointwise {
   /** {@code a op s} for a scalar {@code s}, recorded for autograd. */
   public static Tensor binaryScalar(Binary op, Tensor a, double s) {
     DType type = scalarResultType(op, a.dtype(), s);
-    Tensor ac = a.to(type);
+    Tensor ac = convert(a, type);
     Tensor out = Tensor.empty(type, a.shape());
     computeScalar(op, ac, s, out);
     if (!Engine.needsRecord(a)) {
@@ -576,6 +601,11 @@ public final class Pointwise {
       FloatBuffer af = as.f;
       FloatBuffer bf = bs.f;
       FloatBuffer of = o.f;
+      if (Arrays.equals(a.shape(), os) && Arrays.equals(b.shape(), os)) {
+        Parallel.forRange(
+            o.length, GRAIN, (lo, hi) -> runF(op, af, lo, 1, bf, lo, 1, of, lo, hi - lo));
+        return;
+      }
       forEachRun(os, sa, sb, (ao, ast, bo, bst, oo, n) -> runF(op, af, ao, ast, bf, bo, bst, of, oo, n));
     } else if (a.dtype().isFloatingPoint()) {
       forEachRun(
@@ -705,8 +735,8 @@ public final class Pointwise {
   public static Tensor compare(Binary op, Tensor a, Tensor b) {
     long[] outShape = Shape.broadcast(op.opName, a.shape(), b.shape());
     DType t = DType.promote(a.dtype(), b.dtype());
-    Tensor ac = a.to(t);
-    Tensor bc = b.to(t);
+    Tensor ac = convert(a, t);
+    Tensor bc = convert(b, t);
     Tensor out = Tensor.empty(DType.BOOL, outShape);
     long[] os = out.shape();
     int[] sa = Shape.broadcastStrides(ac.shape(), os);
@@ -766,8 +796,8 @@ public final class Pointwise {
     long[] outShape =
         Shape.broadcast("where", cond.shape(), Shape.broadcast("where", a.shape(), b.shape()));
     DType t = DType.promote(a.dtype(), b.dtype());
-    Tensor ac = a.to(t);
-    Tensor bc = b.to(t);
+    Tensor ac = convert(a, t);
+    Tensor bc = convert(b, t);
     Tensor out = Tensor.empty(t, outShape);
     int[] sc = Shape.broadcastStrides(cond.shape(), outShape);
     int[] sa = Shape.broadcastStrides(ac.shape(), outShape);
@@ -876,6 +906,19 @@ public final class Pointwise {
         x);
   }
 
+  /**
+   * {@code x} converted to {@code type} without recording (for type promotion inside ops, whose
+   * own backward hands the engine gradients it converts back to each input's type).
+   */
+  public static Tensor convert(Tensor x, DType type) {
+    if (x.dtype() == type) {
+      return x;
+    }
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      return cast(x, type);
+    }
+  }
+
   /** {@code x} converted to {@code type}; differentiable between floating types. */
   public static Tensor cast(Tensor x, DType type) {
     Tensor out = Tensor.empty(type, x.shape());
@@ -968,7 +1011,7 @@ public final class Pointwise {
       throw new IllegalArgumentException(
           "div_: in-place true division of a " + t.dtype() + " tensor (result would be float)");
     }
-    compute(op, t, other.to(t.dtype()), t);
+    compute(op, t, convert(other, t.dtype()), t);
     t.storage().bumpVersion();
     return t;
   }
@@ -994,7 +1037,7 @@ public final class Pointwise {
           "copy_: source shape " + Arrays.toString(src.shape())
               + " does not broadcast to destination shape " + Arrays.toString(dst.shape()));
     }
-    Tensor s = src.to(dst.dtype());
+    Tensor s = convert(src, dst.dtype());
     if (Arrays.equals(s.shape(), dst.shape())) {
       dst.storage().copyFrom(s.storage(), 0, 0, s.storage().length);
     } else {

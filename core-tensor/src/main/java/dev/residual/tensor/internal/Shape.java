@@ -64,7 +64,8 @@ public final class Shape {
    * @throws IllegalArgumentException naming {@code op} if out of range
    */
   public static int dim(String op, int dim, int rank) {
-    int d = dim < 0 ? dim + rank : dim;
+    // A 0-d tensor accepts dims 0 and -1, as in PyTorch.
+    int d = dim < 0 ? dim + Math.max(rank, 1) : dim;
     if (d < 0 || d >= Math.max(rank, 1) || (rank == 0 && d != 0)) {
       throw new IllegalArgumentException(
           op + ": dim " + dim + " out of range for a tensor with " + rank + " dims (expected in ["

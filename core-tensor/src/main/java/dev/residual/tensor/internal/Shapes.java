@@ -409,7 +409,7 @@ public final class Shapes {
     long pos = 0;
     long[] offsets = new long[tensors.size()];
     for (int k = 0; k < tensors.size(); k++) {
-      Tensor t = tensors.get(k).to(type);
+      Tensor t = Pointwise.convert(tensors.get(k), type);
       long[] s = t.shape();
       offsets[k] = pos;
       stridedCopy(t.storage(), 0, Shape.intStrides(s), out.storage(), (int) (pos * ost[d]), ost, s);

@@ -48,22 +48,37 @@ public final class Storage {
   public final Pointer pointer;
 
   /** FLOAT32 view, or null. */
-  public final FloatBuffer f;
+  public FloatBuffer f;
 
   /** FLOAT64 view, or null. */
-  public final DoubleBuffer d;
+  public DoubleBuffer d;
 
   /** INT32 view, or null. */
-  public final IntBuffer i;
+  public IntBuffer i;
 
   /** INT64 view, or null. */
-  public final LongBuffer l;
+  public LongBuffer l;
 
   /** BOOL view (one byte per element, 0 or 1), or null. */
-  public final ByteBuffer b;
+  public ByteBuffer b;
 
   /** In-place modification counter. */
   public int version;
+
+  /** The backward pass that allocated this storage (see {@link Engine}), or null. */
+  Object backwardTag;
+
+  private boolean released;
+
+  /**
+   * Allocation volume (bytes) after which the garbage collector is asked to run, so that native
+   * memory of unreachable tensors is returned (the JVM does not see off-heap memory pressure).
+   * System property {@code residual.gcBytes}; 0 disables.
+   */
+  private static final long GC_BYTES = Long.getLong("residual.gcBytes", 512L << 20);
+
+  private static final java.util.concurrent.atomic.AtomicLong SINCE_GC =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Keeps an ND4J buffer alive when this storage wraps memory ND4J owns. */
   private final Object owner;
@@ -138,7 +153,13 @@ public final class Storage {
     if (zero) {
       Pointer.memset(p, 0, cap * dtype.byteSize());
     }
-    return new Storage(dtype, n, p, null);
+    Storage s = new Storage(dtype, n, p, null);
+    s.backwardTag = Engine.currentBackwardTag();
+    if (GC_BYTES > 0 && SINCE_GC.addAndGet(cap * dtype.byteSize()) > GC_BYTES) {
+      SINCE_GC.set(0);
+      System.gc();
+    }
+    return s;
   }
 
   /**
@@ -160,6 +181,7 @@ public final class Storage {
 
   /** An ND4J data buffer over this storage's memory (created once, then cached; no copy). */
   public DataBuffer toDataBuffer() {
+    checkLive("array");
     if (dataBuffer == null) {
       long n = Math.max(length, 1);
       dataBuffer =
@@ -188,8 +210,31 @@ public final class Storage {
    * engine calls this, for buffers it alone holds (intermediate gradients).
    */
   public void release() {
-    if (owner == null && dataBuffer == null) {
+    if (owner == null && dataBuffer == null && !released) {
+      released = true;
+      f = f == null ? null : FloatBuffer.allocate(0);
+      d = d == null ? null : DoubleBuffer.allocate(0);
+      i = i == null ? null : IntBuffer.allocate(0);
+      l = l == null ? null : LongBuffer.allocate(0);
+      b = b == null ? null : ByteBuffer.allocate(0);
       pointer.deallocate();
+    }
+  }
+
+  /** True once {@link #release()} freed the memory. */
+  public boolean isReleased() {
+    return released;
+  }
+
+  /**
+   * Throws if the memory was released (guards native calls, which would crash on freed memory).
+   *
+   * @throws IllegalStateException naming {@code op}
+   */
+  public void checkLive(String op) {
+    if (released) {
+      throw new IllegalStateException(
+          op + ": the tensor's memory was already released by the autograd engine");
     }
   }
 
@@ -241,6 +286,13 @@ public final class Storage {
   public void copyFrom(Storage src, int srcPos, int dstPos, int n) {
     if (n <= 0) {
       return;
+    }
+    checkLive("copy");
+    src.checkLive("copy");
+    if (srcPos < 0 || dstPos < 0 || srcPos + n > src.length || dstPos + n > length) {
+      throw new IndexOutOfBoundsException(
+          "copy of " + n + " elements from " + srcPos + " (of " + src.length + ") to " + dstPos
+              + " (of " + length + ")");
     }
     long bs = dtype.byteSize();
     Pointer.memcpy(

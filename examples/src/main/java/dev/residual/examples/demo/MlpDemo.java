@@ -1,0 +1,312 @@
+package dev.residual.examples.demo;
+
+import dev.residual.nn.functional.F;
+import dev.residual.tensor.DType;
+import dev.residual.tensor.Generator;
+import dev.residual.tensor.Tensor;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code residual demo} command: a small MLP ({@code 2 -> 32 -> 32 -> 2}, tanh) learns to tell
+ * apart two interleaved spirals, trained with Residual's autograd and plain full-batch gradient
+ * descent written out by hand.
+ *
+ * <p>Everything random (the data and the initial weights) comes from one seeded {@link Generator},
+ * so a seed always gives the same run on the same machine. Run it through the launcher ({@code
+ * ./residual demo --steps 2000}) or directly through {@link #main(String[])}.
+ */
+@Command(
+    name = "demo",
+    description = {
+      "Train a small MLP (2 -> 32 -> 32 -> 2, tanh) on two interleaved spirals with Residual's"
+          + " autograd and print the loss falling."
+    },
+    sortOptions = false)
+public final class MlpDemo implements Callable<Integer> {
+
+  /**
+   * Settings of one training run.
+   *
+   * @param steps full-batch gradient-descent steps, at least 1
+   * @param seed seed of the generator that draws the data and the initial weights
+   * @param lr learning rate of the SGD update, positive
+   * @param pointsPerClass points drawn on each spiral, at least 1
+   * @param hidden width of both hidden layers, at least 1
+   */
+  public record Config(int steps, long seed, double lr, int pointsPerClass, int hidden) {
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException if a count is below 1 or {@code lr} is not positive and
+     *     finite
+     */
+    public Config {
+      if (steps < 1) {
+        throw new IllegalArgumentException("demo: --steps must be at least 1, got " + steps);
+      }
+      if (!(lr > 0) || Double.isInfinite(lr)) {
+        throw new IllegalArgumentException("demo: --lr must be positive and finite, got " + lr);
+      }
+      if (pointsPerClass < 1 || hidden < 1) {
+        throw new IllegalArgumentException(
+            "demo: pointsPerClass and hidden must be at least 1, got "
+                + pointsPerClass
+                + " and "
+                + hidden);
+      }
+    }
+
+    /** The settings {@code residual demo} uses when given no options. */
+    public static Config defaults() {
+      return new Config(DEFAULT_STEPS, DEFAULT_SEED, DEFAULT_LR, 200, 32);
+    }
+  }
+
+  /**
+   * What a run achieved.
+   *
+   * @param initialLoss cross-entropy of the untrained model, in nats
+   * @param finalLoss cross-entropy at the last step, in nats
+   * @param accuracy fraction of points classified correctly after the last update, in [0, 1]
+   * @param seconds wall-clock training time
+   */
+  public record Result(double initialLoss, double finalLoss, double accuracy, double seconds) {}
+
+  static final int DEFAULT_STEPS = 1000;
+  static final long DEFAULT_SEED = 0;
+  static final double DEFAULT_LR = 0.5;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_STEPS,
+      description = "Gradient-descent steps (default: ${DEFAULT-VALUE})")
+  private int steps;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      defaultValue = "" + DEFAULT_SEED,
+      description = "Seed for the data and the initial weights (default: ${DEFAULT-VALUE})")
+  private long seed;
+
+  @Option(
+      names = "--lr",
+      paramLabel = "RATE",
+      defaultValue = "" + DEFAULT_LR,
+      description = "Learning rate (default: ${DEFAULT-VALUE})")
+  private double lr;
+
+  @Option(
+      names = "--no-progress",
+      description = "Do not draw the progress bar (drawn only on a terminal anyway).")
+  private boolean noProgress;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  private boolean help;
+
+  @Spec private CommandSpec spec;
+
+  /** Runs the demo with the parsed options; returns the exit code. */
+  @Override
+  public Integer call() {
+    Config defaults = Config.defaults();
+    Config config;
+    try {
+      config = new Config(steps, seed, lr, defaults.pointsPerClass(), defaults.hidden());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    PrintStream out = System.out;
+    out.printf(
+        Locale.ROOT,
+        "Training a %d -> %d -> %d -> %d MLP on %d spiral points: %d steps, lr %s, seed %d%n",
+        2,
+        config.hidden(),
+        config.hidden(),
+        2,
+        2 * config.pointsPerClass(),
+        config.steps(),
+        config.lr(),
+        config.seed());
+    // A progress bar redraws its line with carriage returns, which only a terminal understands.
+    Result result = train(config, out, !noProgress && System.console() != null);
+    out.printf(
+        Locale.ROOT,
+        "Done in %.1f s: loss %.4f -> %.4f, accuracy %.1f%%%n",
+        result.seconds(),
+        result.initialLoss(),
+        result.finalLoss(),
+        100 * result.accuracy());
+    return 0;
+  }
+
+  /**
+   * Trains the MLP and prints a line with step, loss and accuracy ten times along the way (and a
+   * progress bar on {@code out} when {@code progressBar}).
+   *
+   * @param config the run's settings
+   * @param out where the log lines (and the bar) go
+   * @param progressBar whether to draw a progress bar; pass true only when {@code out} is a
+   *     terminal
+   * @return the losses and accuracy reached
+   */
+  public static Result train(Config config, PrintStream out, boolean progressBar) {
+    long start = System.nanoTime();
+    Generator generator = new Generator(config.seed());
+    Tensor[] data = twoSpirals(generator, config.pointsPerClass());
+    Tensor x = data[0];
+    Tensor y = data[1];
+
+    int h = config.hidden();
+    Tensor w1 = linearWeight(generator, h, 2);
+    Tensor b1 = linearBias(generator, h, 2);
+    Tensor w2 = linearWeight(generator, h, h);
+    Tensor b2 = linearBias(generator, h, h);
+    Tensor w3 = linearWeight(generator, 2, h);
+    Tensor b3 = linearBias(generator, 2, h);
+    List<Tensor> parameters = List.of(w1, b1, w2, b2, w3, b3);
+
+    int logEvery = Math.max(1, config.steps() / 10);
+    double initialLoss = Double.NaN;
+    double loss = Double.NaN;
+    ProgressBar bar = progressBar ? progressBar(out, config.steps()) : null;
+    try {
+      for (int step = 1; step <= config.steps(); step++) {
+        Tensor hidden1 = F.linear(x, w1, b1).tanh();
+        Tensor hidden2 = F.linear(hidden1, w2, b2).tanh();
+        Tensor logits = F.linear(hidden2, w3, b3);
+        Tensor lossTensor = F.crossEntropy(logits, y);
+        loss = lossTensor.item();
+        if (step == 1) {
+          initialLoss = loss;
+        }
+        if (step % logEvery == 0 || step == 1) {
+          String line =
+              String.format(
+                  Locale.ROOT,
+                  "step %5d  loss %.4f  accuracy %5.1f%%",
+                  step,
+                  loss,
+                  100 * accuracy(logits, y));
+          if (bar != null) {
+            // Clear the bar's line first; the bar redraws itself below the new line.
+            out.print("\r\033[K" + line + System.lineSeparator());
+          } else {
+            out.println(line);
+          }
+        }
+
+        lossTensor.backward();
+        try (var noGrad = Tensor.noGrad()) {
+          for (Tensor p : parameters) {
+            p.subi(p.grad().mul(config.lr()));
+          }
+        }
+        for (Tensor p : parameters) {
+          p.zeroGrad();
+        }
+
+        if (bar != null) {
+          bar.step();
+          bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+        }
+      }
+    } finally {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+
+    double finalAccuracy;
+    try (var noGrad = Tensor.noGrad()) {
+      Tensor logits = F.linear(F.linear(F.linear(x, w1, b1).tanh(), w2, b2).tanh(), w3, b3);
+      finalAccuracy = accuracy(logits, y);
+    }
+    return new Result(initialLoss, loss, finalAccuracy, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Two interleaved spirals, one turn each, with a little Gaussian noise.
+   *
+   * @return {@code {x, y}}: points {@code [2n, 2]} (FLOAT32, within about [-1, 1]) and labels
+   *     {@code [2n]} (INT64, 0 or 1)
+   */
+  static Tensor[] twoSpirals(Generator generator, int n) {
+    float[] points = new float[4 * n];
+    long[] labels = new long[2 * n];
+    for (int c = 0; c < 2; c++) {
+      for (int i = 0; i < n; i++) {
+        int row = c * n + i;
+        // Start a little away from the centre, where the two arms would otherwise overlap.
+        double t = 0.15 + 0.85 * i / Math.max(1, n - 1);
+        double angle = 2 * Math.PI * t + Math.PI * c;
+        points[2 * row] = (float) (t * Math.cos(angle) + 0.02 * generator.nextGaussian());
+        points[2 * row + 1] = (float) (t * Math.sin(angle) + 0.02 * generator.nextGaussian());
+        labels[row] = c;
+      }
+    }
+    return new Tensor[] {Tensor.of(points, 2L * n, 2), Tensor.of(labels, 2L * n)};
+  }
+
+  /** A weight {@code [out, in]} drawn as PyTorch's {@code nn.Linear} does: U(±1/√in). */
+  private static Tensor linearWeight(Generator generator, int out, int in) {
+    return uniform(generator, 1 / Math.sqrt(in), out, in);
+  }
+
+  /** A bias {@code [out]} drawn as PyTorch's {@code nn.Linear} does: U(±1/√in). */
+  private static Tensor linearBias(Generator generator, int out, int in) {
+    return uniform(generator, 1 / Math.sqrt(in), out);
+  }
+
+  private static Tensor uniform(Generator generator, double bound, long... shape) {
+    // rand(...) is a leaf that needs no grad, so the arithmetic is not recorded and the result
+    // is again a leaf, which may then require grad.
+    return Tensor.rand(generator, shape).mul(2 * bound).sub(bound).requiresGrad(true);
+  }
+
+  /** Fraction of rows of {@code logits [N, 2]} whose larger logit is the label's. */
+  private static double accuracy(Tensor logits, Tensor labels) {
+    try (var noGrad = Tensor.noGrad()) {
+      // Two classes: the model predicts class 1 exactly when its logit is the larger.
+      Tensor predicted = logits.select(1, 1).gt(logits.select(1, 0)).to(DType.INT64);
+      return predicted.eq(labels).sum().item() / labels.numel();
+    }
+  }
+
+  private static ProgressBar progressBar(PrintStream out, int steps) {
+    return new ProgressBarBuilder()
+        .setTaskName("train")
+        .setInitialMax(steps)
+        .setUnit(" steps", 1)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(100)
+        .setConsumer(new ConsoleProgressBarConsumer(out))
+        .build();
+  }
+
+  /**
+   * Runs the demo as its own program, with the same options as {@code residual demo}.
+   *
+   * @param args command-line options ({@code --steps}, {@code --seed}, {@code --lr}, …)
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new MlpDemo()).execute(args));
+  }
+}
