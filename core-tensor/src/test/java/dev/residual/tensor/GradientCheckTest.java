@@ -643,6 +643,18 @@ class GradientCheckTest {
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], false, null, 0.7),
         randn(1, 3, 2), randn(1, 4, 2), randn(1, 4, 3));
 
+    t.add("selfAttention causal, 2 heads", "selfAttention",
+        in -> F.selfAttention(in[0], 2, true, null), randn(2, 3, 12));
+    t.add("selfAttention bool mask [4,4], 1 head", "selfAttention",
+        in -> F.selfAttention(in[0], 1, false, in[1]), randn(1, 4, 6),
+        bools(new boolean[] {
+          true, false, true, false, true, true, false, false, false, true, true, true, true,
+          true, false, true
+        }, 4, 4));
+    t.add("selfAttention additive mask [1,2,3,3], causal", "selfAttention",
+        in -> F.selfAttention(in[0], 2, true, in[1]), randn(1, 3, 6),
+        konst(randn(1, 2, 3, 3)));
+
     t.add("einsum ij,jk->ik", "einsum", in -> F.einsum("ij,jk->ik", in[0], in[1]),
         randn(2, 3), randn(3, 4));
     t.add("einsum bhqd,bhkd->bhqk", "einsum",
