@@ -246,8 +246,7 @@ class AutogradTest {
   void autogradGradOfAnInputThatDoesNotRequireGradThrows() {
     Tensor x = leaf(1, 2);
     Tensor c = Tensor.of(new double[] {1, 2});
-    assertThrows(
-        IllegalArgumentException.class, () -> Autograd.grad(x.mul(c).sum(), List.of(c)));
+    assertThrows(IllegalArgumentException.class, () -> Autograd.grad(x.mul(c).sum(), List.of(c)));
   }
 
   // ------------------------------------------------------------------ retainGrad, hooks, detach
@@ -506,8 +505,9 @@ class AutogradTest {
   }
 
   private static void assertMessageNames(String op, IllegalArgumentException e) {
-    assertTrue(e.getMessage().startsWith(op + ":"), "message should start with '" + op + ":': "
-        + e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(op + ":"),
+        "message should start with '" + op + ":': " + e.getMessage());
     assertTrue(e.getMessage().contains("INT"), e.getMessage());
   }
 
@@ -526,14 +526,14 @@ class AutogradTest {
             IllegalArgumentException.class,
             () -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(3, 4, 5)));
     assertTrue(e.getMessage().startsWith("matmul:"), e.getMessage());
-    assertTrue(e.getMessage().contains("[2, 3, 4]") && e.getMessage().contains("[3, 4, 5]"),
+    assertTrue(
+        e.getMessage().contains("[2, 3, 4]") && e.getMessage().contains("[3, 4, 5]"),
         e.getMessage());
   }
 
   @Test
   void matmulOfA0dTensorThrows() {
-    assertThrows(
-        IllegalArgumentException.class, () -> Tensor.scalar(1).matmul(Tensor.zeros(2)));
+    assertThrows(IllegalArgumentException.class, () -> Tensor.scalar(1).matmul(Tensor.zeros(2)));
   }
 
   @Test
@@ -551,15 +551,13 @@ class AutogradTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> F.crossEntropy(Tensor.zeros(2, 3), Tensor.of(new long[] {0, 1, 2})));
-    assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3]"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3]"), e.getMessage());
   }
 
   @Test
   void crossEntropyWithFloatTargetsThrows() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> F.crossEntropy(Tensor.zeros(2, 3), Tensor.zeros(2)));
+        IllegalArgumentException.class, () -> F.crossEntropy(Tensor.zeros(2, 3), Tensor.zeros(2)));
   }
 
   @Test
@@ -577,8 +575,7 @@ class AutogradTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> F.layerNorm(Tensor.zeros(2, 3), new long[] {4}, null, null, 1e-5));
-    assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("[2, 3]"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("[2, 3]"), e.getMessage());
   }
 
   @Test
@@ -588,7 +585,10 @@ class AutogradTest {
             IllegalArgumentException.class,
             () ->
                 F.scaledDotProductAttention(
-                    Tensor.zeros(2, 3, 4), Tensor.zeros(2, 3, 5), Tensor.zeros(2, 3, 4), false,
+                    Tensor.zeros(2, 3, 4),
+                    Tensor.zeros(2, 3, 5),
+                    Tensor.zeros(2, 3, 4),
+                    false,
                     null));
     assertTrue(e.getMessage().startsWith("scaledDotProductAttention:"), e.getMessage());
     assertTrue(e.getMessage().contains("[2, 3, 5]"), e.getMessage());
@@ -600,8 +600,8 @@ class AutogradTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> F.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 5), null));
-    assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 5]"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 5]"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
         () -> F.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 3), Tensor.zeros(5)));

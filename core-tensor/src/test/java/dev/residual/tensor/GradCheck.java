@@ -13,8 +13,8 @@ import org.opentest4j.AssertionFailedError;
 /**
  * Finite-difference gradient checker (test utility).
  *
- * <p>For a function {@code f(inputs) -> out} it compares the autograd gradient of {@code
- * L = sum(out * r)}, with {@code r} a fixed random tensor of {@code out}'s shape, against central
+ * <p>For a function {@code f(inputs) -> out} it compares the autograd gradient of {@code L =
+ * sum(out * r)}, with {@code r} a fixed random tensor of {@code out}'s shape, against central
  * differences {@code (L(x + eps) - L(x - eps)) / (2 eps)} for every element of every checked input.
  * The projection {@code r} makes a non-scalar output fully covered (every output element has a
  * distinct weight, so a gradient routed to the wrong element is caught). Everything runs in
@@ -97,7 +97,9 @@ final class GradCheck {
     }
     if (!out.requiresGrad()) {
       throw new AssertionFailedError(
-          op + ": output of shape " + Arrays.toString(out.shape())
+          op
+              + ": output of shape "
+              + Arrays.toString(out.shape())
               + " does not require grad although its inputs do (op not recorded)");
     }
     Tensor r = projection(out.shape());
@@ -112,8 +114,14 @@ final class GradCheck {
     for (int j = 0; j < outValues.length; j++) {
       if (!closeOrBothNaN(outValues[j], plain[j], 1e-12, 1e-14)) {
         throw new AssertionFailedError(
-            op + ": forward value at output element " + j + " differs with grad recording ("
-                + outValues[j] + ") and without (" + plain[j] + ")");
+            op
+                + ": forward value at output element "
+                + j
+                + " differs with grad recording ("
+                + outValues[j]
+                + ") and without ("
+                + plain[j]
+                + ")");
       }
     }
 
@@ -128,8 +136,13 @@ final class GradCheck {
       if (g != null) {
         if (!Arrays.equals(g.shape(), shape)) {
           throw new AssertionFailedError(
-              op + ": gradient of input " + k + " has shape " + Arrays.toString(g.shape())
-                  + ", input has shape " + Arrays.toString(shape));
+              op
+                  + ": gradient of input "
+                  + k
+                  + " has shape "
+                  + Arrays.toString(g.shape())
+                  + ", input has shape "
+                  + Arrays.toString(shape));
         }
         if (g.dtype() != DType.FLOAT64) {
           throw new AssertionFailedError(
@@ -146,7 +159,13 @@ final class GradCheck {
               String.format(
                   "%s: input %d (shape %s) element %d at %s: analytic %.12g vs numeric %.12g"
                       + " (diff %.3g)",
-                  op, k, Arrays.toString(shape), j, Arrays.toString(multiIndex(j, shape)), a, num,
+                  op,
+                  k,
+                  Arrays.toString(shape),
+                  j,
+                  Arrays.toString(multiIndex(j, shape)),
+                  a,
+                  num,
                   Math.abs(a - num)));
         }
       }
@@ -329,8 +348,8 @@ final class GradCheck {
   }
 
   /**
-   * The ops recorded when {@code fn} runs on {@code inputs} with every checked input requiring
-   * grad (a forward pass only; used by the coverage guard).
+   * The ops recorded when {@code fn} runs on {@code inputs} with every checked input requiring grad
+   * (a forward pass only; used by the coverage guard).
    */
   static Set<String> recordedOps(Fn fn, Object[] inputs) {
     Tensor[] leaves = new Tensor[inputs.length];

@@ -35,16 +35,15 @@ import org.junit.jupiter.api.TestFactory;
  * Finite-difference gradient checks of every differentiable op, driven by one table ({@link
  * #CASES}), and the guard that fails the build when an op records a backward without a check here.
  *
- * <p>Each case names the ops it covers. The guard ({@link #everyRecordedOpHasAGradientCheck})
- * scans the main sources for the op names given to {@code Engine.record(...)} and the pointwise
- * enums, and requires each to be covered by a case (declared, or seen on the tape when the case
- * runs) or listed, with its reason, in {@link #NOT_FD_CHECKABLE}.
+ * <p>Each case names the ops it covers. The guard ({@link #everyRecordedOpHasAGradientCheck}) scans
+ * the main sources for the op names given to {@code Engine.record(...)} and the pointwise enums,
+ * and requires each to be covered by a case (declared, or seen on the tape when the case runs) or
+ * listed, with its reason, in {@link #NOT_FD_CHECKABLE}.
  */
 class GradientCheckTest {
 
   /** One row of the table: a function of FLOAT64 inputs and the ops it exercises. */
-  record Case(
-      String name, Set<String> covers, Fn fn, Object[] inputs, double rtol, double atol) {
+  record Case(String name, Set<String> covers, Fn fn, Object[] inputs, double rtol, double atol) {
     @Override
     public String toString() {
       return name;
@@ -52,9 +51,9 @@ class GradientCheckTest {
   }
 
   /**
-   * Ops recorded on the tape whose gradient central differences cannot check, each with the
-   * reason. Keep this list short; every entry must still be recorded somewhere (stale entries
-   * fail the guard).
+   * Ops recorded on the tape whose gradient central differences cannot check, each with the reason.
+   * Keep this list short; every entry must still be recorded somewhere (stale entries fail the
+   * guard).
    */
   static final Map<String, String> NOT_FD_CHECKABLE =
       Map.of(
@@ -163,8 +162,7 @@ class GradientCheckTest {
 
     /** A case with default tolerances; {@code covers} is a space-separated list of op names. */
     void add(String name, String covers, Fn fn, Object... inputs) {
-      cases.add(
-          new Case(name, ops(covers), fn, inputs, GradCheck.RTOL, GradCheck.ATOL));
+      cases.add(new Case(name, ops(covers), fn, inputs, GradCheck.RTOL, GradCheck.ATOL));
     }
 
     private static Set<String> ops(String covers) {
@@ -251,8 +249,7 @@ class GradientCheckTest {
         in -> in[0].softplus(),
         Tensor.of(new double[] {-30, -21, -5, 0.5, 19.5, 20.5, 30}));
     t.add("tanh large |x|", "tanh", in -> in[0].tanh(), Tensor.of(new double[] {-6, -3, 3, 6}));
-    t.add(
-        "sigmoid large |x|", "sigmoid", in -> in[0].sigmoid(), Tensor.of(new double[] {-30, 30}));
+    t.add("sigmoid large |x|", "sigmoid", in -> in[0].sigmoid(), Tensor.of(new double[] {-30, 30}));
 
     t.add(
         "clamp two-sided",
@@ -297,8 +294,8 @@ class GradientCheckTest {
         randn(2, 2, 3),
         bools(new boolean[] {false, true, false}, 1, 3));
     t.add("clone", "clone", in -> in[0].clone(), randn(2, 3));
-    t.add("to float64 identity", "to(FLOAT64->FLOAT64)", in -> in[0].to(DType.FLOAT64),
-        randn(2, 3));
+    t.add(
+        "to float64 identity", "to(FLOAT64->FLOAT64)", in -> in[0].to(DType.FLOAT64), randn(2, 3));
   }
 
   private static void unary(Table t, String op, java.util.function.Function<Tensor, Tensor> f) {
@@ -306,7 +303,10 @@ class GradientCheckTest {
   }
 
   private static void unaryOn(
-      Table t, String op, java.util.function.Function<Tensor, Tensor> f, Tensor scalar,
+      Table t,
+      String op,
+      java.util.function.Function<Tensor, Tensor> f,
+      Tensor scalar,
       Tensor tensor) {
     t.add(op + " 0-d", op, in -> f.apply(in[0]), scalar);
     t.add(op + " [2,3,2]", op, in -> f.apply(in[0]), tensor);
@@ -318,24 +318,45 @@ class GradientCheckTest {
     t.add("matmul 2-D·2-D", "matmul", mm, randn(2, 3), randn(3, 4));
     t.add("matmul 1-D·2-D", "matmul", mm, randn(3), randn(3, 4));
     t.add("matmul 2-D·1-D", "matmul", mm, randn(2, 3), randn(3));
-    t.add("matmul batched, broadcast batch [2,1]x[3]", "matmul", mm, randn(2, 1, 2, 3),
+    t.add(
+        "matmul batched, broadcast batch [2,1]x[3]",
+        "matmul",
+        mm,
+        randn(2, 1, 2, 3),
         randn(3, 3, 2));
     t.add("matmul [B,T,C]·[C,D]", "matmul", mm, randn(2, 3, 4), randn(4, 2));
-    t.add("matmul [2,3,4]·[1,4,2] (size-1 batch)", "matmul", mm, randn(2, 3, 4),
-        randn(1, 4, 2));
-    t.add("matmul [1,3,4]·[2,4,2] (left batch broadcast)", "matmul", mm, randn(1, 3, 4),
+    t.add("matmul [2,3,4]·[1,4,2] (size-1 batch)", "matmul", mm, randn(2, 3, 4), randn(1, 4, 2));
+    t.add(
+        "matmul [1,3,4]·[2,4,2] (left batch broadcast)",
+        "matmul",
+        mm,
+        randn(1, 3, 4),
         randn(2, 4, 2));
     t.add("matmul [T,C]·[B,C,D]", "matmul", mm, randn(3, 4), randn(2, 4, 2));
     t.add("matmul 1-D·3-D", "matmul", mm, randn(3), randn(2, 3, 2));
     t.add("matmul 3-D·1-D", "matmul", mm, randn(2, 2, 3), randn(3));
     t.add("matmul x·x (same input twice)", "matmul", in -> in[0].matmul(in[0]), randn(3, 3));
 
-    t.add("linear [2,3] with bias", "linear", in -> F.linear(in[0], in[1], in[2]),
-        randn(2, 3), randn(4, 3), randn(4));
-    t.add("linear [2,2,3] without bias", "linear", in -> F.linear(in[0], in[1], null),
-        randn(2, 2, 3), randn(4, 3));
-    t.add("linear 1-D input", "linear", in -> F.linear(in[0], in[1], in[2]),
-        randn(3), randn(2, 3), randn(2));
+    t.add(
+        "linear [2,3] with bias",
+        "linear",
+        in -> F.linear(in[0], in[1], in[2]),
+        randn(2, 3),
+        randn(4, 3),
+        randn(4));
+    t.add(
+        "linear [2,2,3] without bias",
+        "linear",
+        in -> F.linear(in[0], in[1], null),
+        randn(2, 2, 3),
+        randn(4, 3));
+    t.add(
+        "linear 1-D input",
+        "linear",
+        in -> F.linear(in[0], in[1], in[2]),
+        randn(3),
+        randn(2, 3),
+        randn(2));
   }
 
   private static void reductions(Table t) {
@@ -357,26 +378,32 @@ class GradientCheckTest {
 
     t.add("var all unbiased", "var", in -> in[0].var(true), randn(2, 3));
     t.add("var all biased", "var", in -> in[0].var(false), randn(5));
-    t.add("var dim 1 biased keepDim", "var", in -> in[0].var(ints(1), false, true),
-        randn(2, 3, 4));
-    t.add("var dims {0,-1} unbiased", "var", in -> in[0].var(ints(0, -1), true, false),
+    t.add("var dim 1 biased keepDim", "var", in -> in[0].var(ints(1), false, true), randn(2, 3, 4));
+    t.add(
+        "var dims {0,-1} unbiased",
+        "var",
+        in -> in[0].var(ints(0, -1), true, false),
         randn(2, 3, 4));
     t.add("std all unbiased", "std", in -> in[0].std(true), randn(2, 3));
-    t.add("std dim -1 biased keepDim", "std", in -> in[0].std(ints(-1), false, true),
-        randn(3, 4));
-    t.add("std dims {0,2} unbiased", "std", in -> in[0].std(ints(0, 2), true, false),
-        randn(2, 3, 4));
+    t.add("std dim -1 biased keepDim", "std", in -> in[0].std(ints(-1), false, true), randn(3, 4));
+    t.add(
+        "std dims {0,2} unbiased", "std", in -> in[0].std(ints(0, 2), true, false), randn(2, 3, 4));
 
     t.add("logSumExp dim 1", "logSumExp", in -> in[0].logSumExp(1, false), randn(2, 3));
-    t.add("logSumExp dim -2 keepDim", "logSumExp", in -> in[0].logSumExp(-2, true),
-        randn(2, 3, 4));
+    t.add("logSumExp dim -2 keepDim", "logSumExp", in -> in[0].logSumExp(-2, true), randn(2, 3, 4));
     t.add("logSumExp dim 0", "logSumExp", in -> in[0].logSumExp(0, false), randn(3, 2, 2));
 
     t.add("norm L2 all", "norm", in -> in[0].norm(), randn(2, 3));
     t.add("norm L1 dim 1", "norm", in -> in[0].norm(1, ints(1), false), nonZero(2, 3));
-    t.add("norm Linf dim -1 keepDim", "norm",
-        in -> in[0].norm(Double.POSITIVE_INFINITY, ints(-1), true), distinct(2, 3, 4));
-    t.add("norm L2 dims {0,2} keepDim", "norm", in -> in[0].norm(2, ints(0, 2), true),
+    t.add(
+        "norm Linf dim -1 keepDim",
+        "norm",
+        in -> in[0].norm(Double.POSITIVE_INFINITY, ints(-1), true),
+        distinct(2, 3, 4));
+    t.add(
+        "norm L2 dims {0,2} keepDim",
+        "norm",
+        in -> in[0].norm(2, ints(0, 2), true),
         randn(2, 3, 4));
     t.add("norm L2 all via dims null", "norm", in -> in[0].norm(2, null, false), randn(4));
     t.add("norm L3 all", "norm", in -> in[0].norm(3, null, false), nonZero(2, 3));
@@ -388,11 +415,20 @@ class GradientCheckTest {
     t.add("sort dim -1 ascending", "sort", in -> in[0].sort(-1, false).values(), distinct(2, 5));
     t.add("sort dim 0 descending", "sort", in -> in[0].sort(0, true).values(), distinct(4, 3));
     t.add("sort dim 1 of 3-d", "sort", in -> in[0].sort(1, false).values(), distinct(2, 3, 4));
-    t.add("topk k=2 dim -1 largest", "topk",
-        in -> in[0].topk(2, -1, true, true).values(), distinct(2, 5));
-    t.add("topk k=3 dim 0 smallest", "topk",
-        in -> in[0].topk(3, 0, false, true).values(), distinct(5, 3));
-    t.add("topk default (last dim, largest)", "topk", in -> in[0].topk(2).values(),
+    t.add(
+        "topk k=2 dim -1 largest",
+        "topk",
+        in -> in[0].topk(2, -1, true, true).values(),
+        distinct(2, 5));
+    t.add(
+        "topk k=3 dim 0 smallest",
+        "topk",
+        in -> in[0].topk(3, 0, false, true).values(),
+        distinct(5, 3));
+    t.add(
+        "topk default (last dim, largest)",
+        "topk",
+        in -> in[0].topk(2).values(),
         distinct(2, 3, 4));
   }
 
@@ -400,14 +436,21 @@ class GradientCheckTest {
     t.add("reshape with -1", "reshape", in -> in[0].reshape(6, -1), randn(2, 3, 4));
     t.add("view", "reshape view", in -> in[0].view(4, 6), randn(2, 3, 4));
     t.add("permute (2,0,1)", "permute", in -> in[0].permute(2, 0, 1), randn(2, 3, 4));
-    t.add("permute negative dims (-1,0,-2)", "permute", in -> in[0].permute(-1, 0, -2),
+    t.add(
+        "permute negative dims (-1,0,-2)",
+        "permute",
+        in -> in[0].permute(-1, 0, -2),
         randn(2, 3, 4));
     t.add("transpose (0,-1)", "transpose", in -> in[0].transpose(0, -1), randn(2, 3, 4));
     t.add("transpose (1,2)", "transpose", in -> in[0].transpose(1, 2), randn(2, 3, 4));
     t.add("t", "t", in -> in[0].t(), randn(2, 3));
     t.add("unsqueeze -1", "unsqueeze", in -> in[0].unsqueeze(-1), randn(2, 3));
-    t.add("unsqueeze 0 then matmul", "unsqueeze", in -> in[0].unsqueeze(0).matmul(in[1]),
-        randn(3), randn(3, 2));
+    t.add(
+        "unsqueeze 0 then matmul",
+        "unsqueeze",
+        in -> in[0].unsqueeze(0).matmul(in[1]),
+        randn(3),
+        randn(3, 2));
     t.add("squeeze all", "squeeze", in -> in[0].squeeze(), randn(2, 1, 3, 1));
     t.add("squeeze dim -2", "squeeze", in -> in[0].squeeze(-2), randn(2, 1, 3));
     t.add("flatten", "flatten", in -> in[0].flatten(), randn(2, 3, 4));
@@ -423,20 +466,37 @@ class GradientCheckTest {
     t.add("slice end clamped, step 3", "slice", in -> in[0].slice(0, 1, 100, 3), randn(8, 2));
     t.add("select dim 0 index -1", "select", in -> in[0].select(0, -1), randn(3, 4));
     t.add("select dim -1 index 1", "select", in -> in[0].select(-1, 1), randn(2, 3, 4));
-    t.add("cat dim 0 of three", "cat", in -> Tensor.cat(0, in[0], in[1], in[2]),
-        randn(2, 3), randn(1, 3), randn(3, 3));
-    t.add("cat dim -1, same tensor twice", "cat", in -> Tensor.cat(-1, in[0], in[1], in[0]),
-        randn(2, 2), randn(2, 3));
-    t.add("stack dim 1", "stack", in -> Tensor.stack(1, in[0], in[1]), randn(2, 3),
+    t.add(
+        "cat dim 0 of three",
+        "cat",
+        in -> Tensor.cat(0, in[0], in[1], in[2]),
+        randn(2, 3),
+        randn(1, 3),
+        randn(3, 3));
+    t.add(
+        "cat dim -1, same tensor twice",
+        "cat",
+        in -> Tensor.cat(-1, in[0], in[1], in[0]),
+        randn(2, 2),
         randn(2, 3));
-    t.add("stack dim -1", "stack", in -> Tensor.stack(-1, in[0], in[1], in[0]), randn(2, 3),
+    t.add("stack dim 1", "stack", in -> Tensor.stack(1, in[0], in[1]), randn(2, 3), randn(2, 3));
+    t.add(
+        "stack dim -1",
+        "stack",
+        in -> Tensor.stack(-1, in[0], in[1], in[0]),
+        randn(2, 3),
         randn(2, 3));
-    t.add("split size 2 along dim 1 (pieces reversed)", "split",
-        in -> joinReversed(in[0].split(2, 1), 1), randn(2, 5));
-    t.add("split sizes {1,3} along dim -1", "split",
-        in -> joinReversed(in[0].split(new long[] {1, 3}, -1), -1), randn(2, 4));
-    t.add("chunk 3 along dim 0", "chunk", in -> joinReversed(in[0].chunk(3, 0), 0),
-        randn(7, 2));
+    t.add(
+        "split size 2 along dim 1 (pieces reversed)",
+        "split",
+        in -> joinReversed(in[0].split(2, 1), 1),
+        randn(2, 5));
+    t.add(
+        "split sizes {1,3} along dim -1",
+        "split",
+        in -> joinReversed(in[0].split(new long[] {1, 3}, -1), -1),
+        randn(2, 4));
+    t.add("chunk 3 along dim 0", "chunk", in -> joinReversed(in[0].chunk(3, 0), 0), randn(7, 2));
     t.add("tril", "tril", in -> in[0].tril(), randn(3, 4));
     t.add("tril diagonal -1 batched", "tril", in -> in[0].tril(-1), randn(2, 3, 3));
     t.add("triu", "triu", in -> in[0].triu(), randn(4, 3));
@@ -454,26 +514,62 @@ class GradientCheckTest {
   }
 
   private static void indexing(Table t) {
-    t.add("gather dim 1, repeated indices", "gather", in -> in[0].gather(1, in[1]),
-        randn(3, 4), idx(new long[] {0, 0, 3, 1, 2, 2}, 3, 2));
-    t.add("gather dim -1 of 3-d", "gather", in -> in[0].gather(-1, in[1]), randn(2, 3, 4),
+    t.add(
+        "gather dim 1, repeated indices",
+        "gather",
+        in -> in[0].gather(1, in[1]),
+        randn(3, 4),
+        idx(new long[] {0, 0, 3, 1, 2, 2}, 3, 2));
+    t.add(
+        "gather dim -1 of 3-d",
+        "gather",
+        in -> in[0].gather(-1, in[1]),
+        randn(2, 3, 4),
         idx(new long[] {0, 1, 1, 3, 3, 3, 2, 0, 2, 1, 1, 0, 0, 0, 0, 3, 2, 1}, 2, 3, 3));
-    t.add("gather dim 0, index longer than the dim", "gather", in -> in[0].gather(0, in[1]),
-        randn(3, 2), idx(new long[] {2, 0, 0, 0, 1, 2, 2, 2}, 4, 2));
-    t.add("indexSelect dim 0, repeated", "indexSelect", in -> in[0].indexSelect(0, in[1]),
-        randn(4, 3), idx(new long[] {2, 0, 2, 2}));
-    t.add("indexSelect dim -1", "indexSelect", in -> in[0].indexSelect(-1, in[1]),
-        randn(2, 3, 4), idx(new long[] {3, 0}));
-    t.add("embedding [2,3] indices, repeated", "embedding", in -> F.embedding(in[1], in[0]),
-        randn(5, 3), idx(new long[] {1, 4, 1, 1, 0, 4}, 2, 3));
-    t.add("embedding INT32 1-D indices", "embedding", in -> F.embedding(in[1], in[0]),
-        randn(4, 2), Tensor.of(new int[] {3, 3, 0}));
-    t.add("scatterAdd dim 0, repeated", "scatterAdd",
-        in -> in[0].scatterAdd(0, in[1], in[2]), randn(3, 4),
-        idx(new long[] {0, 2, 2, 1, 0, 2, 0, 1}, 2, 4), randn(2, 4));
-    t.add("scatterAdd dim -1, repeated", "scatterAdd",
-        in -> in[0].scatterAdd(-1, in[1], in[2]), randn(2, 5),
-        idx(new long[] {4, 4, 0, 1, 1, 1}, 2, 3), randn(2, 3));
+    t.add(
+        "gather dim 0, index longer than the dim",
+        "gather",
+        in -> in[0].gather(0, in[1]),
+        randn(3, 2),
+        idx(new long[] {2, 0, 0, 0, 1, 2, 2, 2}, 4, 2));
+    t.add(
+        "indexSelect dim 0, repeated",
+        "indexSelect",
+        in -> in[0].indexSelect(0, in[1]),
+        randn(4, 3),
+        idx(new long[] {2, 0, 2, 2}));
+    t.add(
+        "indexSelect dim -1",
+        "indexSelect",
+        in -> in[0].indexSelect(-1, in[1]),
+        randn(2, 3, 4),
+        idx(new long[] {3, 0}));
+    t.add(
+        "embedding [2,3] indices, repeated",
+        "embedding",
+        in -> F.embedding(in[1], in[0]),
+        randn(5, 3),
+        idx(new long[] {1, 4, 1, 1, 0, 4}, 2, 3));
+    t.add(
+        "embedding INT32 1-D indices",
+        "embedding",
+        in -> F.embedding(in[1], in[0]),
+        randn(4, 2),
+        Tensor.of(new int[] {3, 3, 0}));
+    t.add(
+        "scatterAdd dim 0, repeated",
+        "scatterAdd",
+        in -> in[0].scatterAdd(0, in[1], in[2]),
+        randn(3, 4),
+        idx(new long[] {0, 2, 2, 1, 0, 2, 0, 1}, 2, 4),
+        randn(2, 4));
+    t.add(
+        "scatterAdd dim -1, repeated",
+        "scatterAdd",
+        in -> in[0].scatterAdd(-1, in[1], in[2]),
+        randn(2, 5),
+        idx(new long[] {4, 4, 0, 1, 1, 1}, 2, 3),
+        randn(2, 3));
   }
 
   private static void nn(Table t) {
@@ -486,186 +582,401 @@ class GradientCheckTest {
     t.add("logSoftmax dim 0", "logSoftmax", in -> F.logSoftmax(in[0], 0), randn(3, 2));
 
     int ig = F.DEFAULT_IGNORE_INDEX;
-    t.add("crossEntropy [3,4] mean", "crossEntropy", in -> F.crossEntropy(in[0], in[1]),
-        randn(3, 4), idx(new long[] {0, 3, 1}));
-    t.add("crossEntropy ignore index, mean", "crossEntropy",
-        in -> F.crossEntropy(in[0], in[1]), randn(4, 5), idx(new long[] {2, ig, 4, 2}));
-    t.add("crossEntropy sum", "crossEntropy",
-        in -> F.crossEntropy(in[0], in[1], ig, Reduction.SUM), randn(3, 4),
+    t.add(
+        "crossEntropy [3,4] mean",
+        "crossEntropy",
+        in -> F.crossEntropy(in[0], in[1]),
+        randn(3, 4),
+        idx(new long[] {0, 3, 1}));
+    t.add(
+        "crossEntropy ignore index, mean",
+        "crossEntropy",
+        in -> F.crossEntropy(in[0], in[1]),
+        randn(4, 5),
+        idx(new long[] {2, ig, 4, 2}));
+    t.add(
+        "crossEntropy sum",
+        "crossEntropy",
+        in -> F.crossEntropy(in[0], in[1], ig, Reduction.SUM),
+        randn(3, 4),
         idx(new long[] {1, 1, ig}));
-    t.add("crossEntropy none", "crossEntropy",
-        in -> F.crossEntropy(in[0], in[1], ig, Reduction.NONE), randn(3, 4),
+    t.add(
+        "crossEntropy none",
+        "crossEntropy",
+        in -> F.crossEntropy(in[0], in[1], ig, Reduction.NONE),
+        randn(3, 4),
         idx(new long[] {3, ig, 0}));
-    t.add("crossEntropy [B,T,C] logits, custom ignore index 2", "crossEntropy",
-        in -> F.crossEntropy(in[0], in[1], 2, Reduction.MEAN), randn(2, 3, 4),
+    t.add(
+        "crossEntropy [B,T,C] logits, custom ignore index 2",
+        "crossEntropy",
+        in -> F.crossEntropy(in[0], in[1], 2, Reduction.MEAN),
+        randn(2, 3, 4),
         idx(new long[] {0, 2, 3, 1, 2, 0}, 2, 3));
-    t.add("crossEntropy [B,T,C] none", "crossEntropy",
-        in -> F.crossEntropy(in[0], in[1], ig, Reduction.NONE), randn(2, 3, 4),
+    t.add(
+        "crossEntropy [B,T,C] none",
+        "crossEntropy",
+        in -> F.crossEntropy(in[0], in[1], ig, Reduction.NONE),
+        randn(2, 3, 4),
         idx(new long[] {0, 1, 3, ig, 2, 2}, 2, 3));
-    t.add("nllLoss [3,4] mean", "nllLoss", in -> F.nllLoss(in[0], in[1]), randn(3, 4),
+    t.add(
+        "nllLoss [3,4] mean",
+        "nllLoss",
+        in -> F.nllLoss(in[0], in[1]),
+        randn(3, 4),
         idx(new long[] {0, 3, 3}));
-    t.add("nllLoss [2,3,4] none, ignore index", "nllLoss",
-        in -> F.nllLoss(in[0], in[1], ig, Reduction.NONE), randn(2, 3, 4),
+    t.add(
+        "nllLoss [2,3,4] none, ignore index",
+        "nllLoss",
+        in -> F.nllLoss(in[0], in[1], ig, Reduction.NONE),
+        randn(2, 3, 4),
         idx(new long[] {0, ig, 3, 1, 1, 2}, 2, 3));
-    t.add("nllLoss sum", "nllLoss", in -> F.nllLoss(in[0], in[1], ig, Reduction.SUM),
-        randn(3, 4), idx(new long[] {2, 2, 0}));
+    t.add(
+        "nllLoss sum",
+        "nllLoss",
+        in -> F.nllLoss(in[0], in[1], ig, Reduction.SUM),
+        randn(3, 4),
+        idx(new long[] {2, 2, 0}));
 
     t.add("mseLoss mean", "mseLoss", in -> F.mseLoss(in[0], in[1]), randn(2, 3), randn(2, 3));
-    t.add("mseLoss sum", "mseLoss", in -> F.mseLoss(in[0], in[1], Reduction.SUM), randn(2, 3),
+    t.add(
+        "mseLoss sum",
+        "mseLoss",
+        in -> F.mseLoss(in[0], in[1], Reduction.SUM),
+        randn(2, 3),
         randn(2, 3));
-    t.add("mseLoss none", "mseLoss", in -> F.mseLoss(in[0], in[1], Reduction.NONE),
-        randn(2, 3), randn(2, 3));
-    t.add("mseLoss broadcast target [3]", "mseLoss", in -> F.mseLoss(in[0], in[1]),
-        randn(2, 3), randn(3));
+    t.add(
+        "mseLoss none",
+        "mseLoss",
+        in -> F.mseLoss(in[0], in[1], Reduction.NONE),
+        randn(2, 3),
+        randn(2, 3));
+    t.add(
+        "mseLoss broadcast target [3]",
+        "mseLoss",
+        in -> F.mseLoss(in[0], in[1]),
+        randn(2, 3),
+        randn(3));
     // Targets are held constant except in the one case that checks their gradient (PyTorch
     // differentiates BCE-with-logits with respect to the target too; posWeight it does not).
     String bce = "binaryCrossEntropyWithLogits";
     Fn bceMean = in -> F.binaryCrossEntropyWithLogits(in[0], in[1]);
-    t.add("binaryCrossEntropyWithLogits mean", bce, bceMean, randn(2, 3),
-        konst(uniform(0, 1, 2, 3)));
-    t.add("binaryCrossEntropyWithLogits large logits", bce, bceMean,
-        Tensor.of(new double[] {-30, -8, 8, 30}), konst(uniform(0, 1, 4)));
-    t.add("binaryCrossEntropyWithLogits posWeight [3], mean", bce,
+    t.add(
+        "binaryCrossEntropyWithLogits mean", bce, bceMean, randn(2, 3), konst(uniform(0, 1, 2, 3)));
+    t.add(
+        "binaryCrossEntropyWithLogits large logits",
+        bce,
+        bceMean,
+        Tensor.of(new double[] {-30, -8, 8, 30}),
+        konst(uniform(0, 1, 4)));
+    t.add(
+        "binaryCrossEntropyWithLogits posWeight [3], mean",
+        bce,
         in -> F.binaryCrossEntropyWithLogits(in[0], in[1], in[2], Reduction.MEAN),
-        randn(2, 3), konst(uniform(0, 1, 2, 3)), konst(pos(3)));
-    t.add("binaryCrossEntropyWithLogits posWeight, sum", bce,
+        randn(2, 3),
+        konst(uniform(0, 1, 2, 3)),
+        konst(pos(3)));
+    t.add(
+        "binaryCrossEntropyWithLogits posWeight, sum",
+        bce,
         in -> F.binaryCrossEntropyWithLogits(in[0], in[1], in[2], Reduction.SUM),
-        randn(2, 3), konst(uniform(0, 1, 2, 3)), konst(pos(3)));
-    t.add("binaryCrossEntropyWithLogits none", bce,
+        randn(2, 3),
+        konst(uniform(0, 1, 2, 3)),
+        konst(pos(3)));
+    t.add(
+        "binaryCrossEntropyWithLogits none",
+        bce,
         in -> F.binaryCrossEntropyWithLogits(in[0], in[1], null, Reduction.NONE),
-        randn(2, 3), konst(uniform(0, 1, 2, 3)));
-    t.add("binaryCrossEntropyWithLogits gradient w.r.t. targets, posWeight", bce,
+        randn(2, 3),
+        konst(uniform(0, 1, 2, 3)));
+    t.add(
+        "binaryCrossEntropyWithLogits gradient w.r.t. targets, posWeight",
+        bce,
         in -> F.binaryCrossEntropyWithLogits(in[0], in[1], in[2], Reduction.MEAN),
-        randn(2, 3), uniform(0, 1, 2, 3), konst(pos(3)));
+        randn(2, 3),
+        uniform(0, 1, 2, 3),
+        konst(pos(3)));
 
     // The generator is created inside the function, so every evaluation draws the same mask.
-    t.add("dropout p=0.3 training", "dropout",
-        in -> F.dropout(in[0], 0.3, new Generator(11), true), randn(3, 4));
-    t.add("dropout p=0.5 training 3-d", "dropout",
-        in -> F.dropout(in[0], 0.5, new Generator(12), true), randn(2, 3, 4));
-    t.add("dropout eval mode is the identity", "dropout",
-        in -> F.dropout(in[0], 0.5, new Generator(13), false).mul(1.0), randn(3));
-    t.add("dropout p=0 training", "dropout",
-        in -> F.dropout(in[0], 0.0, new Generator(14), true).mul(1.0), randn(3));
-
-    t.add("layerNorm [3,4] over [4] with weight and bias", "layerNorm",
-        in -> F.layerNorm(in[0], s(4), in[1], in[2], 1e-5), randn(3, 4), randn(4), randn(4));
-    t.add("layerNorm [3,4] over [4] without affine", "layerNorm",
-        in -> F.layerNorm(in[0], s(4), null, null, 1e-5), randn(3, 4));
-    t.add("layerNorm [2,3,4] over [3,4] with weight and bias", "layerNorm",
-        in -> F.layerNorm(in[0], s(3, 4), in[1], in[2], 1e-5), randn(2, 3, 4), randn(3, 4),
+    t.add(
+        "dropout p=0.3 training",
+        "dropout",
+        in -> F.dropout(in[0], 0.3, new Generator(11), true),
         randn(3, 4));
-    t.add("layerNorm [2,3,4] over [4] weight only", "layerNorm",
-        in -> F.layerNorm(in[0], s(4), in[1], null, 1e-5), randn(2, 3, 4), randn(4));
-    t.add("layerNorm bias only", "layerNorm",
-        in -> F.layerNorm(in[0], s(3), null, in[1], 1e-5), randn(2, 3), randn(3));
-
-    t.add("groupNorm [2,4,3] 2 groups with weight and bias", "groupNorm",
-        in -> F.groupNorm(in[0], 2, in[1], in[2], 1e-5), randn(2, 4, 3), randn(4), randn(4));
-    t.add("groupNorm [2,6,2,2] 3 groups without affine", "groupNorm",
-        in -> F.groupNorm(in[0], 3, null, null, 1e-5), randn(2, 6, 2, 2));
-    t.add("groupNorm 1 group", "groupNorm", in -> F.groupNorm(in[0], 1, in[1], in[2], 1e-5),
-        randn(2, 3, 4), randn(3), randn(3));
-    t.add("groupNorm groups = channels", "groupNorm",
-        in -> F.groupNorm(in[0], 4, in[1], null, 1e-5), randn(1, 4, 5), randn(4));
-
-    t.add("conv2d stride 1 no padding", "conv2d",
-        in -> F.conv2d(in[0], in[1], in[2], 1, 0), randn(2, 2, 5, 5), randn(3, 2, 3, 3),
+    t.add(
+        "dropout p=0.5 training 3-d",
+        "dropout",
+        in -> F.dropout(in[0], 0.5, new Generator(12), true),
+        randn(2, 3, 4));
+    t.add(
+        "dropout eval mode is the identity",
+        "dropout",
+        in -> F.dropout(in[0], 0.5, new Generator(13), false).mul(1.0),
         randn(3));
-    t.add("conv2d stride 2 padding 1", "conv2d",
-        in -> F.conv2d(in[0], in[1], in[2], 2, 1), randn(1, 2, 5, 5), randn(2, 2, 3, 3),
-        randn(2));
-    t.add("conv2d dilation 2 padding 2, no bias", "conv2d",
-        in -> F.conv2d(in[0], in[1], null, ints(1, 1), ints(2, 2), ints(2, 2), 1),
-        randn(1, 1, 6, 6), randn(2, 1, 3, 3));
-    t.add("conv2d groups 2, stride {1,2}, padding {1,0}", "conv2d",
-        in -> F.conv2d(in[0], in[1], in[2], ints(1, 2), ints(1, 0), ints(1, 1), 2),
-        randn(1, 4, 4, 4), randn(4, 2, 2, 2), randn(4));
-    t.add("conv2d non-square kernel", "conv2d",
-        in -> F.conv2d(in[0], in[1], null, ints(1, 1), ints(0, 1), ints(1, 1), 1),
-        randn(1, 2, 4, 5), randn(2, 2, 2, 3));
+    t.add(
+        "dropout p=0 training",
+        "dropout",
+        in -> F.dropout(in[0], 0.0, new Generator(14), true).mul(1.0),
+        randn(3));
 
-    t.add("convTranspose2d stride 2 padding 1 outputPadding 1", "convTranspose2d",
-        in -> F.convTranspose2d(in[0], in[1], in[2], ints(2, 2), ints(1, 1), ints(1, 1), 1,
-            ints(1, 1)),
-        randn(1, 2, 3, 3), randn(2, 3, 3, 3), randn(3));
-    t.add("convTranspose2d groups 2", "convTranspose2d",
-        in -> F.convTranspose2d(in[0], in[1], null, ints(1, 1), ints(0, 0), ints(0, 0), 2,
-            ints(1, 1)),
-        randn(1, 4, 3, 3), randn(4, 1, 2, 2));
-    t.add("convTranspose2d dilation 2, stride {2,1}, padding {0,1}", "convTranspose2d",
-        in -> F.convTranspose2d(in[0], in[1], in[2], ints(2, 1), ints(0, 1), ints(0, 0), 1,
-            ints(2, 2)),
-        randn(2, 1, 3, 3), randn(1, 2, 2, 2), randn(2));
+    t.add(
+        "layerNorm [3,4] over [4] with weight and bias",
+        "layerNorm",
+        in -> F.layerNorm(in[0], s(4), in[1], in[2], 1e-5),
+        randn(3, 4),
+        randn(4),
+        randn(4));
+    t.add(
+        "layerNorm [3,4] over [4] without affine",
+        "layerNorm",
+        in -> F.layerNorm(in[0], s(4), null, null, 1e-5),
+        randn(3, 4));
+    t.add(
+        "layerNorm [2,3,4] over [3,4] with weight and bias",
+        "layerNorm",
+        in -> F.layerNorm(in[0], s(3, 4), in[1], in[2], 1e-5),
+        randn(2, 3, 4),
+        randn(3, 4),
+        randn(3, 4));
+    t.add(
+        "layerNorm [2,3,4] over [4] weight only",
+        "layerNorm",
+        in -> F.layerNorm(in[0], s(4), in[1], null, 1e-5),
+        randn(2, 3, 4),
+        randn(4));
+    t.add(
+        "layerNorm bias only",
+        "layerNorm",
+        in -> F.layerNorm(in[0], s(3), null, in[1], 1e-5),
+        randn(2, 3),
+        randn(3));
+
+    t.add(
+        "groupNorm [2,4,3] 2 groups with weight and bias",
+        "groupNorm",
+        in -> F.groupNorm(in[0], 2, in[1], in[2], 1e-5),
+        randn(2, 4, 3),
+        randn(4),
+        randn(4));
+    t.add(
+        "groupNorm [2,6,2,2] 3 groups without affine",
+        "groupNorm",
+        in -> F.groupNorm(in[0], 3, null, null, 1e-5),
+        randn(2, 6, 2, 2));
+    t.add(
+        "groupNorm 1 group",
+        "groupNorm",
+        in -> F.groupNorm(in[0], 1, in[1], in[2], 1e-5),
+        randn(2, 3, 4),
+        randn(3),
+        randn(3));
+    t.add(
+        "groupNorm groups = channels",
+        "groupNorm",
+        in -> F.groupNorm(in[0], 4, in[1], null, 1e-5),
+        randn(1, 4, 5),
+        randn(4));
+
+    t.add(
+        "conv2d stride 1 no padding",
+        "conv2d",
+        in -> F.conv2d(in[0], in[1], in[2], 1, 0),
+        randn(2, 2, 5, 5),
+        randn(3, 2, 3, 3),
+        randn(3));
+    t.add(
+        "conv2d stride 2 padding 1",
+        "conv2d",
+        in -> F.conv2d(in[0], in[1], in[2], 2, 1),
+        randn(1, 2, 5, 5),
+        randn(2, 2, 3, 3),
+        randn(2));
+    t.add(
+        "conv2d dilation 2 padding 2, no bias",
+        "conv2d",
+        in -> F.conv2d(in[0], in[1], null, ints(1, 1), ints(2, 2), ints(2, 2), 1),
+        randn(1, 1, 6, 6),
+        randn(2, 1, 3, 3));
+    t.add(
+        "conv2d groups 2, stride {1,2}, padding {1,0}",
+        "conv2d",
+        in -> F.conv2d(in[0], in[1], in[2], ints(1, 2), ints(1, 0), ints(1, 1), 2),
+        randn(1, 4, 4, 4),
+        randn(4, 2, 2, 2),
+        randn(4));
+    t.add(
+        "conv2d non-square kernel",
+        "conv2d",
+        in -> F.conv2d(in[0], in[1], null, ints(1, 1), ints(0, 1), ints(1, 1), 1),
+        randn(1, 2, 4, 5),
+        randn(2, 2, 2, 3));
+
+    t.add(
+        "convTranspose2d stride 2 padding 1 outputPadding 1",
+        "convTranspose2d",
+        in ->
+            F.convTranspose2d(
+                in[0], in[1], in[2], ints(2, 2), ints(1, 1), ints(1, 1), 1, ints(1, 1)),
+        randn(1, 2, 3, 3),
+        randn(2, 3, 3, 3),
+        randn(3));
+    t.add(
+        "convTranspose2d groups 2",
+        "convTranspose2d",
+        in ->
+            F.convTranspose2d(
+                in[0], in[1], null, ints(1, 1), ints(0, 0), ints(0, 0), 2, ints(1, 1)),
+        randn(1, 4, 3, 3),
+        randn(4, 1, 2, 2));
+    t.add(
+        "convTranspose2d dilation 2, stride {2,1}, padding {0,1}",
+        "convTranspose2d",
+        in ->
+            F.convTranspose2d(
+                in[0], in[1], in[2], ints(2, 1), ints(0, 1), ints(0, 0), 1, ints(2, 2)),
+        randn(2, 1, 3, 3),
+        randn(1, 2, 2, 2),
+        randn(2));
 
     t.add("maxPool2d kernel 2", "maxPool2d", in -> F.maxPool2d(in[0], 2), distinct(1, 2, 4, 4));
-    t.add("maxPool2d kernel 3 stride 2 padding 1", "maxPool2d",
-        in -> F.maxPool2d(in[0], ints(3, 3), ints(2, 2), ints(1, 1)), distinct(1, 1, 5, 5));
-    t.add("maxPool2d kernel {2,3} stride {1,2}", "maxPool2d",
-        in -> F.maxPool2d(in[0], ints(2, 3), ints(1, 2), ints(0, 0)), distinct(2, 1, 3, 5));
+    t.add(
+        "maxPool2d kernel 3 stride 2 padding 1",
+        "maxPool2d",
+        in -> F.maxPool2d(in[0], ints(3, 3), ints(2, 2), ints(1, 1)),
+        distinct(1, 1, 5, 5));
+    t.add(
+        "maxPool2d kernel {2,3} stride {1,2}",
+        "maxPool2d",
+        in -> F.maxPool2d(in[0], ints(2, 3), ints(1, 2), ints(0, 0)),
+        distinct(2, 1, 3, 5));
     t.add("avgPool2d kernel 2", "avgPool2d", in -> F.avgPool2d(in[0], 2), randn(1, 2, 4, 4));
-    t.add("avgPool2d kernel 3 stride 2 padding 1", "avgPool2d",
-        in -> F.avgPool2d(in[0], ints(3, 3), ints(2, 2), ints(1, 1)), randn(1, 1, 5, 5));
-    t.add("avgPool2d kernel {2,3} stride {1,2}", "avgPool2d",
-        in -> F.avgPool2d(in[0], ints(2, 3), ints(1, 2), ints(0, 0)), randn(2, 1, 3, 5));
-    t.add("interpolate scale 2", "interpolate", in -> F.interpolate(in[0], 2),
+    t.add(
+        "avgPool2d kernel 3 stride 2 padding 1",
+        "avgPool2d",
+        in -> F.avgPool2d(in[0], ints(3, 3), ints(2, 2), ints(1, 1)),
+        randn(1, 1, 5, 5));
+    t.add(
+        "avgPool2d kernel {2,3} stride {1,2}",
+        "avgPool2d",
+        in -> F.avgPool2d(in[0], ints(2, 3), ints(1, 2), ints(0, 0)),
+        randn(2, 1, 3, 5));
+    t.add("interpolate scale 2", "interpolate", in -> F.interpolate(in[0], 2), randn(1, 2, 2, 3));
+    t.add(
+        "interpolate to {3,5}",
+        "interpolate",
+        in -> F.interpolate(in[0], s(3, 5)),
         randn(1, 2, 2, 3));
-    t.add("interpolate to {3,5}", "interpolate", in -> F.interpolate(in[0], s(3, 5)),
-        randn(1, 2, 2, 3));
-    t.add("interpolate down to {1,2}", "interpolate", in -> F.interpolate(in[0], s(1, 2)),
+    t.add(
+        "interpolate down to {1,2}",
+        "interpolate",
+        in -> F.interpolate(in[0], s(1, 2)),
         randn(2, 1, 3, 4));
 
     String sdpa = "scaledDotProductAttention";
-    t.add("attention no mask", sdpa,
+    t.add(
+        "attention no mask",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], false, null),
-        randn(2, 3, 4), randn(2, 3, 4), randn(2, 3, 5));
-    t.add("attention causal 4-D", sdpa,
+        randn(2, 3, 4),
+        randn(2, 3, 4),
+        randn(2, 3, 5));
+    t.add(
+        "attention causal 4-D",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], true, null),
-        randn(1, 2, 4, 3), randn(1, 2, 4, 3), randn(1, 2, 4, 3));
-    t.add("attention bool mask [3,3] broadcast", sdpa,
+        randn(1, 2, 4, 3),
+        randn(1, 2, 4, 3),
+        randn(1, 2, 4, 3));
+    t.add(
+        "attention bool mask [3,3] broadcast",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], false, in[3]),
-        randn(2, 3, 4), randn(2, 3, 4), randn(2, 3, 2),
+        randn(2, 3, 4),
+        randn(2, 3, 4),
+        randn(2, 3, 2),
         bools(new boolean[] {true, false, true, false, true, true, true, true, false}, 3, 3));
-    t.add("attention bool mask with a fully masked row", sdpa,
+    t.add(
+        "attention bool mask with a fully masked row",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], false, in[3]),
-        randn(1, 2, 3), randn(1, 2, 3), randn(1, 2, 2),
+        randn(1, 2, 3),
+        randn(1, 2, 3),
+        randn(1, 2, 2),
         bools(new boolean[] {true, false, false, false}, 2, 2));
-    t.add("attention additive mask [2,1,3]", sdpa,
+    t.add(
+        "attention additive mask [2,1,3]",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], false, in[3]),
-        randn(2, 3, 4), randn(2, 3, 4), randn(2, 3, 4), konst(randn(2, 1, 3)));
-    t.add("attention causal Tq=2 < Tk=5", sdpa,
+        randn(2, 3, 4),
+        randn(2, 3, 4),
+        randn(2, 3, 4),
+        konst(randn(2, 1, 3)));
+    t.add(
+        "attention causal Tq=2 < Tk=5",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], true, null),
-        randn(2, 2, 4), randn(2, 5, 4), randn(2, 5, 3));
-    t.add("attention causal Tq=3 > Tk=2 (first query sees no key)", sdpa,
+        randn(2, 2, 4),
+        randn(2, 5, 4),
+        randn(2, 5, 3));
+    t.add(
+        "attention causal Tq=3 > Tk=2 (first query sees no key)",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], true, null),
-        randn(1, 3, 2), randn(1, 2, 2), randn(1, 2, 3));
-    t.add("attention Tq=3, Tk=4, explicit scale", sdpa,
+        randn(1, 3, 2),
+        randn(1, 2, 2),
+        randn(1, 2, 3));
+    t.add(
+        "attention Tq=3, Tk=4, explicit scale",
+        sdpa,
         in -> F.scaledDotProductAttention(in[0], in[1], in[2], false, null, 0.7),
-        randn(1, 3, 2), randn(1, 4, 2), randn(1, 4, 3));
+        randn(1, 3, 2),
+        randn(1, 4, 2),
+        randn(1, 4, 3));
 
-    t.add("selfAttention causal, 2 heads", "selfAttention",
-        in -> F.selfAttention(in[0], 2, true, null), randn(2, 3, 12));
-    t.add("selfAttention bool mask [4,4], 1 head", "selfAttention",
-        in -> F.selfAttention(in[0], 1, false, in[1]), randn(1, 4, 6),
-        bools(new boolean[] {
-          true, false, true, false, true, true, false, false, false, true, true, true, true,
-          true, false, true
-        }, 4, 4));
-    t.add("selfAttention additive mask [1,2,3,3], causal", "selfAttention",
-        in -> F.selfAttention(in[0], 2, true, in[1]), randn(1, 3, 6),
+    t.add(
+        "selfAttention causal, 2 heads",
+        "selfAttention",
+        in -> F.selfAttention(in[0], 2, true, null),
+        randn(2, 3, 12));
+    t.add(
+        "selfAttention bool mask [4,4], 1 head",
+        "selfAttention",
+        in -> F.selfAttention(in[0], 1, false, in[1]),
+        randn(1, 4, 6),
+        bools(
+            new boolean[] {
+              true, false, true, false, true, true, false, false, false, true, true, true, true,
+              true, false, true
+            },
+            4,
+            4));
+    t.add(
+        "selfAttention additive mask [1,2,3,3], causal",
+        "selfAttention",
+        in -> F.selfAttention(in[0], 2, true, in[1]),
+        randn(1, 3, 6),
         konst(randn(1, 2, 3, 3)));
 
-    t.add("einsum ij,jk->ik", "einsum", in -> F.einsum("ij,jk->ik", in[0], in[1]),
-        randn(2, 3), randn(3, 4));
-    t.add("einsum bhqd,bhkd->bhqk", "einsum",
-        in -> F.einsum("bhqd,bhkd->bhqk", in[0], in[1]), randn(1, 2, 3, 4),
+    t.add(
+        "einsum ij,jk->ik",
+        "einsum",
+        in -> F.einsum("ij,jk->ik", in[0], in[1]),
+        randn(2, 3),
+        randn(3, 4));
+    t.add(
+        "einsum bhqd,bhkd->bhqk",
+        "einsum",
+        in -> F.einsum("bhqd,bhkd->bhqk", in[0], in[1]),
+        randn(1, 2, 3, 4),
         randn(1, 2, 5, 4));
     t.add("einsum ij->ji", "einsum", in -> F.einsum("ij->ji", in[0]), randn(2, 3));
     t.add("einsum bii->b", "einsum", in -> F.einsum("bii->b", in[0]), randn(2, 3, 3));
-    t.add("einsum i,i->", "einsum", in -> F.einsum("i,i->", in[0], in[1]), randn(4),
-        randn(4));
-    t.add("einsum implicit output ij,jk", "einsum", in -> F.einsum("ij,jk", in[0], in[1]),
-        randn(2, 3), randn(3, 2));
+    t.add("einsum i,i->", "einsum", in -> F.einsum("i,i->", in[0], in[1]), randn(4), randn(4));
+    t.add(
+        "einsum implicit output ij,jk",
+        "einsum",
+        in -> F.einsum("ij,jk", in[0], in[1]),
+        randn(2, 3),
+        randn(3, 2));
   }
 
   // ------------------------------------------------------------------ the tests
@@ -705,10 +1016,10 @@ class GradientCheckTest {
 
   /**
    * Fails when an op records a backward on the tape but no case of the table checks it. Op names
-   * come from the main sources: string literals given to {@code Engine.record(...)} (an
-   * identifier is resolved to the literals assigned to it or passed for it by the callers of the
-   * enclosing method), the {@code Pointwise.Unary} constants and the {@code Pointwise.Binary}
-   * constants that record a backward.
+   * come from the main sources: string literals given to {@code Engine.record(...)} (an identifier
+   * is resolved to the literals assigned to it or passed for it by the callers of the enclosing
+   * method), the {@code Pointwise.Unary} constants and the {@code Pointwise.Binary} constants that
+   * record a backward.
    */
   @Test
   void everyRecordedOpHasAGradientCheck() throws Exception {
@@ -873,8 +1184,7 @@ class GradientCheckTest {
     }
 
     /** Adds the op names recorded in one file; records that cannot be resolved are listed. */
-    static void scan(
-        String file, String text, Map<String, String> names, List<String> unresolved) {
+    static void scan(String file, String text, Map<String, String> names, List<String> unresolved) {
       String code = stripCommentsAndStrings(text);
       Matcher m = RECORD.matcher(code);
       while (m.find()) {
@@ -912,8 +1222,8 @@ class GradientCheckTest {
         Set.of("if", "for", "while", "switch", "catch", "synchronized", "try", "return", "new");
 
     /**
-     * Literals for identifier {@code id} used as the op name at {@code pos}: assigned to a local
-     * of the enclosing method, passed for a parameter of it by its callers in the same file, or
+     * Literals for identifier {@code id} used as the op name at {@code pos}: assigned to a local of
+     * the enclosing method, passed for a parameter of it by its callers in the same file, or
      * assigned to a field.
      */
     private static List<String> resolve(String text, String code, String id, int pos) {

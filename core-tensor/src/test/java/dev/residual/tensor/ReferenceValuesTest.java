@@ -7,9 +7,8 @@ import dev.residual.nn.functional.F;
 import org.junit.jupiter.api.Test;
 
 /**
- * Forward values (and the cross-entropy gradient) against references computed with PyTorch 1.13
- * in float64 (issue 2, section 3), or derived by hand. FLOAT64 must match to ~1e-12; FLOAT32 to
- * ~1e-6.
+ * Forward values (and the cross-entropy gradient) against references computed with PyTorch 1.13 in
+ * float64 (issue 2, section 3), or derived by hand. FLOAT64 must match to ~1e-12; FLOAT32 to ~1e-6.
  */
 class ReferenceValuesTest {
   private static final double[] X = {-2, -0.5, 0, 1, 3};

@@ -44,8 +44,7 @@ class StabilityTest {
   @EnumSource(names = {"FLOAT32", "FLOAT64"})
   void logSoftmaxOfHugeLogitsIsFinite(DType type) {
     Tensor y = valueAndGradFinite(type, x -> F.logSoftmax(x, -1));
-    assertArrayEquals(new double[] {0, -2e4, -1e4, 0, -2e4 + 1, -1e4 + 6}, y.toDoubleArray(),
-        1e-3);
+    assertArrayEquals(new double[] {0, -2e4, -1e4, 0, -2e4 + 1, -1e4 + 6}, y.toDoubleArray(), 1e-3);
   }
 
   @ParameterizedTest
@@ -71,8 +70,7 @@ class StabilityTest {
     Tensor loss = valueAndGradFinite(type, x -> F.crossEntropy(x, targets));
     // Row 0: lse = 1e4, loss = 1e4 - (-1e4) = 2e4; row 1: lse = 1e4-1, loss = 1e4 - 6.
     assertEquals((2e4 + 1e4 - 6) / 2, loss.item(), 1e-2);
-    Tensor none =
-        valueAndGradFinite(type, x -> F.crossEntropy(x, targets, -100, Reduction.NONE));
+    Tensor none = valueAndGradFinite(type, x -> F.crossEntropy(x, targets, -100, Reduction.NONE));
     assertArrayEquals(new double[] {2e4, 1e4 - 6}, none.toDoubleArray(), 1e-2);
   }
 
@@ -93,8 +91,8 @@ class StabilityTest {
     Tensor y = F.layerNorm(x, new long[] {4}, w, b, 1e-5);
     assertTrue(y.isFinite());
     double[] v = y.toDoubleArray();
-    assertArrayEquals(new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {v[0], v[1], v[2], v[3]},
-        1e-6);
+    assertArrayEquals(
+        new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {v[0], v[1], v[2], v[3]}, 1e-6);
     y.backward(GradCheck.projection(y.shape()).to(type));
     assertTrue(x.grad().isFinite(), "x grad " + x.grad());
     assertTrue(w.grad().isFinite(), "w grad " + w.grad());

@@ -266,8 +266,7 @@ class TensorBasicsTest {
     Tensor floats = Tensor.of(new double[] {1.5, 0.5, 2.0});
     Tensor lt = ints.lt(floats);
     assertArrayEquals(new long[] {2, 3}, lt.shape());
-    assertArrayEquals(
-        new boolean[] {true, false, true, false, false, false}, lt.toBooleanArray());
+    assertArrayEquals(new boolean[] {true, false, true, false, false, false}, lt.toBooleanArray());
     Tensor nan = Tensor.of(new double[] {Double.NaN});
     assertFalse(nan.eq(nan).toBooleanArray()[0]);
     assertTrue(nan.ne(nan).toBooleanArray()[0]);
@@ -318,15 +317,18 @@ class TensorBasicsTest {
     Tensor x = range(3);
     assertMessageContains(
         assertThrows(
-            IllegalArgumentException.class, () -> x.maskedFill(Tensor.of(new long[] {1, 0, 1}),
-                0)),
-        "maskedFill", "BOOL");
+            IllegalArgumentException.class, () -> x.maskedFill(Tensor.of(new long[] {1, 0, 1}), 0)),
+        "maskedFill",
+        "BOOL");
     assertMessageContains(
         assertThrows(
             IllegalArgumentException.class,
-            () -> x.maskedFill(Tensor.of(new boolean[] {true, false, true, true, false, true},
-                2, 3), 0)),
-        "maskedFill", "[2, 3]", "[3]");
+            () ->
+                x.maskedFill(
+                    Tensor.of(new boolean[] {true, false, true, true, false, true}, 2, 3), 0)),
+        "maskedFill",
+        "[2, 3]",
+        "[3]");
   }
 
   @Test
@@ -363,7 +365,9 @@ class TensorBasicsTest {
     Tensor x = range(2, 3);
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> x.reshape(4, -1)),
-        "reshape", "[4, -1]", "[2, 3]");
+        "reshape",
+        "[4, -1]",
+        "[2, 3]");
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> x.reshape(-1, -1)), "reshape");
     assertThrows(IllegalArgumentException.class, () -> x.reshape(5));
@@ -438,7 +442,9 @@ class TensorBasicsTest {
     assertArrayEquals(new long[] {2, 4}, x.expand(-1, 4).shape());
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> x.expand(3, 3)),
-        "expand", "[2, 1]", "[3, 3]");
+        "expand",
+        "[2, 1]",
+        "[3, 3]");
     Tensor r = Tensor.of(new double[] {1, 2}).repeat(2, 2);
     assertArrayEquals(new long[] {2, 4}, r.shape());
     assertValues(new double[] {1, 2, 1, 2, 1, 2, 1, 2}, r);
@@ -468,7 +474,9 @@ class TensorBasicsTest {
         assertThrows(IllegalArgumentException.class, () -> x.slice(1, 0, 4, 0)), "slice", "step");
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> x.select(0, 2)),
-        "select", "index 2", "[2, 4]");
+        "select",
+        "index 2",
+        "[2, 4]");
     assertThrows(IllegalArgumentException.class, () -> x.select(0, -3));
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> x.narrow(2, 0, 1)), "slice", "dim 2");
@@ -505,7 +513,9 @@ class TensorBasicsTest {
     assertArrayEquals(new long[] {2, 3, 2}, Tensor.stack(List.of(a, b), -1).shape());
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> Tensor.stack(0, a, range(3, 2))),
-        "stack", "[2, 3]", "[3, 2]");
+        "stack",
+        "[2, 3]",
+        "[3, 2]");
   }
 
   @Test
@@ -520,7 +530,9 @@ class TensorBasicsTest {
     assertArrayEquals(new long[] {2, 4}, sized.get(1).shape());
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> x.split(new long[] {1, 2}, 1)),
-        "split", "[1, 2]", "[2, 5]");
+        "split",
+        "[1, 2]",
+        "[2, 5]");
     assertThrows(IllegalArgumentException.class, () -> x.split(0, 1));
 
     List<Tensor> chunks = range(7, 2).chunk(3, 0);
@@ -606,10 +618,14 @@ class TensorBasicsTest {
     assertValues(new double[6], t);
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> t.addi(Tensor.zeros(4, 3))),
-        "add_", "[4, 3]", "[2, 3]");
+        "add_",
+        "[4, 3]",
+        "[2, 3]");
     assertMessageContains(
         assertThrows(IllegalArgumentException.class, () -> t.copy_(Tensor.zeros(3, 3))),
-        "copy_", "[3, 3]", "[2, 3]");
+        "copy_",
+        "[3, 3]",
+        "[2, 3]");
     assertThrows(IllegalArgumentException.class, () -> Tensor.of(new long[] {3}).divi(2.0));
   }
 
@@ -694,8 +710,7 @@ class TensorBasicsTest {
     INDArray base = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3}, 'c');
     Tensor offset = Tensor.fromArray(base.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3)));
     assertArrayEquals(new float[] {2, 3, 5, 6}, offset.toFloatArray());
-    Tensor noOffset =
-        Tensor.fromArray(base.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2)));
+    Tensor noOffset = Tensor.fromArray(base.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2)));
     assertArrayEquals(new float[] {1, 2, 4, 5}, noOffset.toFloatArray());
     Tensor transposed = Tensor.fromArray(base.transpose());
     assertArrayEquals(new long[] {3, 2}, transposed.shape());
