@@ -38,7 +38,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Every tensor is contiguous. {@link #reshape}/{@link #view} share memory with their source;
  * {@link #permute}, {@link #transpose}, {@link #narrow}, {@link #select} and the other shape ops
  * return new contiguous tensors (copies) — unlike PyTorch's strided views, so writing in place into
- * their result does not change the source. This keeps every kernel a simple, fast loop.
+ * their result does not change the source. The exception is an op that changes nothing (a full
+ * slice, an identity permutation, an expand to the same shape): it returns this tensor itself, as
+ * a PyTorch view would share it. Copying keeps every kernel a simple, fast loop.
  *
  * <h2>Autograd</h2>
  *
