@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Functional autograd entry points: gradients with respect to chosen inputs without touching
- * {@link Tensor#grad()} (as {@code torch.autograd.grad}), and anomaly detection.
+ * Functional autograd entry points: gradients with respect to chosen inputs without touching {@link
+ * Tensor#grad()} (as {@code torch.autograd.grad}), and anomaly detection.
  */
 public final class Autograd {
   private Autograd() {}
@@ -16,13 +16,14 @@ public final class Autograd {
    * are left untouched and the graph is released.
    *
    * @return one gradient per input (zeros for an input the output does not depend on)
-   * @throws IllegalArgumentException if {@code output} is not a scalar or an input does not
-   *     require grad
+   * @throws IllegalArgumentException if {@code output} is not a scalar or an input does not require
+   *     grad
    */
   public static List<Tensor> grad(Tensor output, List<Tensor> inputs) {
     if (output.numel() != 1) {
       throw new IllegalArgumentException(
-          "Autograd.grad: output must be a scalar, got shape " + Arrays.toString(output.shape())
+          "Autograd.grad: output must be a scalar, got shape "
+              + Arrays.toString(output.shape())
               + "; pass gradOutputs");
     }
     return grad(List.of(output), inputs, List.of(Tensor.onesLike(output)), false);
@@ -39,7 +40,10 @@ public final class Autograd {
       List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs, boolean retainGraph) {
     if (outputs.size() != gradOutputs.size()) {
       throw new IllegalArgumentException(
-          "Autograd.grad: " + outputs.size() + " outputs but " + gradOutputs.size()
+          "Autograd.grad: "
+              + outputs.size()
+              + " outputs but "
+              + gradOutputs.size()
               + " gradOutputs");
     }
     Tensor[] roots = outputs.toArray(new Tensor[0]);
@@ -52,8 +56,12 @@ public final class Autograd {
       Tensor g = gradOutputs.get(k);
       if (!Arrays.equals(g.shape(), roots[k].shape())) {
         throw new IllegalArgumentException(
-            "Autograd.grad: gradOutput " + k + " has shape " + Arrays.toString(g.shape())
-                + " but output has shape " + Arrays.toString(roots[k].shape()));
+            "Autograd.grad: gradOutput "
+                + k
+                + " has shape "
+                + Arrays.toString(g.shape())
+                + " but output has shape "
+                + Arrays.toString(roots[k].shape()));
       }
       rootGrads[k] = g.to(roots[k].dtype());
     }
@@ -87,10 +95,10 @@ public final class Autograd {
   }
 
   /**
-   * Opens an anomaly-detection scope on this thread: {@code try (var a =
-   * Autograd.detectAnomaly()) {…}}. Inside it, ops record where they were created, and a backward
-   * that produces NaN or Inf throws an {@link IllegalStateException} naming the op (with the
-   * forward stack trace as its cause). Slower; for debugging.
+   * Opens an anomaly-detection scope on this thread: {@code try (var a = Autograd.detectAnomaly())
+   * {…}}. Inside it, ops record where they were created, and a backward that produces NaN or Inf
+   * throws an {@link IllegalStateException} naming the op (with the forward stack trace as its
+   * cause). Slower; for debugging.
    */
   public static AnomalyMode detectAnomaly() {
     return new AnomalyMode();

@@ -5,11 +5,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Element types of a {@link Tensor}, with PyTorch's type-promotion rules.
  *
- * <p>Promotion orders the types {@code BOOL < INT32 < INT64 < FLOAT32 < FLOAT64}: the result of
- * an arithmetic op on two tensors has the larger of the two types (unlike ND4J, which keeps the
- * first operand's type). A Java {@code double} scalar combined with an integer or boolean tensor
- * gives the {@linkplain Tensor#defaultDType() default floating type}; combined with a floating
- * tensor it keeps the tensor's type, as in PyTorch.
+ * <p>Promotion orders the types {@code BOOL < INT32 < INT64 < FLOAT32 < FLOAT64}: the result of an
+ * arithmetic op on two tensors has the larger of the two types (unlike ND4J, which keeps the first
+ * operand's type). A Java {@code double} scalar combined with an integer or boolean tensor gives
+ * the {@linkplain Tensor#defaultDType() default floating type}; combined with a floating tensor it
+ * keeps the tensor's type, as in PyTorch.
  */
 public enum DType {
   /** 1-byte boolean (ND4J {@code BOOL}). */

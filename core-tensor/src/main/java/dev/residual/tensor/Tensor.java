@@ -23,8 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * An n-dimensional array with reverse-mode automatic differentiation, backed by ND4J memory.
  *
  * <p>Names and semantics follow PyTorch: {@code a.matmul(b).add(bias).relu().sum().backward()}
- * fills {@code grad()} of every leaf that {@linkplain #requiresGrad(boolean) requires grad}.
- * Binary ops broadcast NumPy-style and follow PyTorch's {@linkplain DType#promote type promotion};
+ * fills {@code grad()} of every leaf that {@linkplain #requiresGrad(boolean) requires grad}. Binary
+ * ops broadcast NumPy-style and follow PyTorch's {@linkplain DType#promote type promotion};
  * negative dims and indices count from the end.
  *
  * <h2>Storage and ND4J</h2>
@@ -39,8 +39,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #permute}, {@link #transpose}, {@link #narrow}, {@link #select} and the other shape ops
  * return new contiguous tensors (copies) — unlike PyTorch's strided views, so writing in place into
  * their result does not change the source. The exception is an op that changes nothing (a full
- * slice, an identity permutation, an expand to the same shape): it returns this tensor itself, as
- * a PyTorch view would share it. Copying keeps every kernel a simple, fast loop.
+ * slice, an identity permutation, an expand to the same shape): it returns this tensor itself, as a
+ * PyTorch view would share it. Copying keeps every kernel a simple, fast loop.
  *
  * <h2>Autograd</h2>
  *
@@ -86,7 +86,11 @@ public final class Tensor {
     long n = Shape.numel(shape);
     if (n != storage.length) {
       throw new IllegalArgumentException(
-          "shape " + Arrays.toString(shape) + " needs " + n + " elements, storage has "
+          "shape "
+              + Arrays.toString(shape)
+              + " needs "
+              + n
+              + " elements, storage has "
               + storage.length);
     }
     return new Tensor(storage, shape.clone());
@@ -134,7 +138,9 @@ public final class Tensor {
   public void setGrad(Tensor g) {
     if (g != null && !Arrays.equals(g.shape, shape)) {
       throw new IllegalArgumentException(
-          "setGrad: gradient shape " + Arrays.toString(g.shape) + " differs from tensor shape "
+          "setGrad: gradient shape "
+              + Arrays.toString(g.shape)
+              + " differs from tensor shape "
               + Arrays.toString(shape));
     }
     this.grad = g;
@@ -203,7 +209,9 @@ public final class Tensor {
     return t;
   }
 
-  /** A FLOAT64 tensor holding {@code data} (copied); the shape defaults to {@code [data.length]}. */
+  /**
+   * A FLOAT64 tensor holding {@code data} (copied); the shape defaults to {@code [data.length]}.
+   */
   public static Tensor of(double[] data, long... shape) {
     Tensor t = empty(DType.FLOAT64, shapeFor("of", data.length, shape));
     t.storage.d.put(0, data);
@@ -240,8 +248,14 @@ public final class Tensor {
     Shape.check(op, shape);
     if (Shape.numel(shape) != n) {
       throw new IllegalArgumentException(
-          op + ": " + n + " values do not fill shape " + Arrays.toString(shape) + " ("
-              + Shape.numel(shape) + " elements)");
+          op
+              + ": "
+              + n
+              + " values do not fill shape "
+              + Arrays.toString(shape)
+              + " ("
+              + Shape.numel(shape)
+              + " elements)");
     }
     return shape;
   }
@@ -341,8 +355,7 @@ public final class Tensor {
       // Fill from both ends, as PyTorch does, so the last value is exactly end; one step is
       // just start (PyTorch's special case).
       t.storage.setDouble(
-          k,
-          k < steps / 2 || steps == 1 ? start + k * delta : end - (steps - 1 - k) * delta);
+          k, k < steps / 2 || steps == 1 ? start + k * delta : end - (steps - 1 - k) * delta);
     }
     return t;
   }
@@ -449,7 +462,8 @@ public final class Tensor {
   public INDArray array() {
     if (arrayView == null) {
       long[] s = shape.length == 0 ? new long[0] : shape;
-      arrayView = Nd4j.create(storage.toDataBuffer(), s, Shape.stridesOf(s), 0, 'c', dtype().nd4j());
+      arrayView =
+          Nd4j.create(storage.toDataBuffer(), s, Shape.stridesOf(s), 0, 'c', dtype().nd4j());
     }
     return arrayView;
   }
@@ -474,7 +488,8 @@ public final class Tensor {
     }
     if (!value && gradFn != null) {
       throw new IllegalStateException(
-          "requiresGrad(false) on a non-leaf tensor (output of '" + gradFn.name
+          "requiresGrad(false) on a non-leaf tensor (output of '"
+              + gradFn.name
               + "'): use detach()");
     }
     this.requiresGrad = value;
@@ -536,7 +551,8 @@ public final class Tensor {
     if (numel() != 1) {
       throw new IllegalArgumentException(
           "backward: grad can be implicitly created only for scalar outputs, got shape "
-              + Arrays.toString(shape) + "; pass a gradient of that shape");
+              + Arrays.toString(shape)
+              + "; pass a gradient of that shape");
     }
     backward(onesLike(this), false);
   }
@@ -554,16 +570,17 @@ public final class Tensor {
    */
   public void backward(Tensor gradient, boolean retainGraph) {
     if (!requiresGrad) {
-      throw new IllegalStateException(
-          "backward: tensor does not require grad and has no grad_fn");
+      throw new IllegalStateException("backward: tensor does not require grad and has no grad_fn");
     }
     if (!Arrays.equals(gradient.shape, shape)) {
       throw new IllegalArgumentException(
-          "backward: gradient shape " + Arrays.toString(gradient.shape) + " differs from tensor "
-              + "shape " + Arrays.toString(shape));
+          "backward: gradient shape "
+              + Arrays.toString(gradient.shape)
+              + " differs from tensor "
+              + "shape "
+              + Arrays.toString(shape));
     }
-    Engine.backward(
-        new Tensor[] {this}, new Tensor[] {gradient.to(dtype())}, retainGraph, null);
+    Engine.backward(new Tensor[] {this}, new Tensor[] {gradient.to(dtype())}, retainGraph, null);
   }
 
   /** A tensor sharing this one's memory, cut off from the graph (does not require grad). */
@@ -601,7 +618,10 @@ public final class Tensor {
   public double item() {
     if (numel() != 1) {
       throw new IllegalStateException(
-          "item: tensor of shape " + Arrays.toString(shape) + " has " + numel()
+          "item: tensor of shape "
+              + Arrays.toString(shape)
+              + " has "
+              + numel()
               + " elements, expected 1");
     }
     return storage.getDouble(0);
@@ -909,10 +929,10 @@ public final class Tensor {
   // ---------------------------------------------------------------- matmul
 
   /**
-   * Matrix product with PyTorch's semantics: 1-D·1-D is a dot product; 2-D·2-D a matrix product;
-   * a 1-D operand is promoted to a matrix and the added dim removed afterwards; for N-D operands
-   * the last two dims are multiplied and the leading (batch) dims broadcast ({@code [B,T,C]·[C,D]
-   * -> [B,T,D]}, {@code [B,H,T,D]·[B,H,D,S] -> [B,H,T,S]}). Float types run on BLAS.
+   * Matrix product with PyTorch's semantics: 1-D·1-D is a dot product; 2-D·2-D a matrix product; a
+   * 1-D operand is promoted to a matrix and the added dim removed afterwards; for N-D operands the
+   * last two dims are multiplied and the leading (batch) dims broadcast ({@code [B,T,C]·[C,D] ->
+   * [B,T,D]}, {@code [B,H,T,D]·[B,H,D,S] -> [B,H,T,S]}). Float types run on BLAS.
    *
    * @throws IllegalArgumentException if inner dims differ or batch dims do not broadcast
    */

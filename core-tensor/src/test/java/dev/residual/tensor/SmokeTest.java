@@ -48,12 +48,21 @@ class SmokeTest {
         1e-15);
     Tensor ln =
         F.layerNorm(
-            Tensor.of(new double[] {1, 2, 4, 7, 3, 3, 3, 3}, 2, 4), new long[] {4}, null, null,
+            Tensor.of(new double[] {1, 2, 4, 7, 3, 3, 3, 3}, 2, 4),
+            new long[] {4},
+            null,
+            null,
             1e-5);
     assertArrayEquals(
         new double[] {
-          -1.0910884120486357, -0.6546530472291815, 0.21821768240972705, 1.5275237768680898, 0, 0,
-          0, 0
+          -1.0910884120486357,
+          -0.6546530472291815,
+          0.21821768240972705,
+          1.5275237768680898,
+          0,
+          0,
+          0,
+          0
         },
         ln.toDoubleArray(),
         1e-12);

@@ -348,10 +348,10 @@ public final class F {
 
   /**
    * Multi-head self-attention from a fused projection {@code qkv [B, T, 3C]} (columns {@code [q | k
-   * | v]}, each split into {@code nHead} heads of {@code C / nHead}): returns {@code [B, T, C]} with
-   * the heads concatenated. Equals {@code split} → {@code reshape [B, T, H, D]} → {@code transpose
-   * (1, 2)} → {@link #scaledDotProductAttention} → {@code transpose} → {@code reshape}, but reads
-   * and writes the heads in place instead of copying them (GPT-2's attention in one op).
+   * | v]}, each split into {@code nHead} heads of {@code C / nHead}): returns {@code [B, T, C]}
+   * with the heads concatenated. Equals {@code split} → {@code reshape [B, T, H, D]} → {@code
+   * transpose (1, 2)} → {@link #scaledDotProductAttention} → {@code transpose} → {@code reshape},
+   * but reads and writes the heads in place instead of copying them (GPT-2's attention in one op).
    *
    * @param mask null, BOOL (true = may attend) or additive, broadcastable to {@code [B, H, T, T]}
    * @throws IllegalArgumentException if {@code 3C} is not divisible by {@code 3 * nHead}
@@ -361,8 +361,8 @@ public final class F {
   }
 
   /**
-   * Rows of {@code weight [V, D]} looked up by an integer tensor of any shape; returns {@code
-   * [..., D]}. The gradient scatter-adds into {@code weight}, accumulating repeated indices.
+   * Rows of {@code weight [V, D]} looked up by an integer tensor of any shape; returns {@code [...,
+   * D]}. The gradient scatter-adds into {@code weight}, accumulating repeated indices.
    *
    * @throws IllegalArgumentException if an index is outside {@code [0, V)}
    */

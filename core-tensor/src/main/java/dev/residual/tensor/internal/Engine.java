@@ -388,7 +388,10 @@ public final class Engine {
   }
 
   private static void skipSubtree(
-      Node m, Map<Node, Integer> deps, Map<Node, Tensor> pending, ArrayDeque<Node> ready,
+      Node m,
+      Map<Node, Integer> deps,
+      Map<Node, Tensor> pending,
+      ArrayDeque<Node> ready,
       List<Node> visited) {
     ArrayDeque<Node> todo = new ArrayDeque<>();
     todo.push(m);

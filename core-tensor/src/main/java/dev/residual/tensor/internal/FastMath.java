@@ -48,7 +48,9 @@ public final class FastMath {
                                                 * (1.0 / 120
                                                     + r
                                                         * (1.0 / 720
-                                                            + r * (1.0 / 5040 + r * (1.0 / 40320))))))));
+                                                            + r
+                                                                * (1.0 / 5040
+                                                                    + r * (1.0 / 40320))))))));
     long k = (long) kd;
     return p * Double.longBitsToDouble((k + 1023) << 52);
   }

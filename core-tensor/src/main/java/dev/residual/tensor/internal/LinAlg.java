@@ -114,8 +114,10 @@ public final class LinAlg {
   public static Tensor matmul(Tensor a, Tensor b) {
     if (a.dim() == 0 || b.dim() == 0) {
       throw new IllegalArgumentException(
-          "matmul: both arguments need at least 1 dim, got shapes " + Arrays.toString(a.shape())
-              + " and " + Arrays.toString(b.shape()));
+          "matmul: both arguments need at least 1 dim, got shapes "
+              + Arrays.toString(a.shape())
+              + " and "
+              + Arrays.toString(b.shape()));
     }
     if (a.dtype() == DType.BOOL || b.dtype() == DType.BOOL) {
       throw new IllegalArgumentException("matmul: not defined for BOOL tensors");
@@ -157,8 +159,12 @@ public final class LinAlg {
       batch = Shape.broadcast(op, aBatch, bBatch);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          op + ": batch dims of shapes " + Arrays.toString(origA) + " and "
-              + Arrays.toString(origB) + " cannot be broadcast");
+          op
+              + ": batch dims of shapes "
+              + Arrays.toString(origA)
+              + " and "
+              + Arrays.toString(origB)
+              + " cannot be broadcast");
     }
     int count = (int) Shape.numel(batch);
     boolean fold = Shape.numel(bBatch) == 1 && Arrays.equals(aBatch, batch);
@@ -200,8 +206,15 @@ public final class LinAlg {
     int n = (int) bs[bs.length - 1];
     if (k != kb) {
       throw new IllegalArgumentException(
-          "matmul: shapes " + Arrays.toString(origA) + " and " + Arrays.toString(origB)
-              + " do not align (" + k + " != " + kb + ")");
+          "matmul: shapes "
+              + Arrays.toString(origA)
+              + " and "
+              + Arrays.toString(origB)
+              + " do not align ("
+              + k
+              + " != "
+              + kb
+              + ")");
     }
     Plan p = plan(as, bs, "matmul", origA, origB);
     long[] outShape = Arrays.copyOf(p.batch, p.batch.length + 2);
@@ -244,12 +257,42 @@ public final class LinAlg {
             for (int i = 0; i < p.count; i++) {
               int go = i * m * n;
               if (ga != null) {
-                gemm(false, true, m, k, n, 1, gs, go, n, sb, p.bOffs[i], n, 1, ga.storage(),
-                    p.aOffs[i], k);
+                gemm(
+                    false,
+                    true,
+                    m,
+                    k,
+                    n,
+                    1,
+                    gs,
+                    go,
+                    n,
+                    sb,
+                    p.bOffs[i],
+                    n,
+                    1,
+                    ga.storage(),
+                    p.aOffs[i],
+                    k);
               }
               if (gb != null) {
-                gemm(true, false, k, n, m, 1, sa, p.aOffs[i], k, gs, go, n, 1, gb.storage(),
-                    p.bOffs[i], n);
+                gemm(
+                    true,
+                    false,
+                    k,
+                    n,
+                    m,
+                    1,
+                    sa,
+                    p.aOffs[i],
+                    k,
+                    gs,
+                    go,
+                    n,
+                    1,
+                    gb.storage(),
+                    p.bOffs[i],
+                    n);
               }
             }
           }
@@ -268,9 +311,13 @@ public final class LinAlg {
     long[] ws = w.shape();
     if (xs.length < 1 || ws.length != 2 || xs[xs.length - 1] != ws[1]) {
       throw new IllegalArgumentException(
-          "linear: input of shape " + Arrays.toString(xs) + " and weight of shape "
-              + Arrays.toString(ws) + " do not align (expected weight [out, "
-              + (xs.length == 0 ? "?" : xs[xs.length - 1]) + "])");
+          "linear: input of shape "
+              + Arrays.toString(xs)
+              + " and weight of shape "
+              + Arrays.toString(ws)
+              + " do not align (expected weight [out, "
+              + (xs.length == 0 ? "?" : xs[xs.length - 1])
+              + "])");
     }
     if (b != null && (b.dim() != 1 || b.size(0) != ws[0])) {
       throw new IllegalArgumentException(
@@ -299,8 +346,23 @@ public final class LinAlg {
     if (in == 0 && b2 == null) {
       Pointwise.fill(out, 0.0);
     }
-    gemm(false, true, rows, outF, in, 1, x.storage(), 0, in, w2.storage(), 0, in,
-        b2 == null ? 0 : 1, os, 0, outF);
+    gemm(
+        false,
+        true,
+        rows,
+        outF,
+        in,
+        1,
+        x.storage(),
+        0,
+        in,
+        w2.storage(),
+        0,
+        in,
+        b2 == null ? 0 : 1,
+        os,
+        0,
+        outF);
     if (!Engine.needsRecord(x, w, b)) {
       return out;
     }
@@ -316,13 +378,43 @@ public final class LinAlg {
           Tensor gb = null;
           if (need[0]) {
             gx = Tensor.empty(type, xs);
-            gemm(false, false, nRows, in, outF, 1, gs, 0, outF, w2.storage(), 0, in, 0,
-                gx.storage(), 0, in);
+            gemm(
+                false,
+                false,
+                nRows,
+                in,
+                outF,
+                1,
+                gs,
+                0,
+                outF,
+                w2.storage(),
+                0,
+                in,
+                0,
+                gx.storage(),
+                0,
+                in);
           }
           if (need[1]) {
             gw = Tensor.empty(type, ws);
-            gemm(true, false, outF, in, nRows, 1, gs, 0, outF, x.storage(), 0, in, 0,
-                gw.storage(), 0, in);
+            gemm(
+                true,
+                false,
+                outF,
+                in,
+                nRows,
+                1,
+                gs,
+                0,
+                outF,
+                x.storage(),
+                0,
+                in,
+                0,
+                gw.storage(),
+                0,
+                in);
             gw = gw.to(w.dtype());
           }
           if (need[2]) {

@@ -47,8 +47,8 @@ public final class NNOps {
   }
 
   /**
-   * In-place softmax (or log-softmax) of {@code row[0..n)}; a row of all {@code -inf} becomes
-   * zeros (log: stays {@code -inf}). Returns the log-sum-exp.
+   * In-place softmax (or log-softmax) of {@code row[0..n)}; a row of all {@code -inf} becomes zeros
+   * (log: stays {@code -inf}). Returns the log-sum-exp.
    */
   static double softmaxRow(double[] row, int n, boolean log, boolean f32) {
     double max = Double.NEGATIVE_INFINITY;
@@ -137,11 +137,7 @@ public final class NNOps {
       return out;
     }
     return Engine.record(
-        op,
-        out,
-        new Tensor[] {x},
-        (g, n) -> new Tensor[] {softmaxBackward(g, out, ax, log)},
-        out);
+        op, out, new Tensor[] {x}, (g, n) -> new Tensor[] {softmaxBackward(g, out, ax, log)}, out);
   }
 
   private static Tensor softmaxBackward(Tensor g, Tensor y, Axis ax, boolean log) {
@@ -189,14 +185,21 @@ public final class NNOps {
     return nllFused(logits, targets, ignoreIndex, reduction, true, "crossEntropy");
   }
 
-  /** Negative log-likelihood of log-probabilities {@code [..., C]} against {@code targets [...]}. */
+  /**
+   * Negative log-likelihood of log-probabilities {@code [..., C]} against {@code targets [...]}.
+   */
   public static Tensor nllLoss(
       Tensor logProbs, Tensor targets, int ignoreIndex, Reduction reduction) {
     return nllFused(logProbs, targets, ignoreIndex, reduction, false, "nllLoss");
   }
 
   private static Tensor nllFused(
-      Tensor x, Tensor targets, int ignoreIndex, Reduction reduction, boolean fromLogits, String op) {
+      Tensor x,
+      Tensor targets,
+      int ignoreIndex,
+      Reduction reduction,
+      boolean fromLogits,
+      String op) {
     Pointwise.requireFloat(op, x);
     if (!targets.dtype().isInteger()) {
       throw new IllegalArgumentException(
@@ -206,9 +209,14 @@ public final class NNOps {
     long[] ts = targets.shape();
     if (s.length < 1 || !Arrays.equals(Arrays.copyOf(s, s.length - 1), ts)) {
       throw new IllegalArgumentException(
-          op + ": input of shape " + Arrays.toString(s) + " (classes in the last dim) needs targets"
-              + " of shape " + Arrays.toString(Arrays.copyOf(s, Math.max(s.length - 1, 0)))
-              + ", got " + Arrays.toString(ts));
+          op
+              + ": input of shape "
+              + Arrays.toString(s)
+              + " (classes in the last dim) needs targets"
+              + " of shape "
+              + Arrays.toString(Arrays.copyOf(s, Math.max(s.length - 1, 0)))
+              + ", got "
+              + Arrays.toString(ts));
     }
     int c = (int) s[s.length - 1];
     int rows = (int) (x.numel() / Math.max(c, 1));
@@ -306,14 +314,18 @@ public final class NNOps {
         || nd > s.length
         || !Arrays.equals(Arrays.copyOfRange(s, s.length - nd, s.length), normalizedShape)) {
       throw new IllegalArgumentException(
-          "layerNorm: normalized shape " + Arrays.toString(normalizedShape)
-              + " must match the trailing dims of input shape " + Arrays.toString(s));
+          "layerNorm: normalized shape "
+              + Arrays.toString(normalizedShape)
+              + " must match the trailing dims of input shape "
+              + Arrays.toString(s));
     }
     for (Tensor p : new Tensor[] {weight, bias}) {
       if (p != null && !Arrays.equals(p.shape(), normalizedShape)) {
         throw new IllegalArgumentException(
-            "layerNorm: weight/bias of shape " + Arrays.toString(p.shape())
-                + " must have the normalized shape " + Arrays.toString(normalizedShape));
+            "layerNorm: weight/bias of shape "
+                + Arrays.toString(p.shape())
+                + " must have the normalized shape "
+                + Arrays.toString(normalizedShape));
       }
     }
     Tensor w = weight == null ? null : Pointwise.convert(weight, x.dtype());
@@ -438,8 +450,8 @@ public final class NNOps {
 
   /**
    * Where one batch-head's matrices live: element {@code (row, col)} of matrix {@code b} is at
-   * {@code off[b] + row * ld + col}. Lets attention read q, k, v straight out of a fused
-   * {@code [B, T, 3C]} projection without copying.
+   * {@code off[b] + row * ld + col}. Lets attention read q, k, v straight out of a fused {@code [B,
+   * T, 3C]} projection without copying.
    */
   private record Layout(int[] off, int ld) {
     static Layout contiguous(int nb, int rows, int cols) {
@@ -450,7 +462,9 @@ public final class NNOps {
       return new Layout(o, cols);
     }
 
-    /** Head {@code h} of batch {@code b} at column {@code col0 + h * d} of rows of width {@code w}. */
+    /**
+     * Head {@code h} of batch {@code b} at column {@code col0 + h * d} of rows of width {@code w}.
+     */
     static Layout heads(int batch, int heads, int t, int w, int col0, int d) {
       int[] o = new int[batch * heads];
       for (int b = 0; b < batch; b++) {
@@ -492,8 +506,8 @@ public final class NNOps {
     double[] srow = new double[tk];
     for (int b = 0; b < nb; b++) {
       int po = b * tq * tk;
-      LinAlg.gemm(false, true, tq, tk, d, sc, qs, lq.off[b], lq.ld, ks, lk.off[b], lk.ld, 0, ps, po,
-          tk);
+      LinAlg.gemm(
+          false, true, tq, tk, d, sc, qs, lq.off[b], lq.ld, ks, lk.off[b], lk.ld, 0, ps, po, tk);
       for (int i = 0; i < tq; i++) {
         int rowOff = po + i * tk;
         load(ps, rowOff, 1, srow, tk);
@@ -513,8 +527,8 @@ public final class NNOps {
         softmaxRow(srow, tk, false, f32);
         store(ps, rowOff, 1, srow, tk);
       }
-      LinAlg.gemm(false, false, tq, dv, tk, 1, ps, po, tk, vs, lv.off[b], lv.ld, 0, os, lo.off[b],
-          lo.ld);
+      LinAlg.gemm(
+          false, false, tq, dv, tk, 1, ps, po, tk, vs, lv.off[b], lv.ld, 0, os, lo.off[b], lo.ld);
     }
     return p;
   }
@@ -551,8 +565,7 @@ public final class NNOps {
       int po = b * tq * tk;
       int go = lg.off[b];
       // dV = Pᵀ·dO
-      LinAlg.gemm(true, false, tk, dv, tq, 1, ps, po, tk, gs, go, lg.ld, 0, gv, lgv.off[b],
-          lgv.ld);
+      LinAlg.gemm(true, false, tk, dv, tq, 1, ps, po, tk, gs, go, lg.ld, 0, gv, lgv.off[b], lgv.ld);
       // dP = dO·Vᵀ
       LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, lg.ld, vs, lv.off[b], lv.ld, 0, dps, 0, tk);
       // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
@@ -569,10 +582,10 @@ public final class NNOps {
         store(dps, i * tk, 1, drow, tk);
       }
       // dQ = dS·K ; dK = dSᵀ·Q
-      LinAlg.gemm(false, false, tq, d, tk, 1, dps, 0, tk, ks, lk.off[b], lk.ld, 0, gq, lgq.off[b],
-          lgq.ld);
-      LinAlg.gemm(true, false, tk, d, tq, 1, dps, 0, tk, qs, lq.off[b], lq.ld, 0, gk, lgk.off[b],
-          lgk.ld);
+      LinAlg.gemm(
+          false, false, tq, d, tk, 1, dps, 0, tk, ks, lk.off[b], lk.ld, 0, gq, lgq.off[b], lgq.ld);
+      LinAlg.gemm(
+          true, false, tk, d, tq, 1, dps, 0, tk, qs, lq.off[b], lq.ld, 0, gk, lgk.off[b], lgk.ld);
     }
     dps.release();
   }
@@ -583,8 +596,8 @@ public final class NNOps {
    * @param q queries {@code [..., Tq, D]}
    * @param k keys {@code [..., Tk, D]} (same leading dims as q)
    * @param v values {@code [..., Tk, Dv]}
-   * @param mask null, a BOOL mask (true = may attend) or a floating additive mask, broadcastable
-   *     to {@code [..., Tq, Tk]}
+   * @param mask null, a BOOL mask (true = may attend) or a floating additive mask, broadcastable to
+   *     {@code [..., Tq, Tk]}
    * @param causal if true, query {@code i} attends only to keys {@code j <= i + (Tk - Tq)}
    *     (bottom-right aligned, as a KV cache needs; equal to PyTorch's when {@code Tq == Tk})
    * @param scale the score scale; {@code NaN} means {@code 1/sqrt(D)}
@@ -598,14 +611,21 @@ public final class NNOps {
     long[] ks = k.shape();
     long[] vs = v.shape();
     int r = qs.length;
-    if (r < 2 || ks.length != r || vs.length != r
+    if (r < 2
+        || ks.length != r
+        || vs.length != r
         || !Arrays.equals(Arrays.copyOf(qs, r - 2), Arrays.copyOf(ks, r - 2))
         || !Arrays.equals(Arrays.copyOf(qs, r - 2), Arrays.copyOf(vs, r - 2))
         || qs[r - 1] != ks[r - 1]
         || ks[r - 2] != vs[r - 2]) {
       throw new IllegalArgumentException(
-          op + ": expected q [..., Tq, D], k [..., Tk, D], v [..., Tk, Dv] with equal leading dims,"
-              + " got " + Arrays.toString(qs) + ", " + Arrays.toString(ks) + ", "
+          op
+              + ": expected q [..., Tq, D], k [..., Tk, D], v [..., Tk, Dv] with equal leading dims,"
+              + " got "
+              + Arrays.toString(qs)
+              + ", "
+              + Arrays.toString(ks)
+              + ", "
               + Arrays.toString(vs));
     }
     DType type = q.dtype();
@@ -629,8 +649,25 @@ public final class NNOps {
     Layout lv = Layout.contiguous(nb, tk, dv);
     Layout lo = Layout.contiguous(nb, tq, dv);
     Tensor p =
-        attentionForward(type, nb, tq, tk, d, dv, q.storage(), lq, k2.storage(), lk, v2.storage(),
-            lv, out.storage(), lo, msr, boolMask, causal, sc);
+        attentionForward(
+            type,
+            nb,
+            tq,
+            tk,
+            d,
+            dv,
+            q.storage(),
+            lq,
+            k2.storage(),
+            lk,
+            v2.storage(),
+            lv,
+            out.storage(),
+            lo,
+            msr,
+            boolMask,
+            causal,
+            sc);
     if (!Engine.needsRecord(q, k, v)) {
       p.storage().release();
       return out;
@@ -643,11 +680,33 @@ public final class NNOps {
           Tensor gq = Tensor.empty(type, qs);
           Tensor gk = Tensor.empty(type, ks);
           Tensor gv = Tensor.empty(type, vs);
-          attentionBackward(type, nb, tq, tk, d, dv, sc, p.storage(), g.storage(), lo, q.storage(),
-              lq, k2.storage(), lk, v2.storage(), lv, gq.storage(), lq, gk.storage(), lk,
-              gv.storage(), lv);
+          attentionBackward(
+              type,
+              nb,
+              tq,
+              tk,
+              d,
+              dv,
+              sc,
+              p.storage(),
+              g.storage(),
+              lo,
+              q.storage(),
+              lq,
+              k2.storage(),
+              lk,
+              v2.storage(),
+              lv,
+              gq.storage(),
+              lq,
+              gk.storage(),
+              lk,
+              gv.storage(),
+              lv);
           return new Tensor[] {
-            need[0] ? gq : null, need[1] ? gk.to(k.dtype()) : null, need[2] ? gv.to(v.dtype()) : null
+            need[0] ? gq : null,
+            need[1] ? gk.to(k.dtype()) : null,
+            need[2] ? gv.to(v.dtype()) : null
           };
         },
         q,
@@ -667,18 +726,21 @@ public final class NNOps {
         return Shapes.expand(m, pShape).storage();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            op + ": mask of shape " + Arrays.toString(mask.shape())
-                + " does not broadcast to the score shape " + Arrays.toString(pShape));
+            op
+                + ": mask of shape "
+                + Arrays.toString(mask.shape())
+                + " does not broadcast to the score shape "
+                + Arrays.toString(pShape));
       }
     }
   }
 
   /**
-   * Multi-head causal (or masked) self-attention straight from a fused projection {@code qkv [B,
-   * T, 3C]} laid out as {@code [q | k | v]} with {@code nHead} heads of {@code C / nHead} columns
-   * each (GPT-2's {@code c_attn} output). Returns {@code [B, T, C]} with heads concatenated — the
-   * same numbers as splitting, reshaping to {@code [B, nHead, T, D]}, {@link #attention} and
-   * merging back, without the five copies that takes.
+   * Multi-head causal (or masked) self-attention straight from a fused projection {@code qkv [B, T,
+   * 3C]} laid out as {@code [q | k | v]} with {@code nHead} heads of {@code C / nHead} columns each
+   * (GPT-2's {@code c_attn} output). Returns {@code [B, T, C]} with heads concatenated — the same
+   * numbers as splitting, reshaping to {@code [B, nHead, T, D]}, {@link #attention} and merging
+   * back, without the five copies that takes.
    *
    * @throws IllegalArgumentException if the last dim is not divisible by {@code 3 * nHead}
    */
@@ -688,7 +750,10 @@ public final class NNOps {
     long[] s = qkv.shape();
     if (s.length != 3 || nHead <= 0 || s[2] % (3L * nHead) != 0) {
       throw new IllegalArgumentException(
-          op + ": expected qkv [B, T, 3C] with C divisible by nHead=" + nHead + ", got "
+          op
+              + ": expected qkv [B, T, 3C] with C divisible by nHead="
+              + nHead
+              + ", got "
               + Arrays.toString(s));
     }
     DType type = qkv.dtype();
@@ -707,8 +772,25 @@ public final class NNOps {
     double sc = 1.0 / Math.sqrt(d);
     Storage in = qkv.storage();
     Tensor p =
-        attentionForward(type, nb, t, t, d, d, in, lq, in, lk, in, lv, out.storage(), lo, msr,
-            boolMask, causal, sc);
+        attentionForward(
+            type,
+            nb,
+            t,
+            t,
+            d,
+            d,
+            in,
+            lq,
+            in,
+            lk,
+            in,
+            lv,
+            out.storage(),
+            lo,
+            msr,
+            boolMask,
+            causal,
+            sc);
     if (!Engine.needsRecord(qkv)) {
       p.storage().release();
       return out;
@@ -720,8 +802,29 @@ public final class NNOps {
         (g, need) -> {
           Tensor gqkv = Tensor.empty(type, s);
           Storage gs = gqkv.storage();
-          attentionBackward(type, nb, t, t, d, d, sc, p.storage(), g.storage(), lo, in, lq, in, lk,
-              in, lv, gs, lq, gs, lk, gs, lv);
+          attentionBackward(
+              type,
+              nb,
+              t,
+              t,
+              d,
+              d,
+              sc,
+              p.storage(),
+              g.storage(),
+              lo,
+              in,
+              lq,
+              in,
+              lk,
+              in,
+              lv,
+              gs,
+              lq,
+              gs,
+              lk,
+              gs,
+              lv);
           return new Tensor[] {gqkv};
         },
         qkv);

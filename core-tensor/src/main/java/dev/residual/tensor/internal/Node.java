@@ -8,13 +8,13 @@ import java.util.function.Function;
 
 /**
  * One recorded operation on the autograd tape: the function that maps the gradient of the op's
- * output to the gradients of its inputs, and the edges to the inputs' own nodes (or to leaf tensors,
- * which accumulate into {@link Tensor#grad()}).
+ * output to the gradients of its inputs, and the edges to the inputs' own nodes (or to leaf
+ * tensors, which accumulate into {@link Tensor#grad()}).
  *
- * <p>A node holds only what its backward needs (captured by {@link #fn}) and edges, never the
- * input tensors themselves, so intermediates nobody saved can be freed during the forward pass.
- * After a backward pass without {@code retainGraph} the node is released: {@link #fn} is dropped,
- * which frees everything it captured.
+ * <p>A node holds only what its backward needs (captured by {@link #fn}) and edges, never the input
+ * tensors themselves, so intermediates nobody saved can be freed during the forward pass. After a
+ * backward pass without {@code retainGraph} the node is released: {@link #fn} is dropped, which
+ * frees everything it captured.
  */
 public final class Node {
   /** The backward function of an op. */

@@ -58,7 +58,9 @@ public final class Parallel {
    */
   public static void forRange(int n, int grain, Range body) {
     int t = Threads.get();
-    if (t <= 1 || n < 2L * grain || Thread.currentThread().getName().startsWith("residual-kernel")) {
+    if (t <= 1
+        || n < 2L * grain
+        || Thread.currentThread().getName().startsWith("residual-kernel")) {
       body.run(0, n);
       return;
     }

@@ -80,8 +80,11 @@ public final class Pointwise {
   public static void requireFloat(String op, Tensor t) {
     if (!t.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException(
-          op + ": expected a floating-point tensor (FLOAT32 or FLOAT64), got " + t.dtype()
-              + " of shape " + Arrays.toString(t.shape()));
+          op
+              + ": expected a floating-point tensor (FLOAT32 or FLOAT64), got "
+              + t.dtype()
+              + " of shape "
+              + Arrays.toString(t.shape()));
     }
   }
 
@@ -288,8 +291,7 @@ public final class Pointwise {
     Storage os = gx.storage();
     int n = xs.length;
     if (x.dtype() == DType.FLOAT32) {
-      Parallel.forRange(
-          n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
+      Parallel.forRange(n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
     } else {
       for (int k = 0; k < n; k++) {
         os.setDouble(
@@ -378,7 +380,8 @@ public final class Pointwise {
     Node.Backward fn =
         switch (op) {
           case ADD -> (g, n) -> new Tensor[] {sumTo(g, aShape), sumTo(g, bShape)};
-          case SUB -> (g, n) -> new Tensor[] {sumTo(g, aShape), n[1] ? sumTo(g.neg(), bShape) : null};
+          case SUB ->
+              (g, n) -> new Tensor[] {sumTo(g, aShape), n[1] ? sumTo(g.neg(), bShape) : null};
           case MUL ->
               (g, n) ->
                   new Tensor[] {
@@ -447,8 +450,7 @@ public final class Pointwise {
           case MUL -> (g, n) -> new Tensor[] {g.mul(s)};
           case DIV -> (g, n) -> new Tensor[] {g.div(s)};
           case POW ->
-              (g, n) ->
-                  new Tensor[] {s == 0 ? Tensor.zerosLike(g) : g.mul(ac.pow(s - 1.0).mul(s))};
+              (g, n) -> new Tensor[] {s == 0 ? Tensor.zerosLike(g) : g.mul(ac.pow(s - 1.0).mul(s))};
           default -> throw new IllegalArgumentException(op.opName + " is not differentiable");
         };
     Tensor[] saved = op == Binary.POW ? new Tensor[] {ac} : new Tensor[0];
@@ -516,7 +518,8 @@ public final class Pointwise {
 
   private static long ipow(long x, long y) {
     if (y < 0) {
-      throw new IllegalArgumentException("pow: integers to negative integer powers are not allowed");
+      throw new IllegalArgumentException(
+          "pow: integers to negative integer powers are not allowed");
     }
     long r = 1;
     for (long k = 0; k < y; k++) {
@@ -549,9 +552,7 @@ public final class Pointwise {
       if (outShape[k] == 1) {
         continue;
       }
-      if (m > 0
-          && xa[m - 1] == sa[k] * outShape[k]
-          && xb[m - 1] == sb[k] * outShape[k]) {
+      if (m > 0 && xa[m - 1] == sa[k] * outShape[k] && xb[m - 1] == sb[k] * outShape[k]) {
         shp[m - 1] *= outShape[k];
         xa[m - 1] = sa[k];
         xb[m - 1] = sb[k];
@@ -606,7 +607,8 @@ public final class Pointwise {
             o.length, GRAIN, (lo, hi) -> runF(op, af, lo, 1, bf, lo, 1, of, lo, hi - lo));
         return;
       }
-      forEachRun(os, sa, sb, (ao, ast, bo, bst, oo, n) -> runF(op, af, ao, ast, bf, bo, bst, of, oo, n));
+      forEachRun(
+          os, sa, sb, (ao, ast, bo, bst, oo, n) -> runF(op, af, ao, ast, bf, bo, bst, of, oo, n));
     } else if (a.dtype().isFloatingPoint()) {
       forEachRun(
           os,
@@ -614,7 +616,8 @@ public final class Pointwise {
           sb,
           (ao, ast, bo, bst, oo, n) -> {
             for (int k = 0; k < n; k++) {
-              o.setDouble(oo + k, applyD(op, as.getDouble(ao + k * ast), bs.getDouble(bo + k * bst)));
+              o.setDouble(
+                  oo + k, applyD(op, as.getDouble(ao + k * ast), bs.getDouble(bo + k * bst)));
             }
           });
     } else {
@@ -785,7 +788,10 @@ public final class Pointwise {
   private static void requireBool(String op, Tensor mask) {
     if (mask.dtype() != DType.BOOL) {
       throw new IllegalArgumentException(
-          op + ": mask must be BOOL, got " + mask.dtype() + " of shape "
+          op
+              + ": mask must be BOOL, got "
+              + mask.dtype()
+              + " of shape "
               + Arrays.toString(mask.shape()));
     }
   }
@@ -861,8 +867,10 @@ public final class Pointwise {
     long[] outShape = Shape.broadcast("maskedFill", x.shape(), mask.shape());
     if (!Arrays.equals(outShape, x.shape())) {
       throw new IllegalArgumentException(
-          "maskedFill: mask of shape " + Arrays.toString(mask.shape())
-              + " does not broadcast to the tensor's shape " + Arrays.toString(x.shape()));
+          "maskedFill: mask of shape "
+              + Arrays.toString(mask.shape())
+              + " does not broadcast to the tensor's shape "
+              + Arrays.toString(x.shape()));
     }
     Tensor fill = Tensor.scalar(value, x.dtype());
     Tensor out;
@@ -907,8 +915,8 @@ public final class Pointwise {
   }
 
   /**
-   * {@code x} converted to {@code type} without recording (for type promotion inside ops, whose
-   * own backward hands the engine gradients it converts back to each input's type).
+   * {@code x} converted to {@code type} without recording (for type promotion inside ops, whose own
+   * backward hands the engine gradients it converts back to each input's type).
    */
   public static Tensor convert(Tensor x, DType type) {
     if (x.dtype() == type) {
@@ -991,7 +999,8 @@ public final class Pointwise {
   public static void checkInPlace(String op, Tensor t) {
     if (t.requiresGrad() && Engine.isGradEnabled()) {
       throw new IllegalStateException(
-          op + ": in-place operation on a tensor that requires grad"
+          op
+              + ": in-place operation on a tensor that requires grad"
               + (t.isLeaf() ? " (a leaf)" : " (output of '" + t.gradFnName() + "')")
               + " while grad mode is on; use the out-of-place op, or wrap it in "
               + "Tensor.noGrad() for parameter updates");
@@ -1004,8 +1013,11 @@ public final class Pointwise {
     long[] outShape = Shape.broadcast(op.opName + "_", t.shape(), other.shape());
     if (!Arrays.equals(outShape, t.shape())) {
       throw new IllegalArgumentException(
-          op.opName + "_: shape " + Arrays.toString(other.shape())
-              + " does not broadcast to the in-place target's shape " + Arrays.toString(t.shape()));
+          op.opName
+              + "_: shape "
+              + Arrays.toString(other.shape())
+              + " does not broadcast to the in-place target's shape "
+              + Arrays.toString(t.shape()));
     }
     if (op == Binary.DIV && !t.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException(
@@ -1034,8 +1046,10 @@ public final class Pointwise {
     long[] outShape = Shape.broadcast("copy_", dst.shape(), src.shape());
     if (!Arrays.equals(outShape, dst.shape())) {
       throw new IllegalArgumentException(
-          "copy_: source shape " + Arrays.toString(src.shape())
-              + " does not broadcast to destination shape " + Arrays.toString(dst.shape()));
+          "copy_: source shape "
+              + Arrays.toString(src.shape())
+              + " does not broadcast to destination shape "
+              + Arrays.toString(dst.shape()));
     }
     Tensor s = convert(src, dst.dtype());
     if (Arrays.equals(s.shape(), dst.shape())) {

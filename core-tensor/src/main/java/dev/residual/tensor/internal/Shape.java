@@ -31,7 +31,12 @@ public final class Shape {
     }
     if (n > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
-          op + ": shape " + Arrays.toString(shape) + " has " + n + " elements, more than "
+          op
+              + ": shape "
+              + Arrays.toString(shape)
+              + " has "
+              + n
+              + " elements, more than "
               + Integer.MAX_VALUE);
     }
   }
@@ -68,8 +73,16 @@ public final class Shape {
     int d = dim < 0 ? dim + Math.max(rank, 1) : dim;
     if (d < 0 || d >= Math.max(rank, 1) || (rank == 0 && d != 0)) {
       throw new IllegalArgumentException(
-          op + ": dim " + dim + " out of range for a tensor with " + rank + " dims (expected in ["
-              + (-Math.max(rank, 1)) + ", " + (Math.max(rank, 1) - 1) + "])");
+          op
+              + ": dim "
+              + dim
+              + " out of range for a tensor with "
+              + rank
+              + " dims (expected in ["
+              + (-Math.max(rank, 1))
+              + ", "
+              + (Math.max(rank, 1) - 1)
+              + "])");
     }
     return d;
   }
@@ -101,16 +114,29 @@ public final class Shape {
   public static int flatIndex(String op, long[] shape, long[] index) {
     if (index.length != shape.length) {
       throw new IllegalArgumentException(
-          op + ": index " + Arrays.toString(index) + " has " + index.length
-              + " components for shape " + Arrays.toString(shape));
+          op
+              + ": index "
+              + Arrays.toString(index)
+              + " has "
+              + index.length
+              + " components for shape "
+              + Arrays.toString(shape));
     }
     long off = 0;
     for (int k = 0; k < shape.length; k++) {
       long i = index[k] < 0 ? index[k] + shape[k] : index[k];
       if (i < 0 || i >= shape[k]) {
         throw new IllegalArgumentException(
-            op + ": index " + index[k] + " out of range for dim " + k + " of size " + shape[k]
-                + " (shape " + Arrays.toString(shape) + ")");
+            op
+                + ": index "
+                + index[k]
+                + " out of range for dim "
+                + k
+                + " of size "
+                + shape[k]
+                + " (shape "
+                + Arrays.toString(shape)
+                + ")");
       }
       off = off * shape[k] + i;
     }
@@ -130,8 +156,18 @@ public final class Shape {
       long sb = k - (n - b.length) >= 0 ? b[k - (n - b.length)] : 1;
       if (sa != sb && sa != 1 && sb != 1) {
         throw new IllegalArgumentException(
-            op + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                + " cannot be broadcast (dim " + k + ": " + sa + " vs " + sb + ")");
+            op
+                + ": shapes "
+                + Arrays.toString(a)
+                + " and "
+                + Arrays.toString(b)
+                + " cannot be broadcast (dim "
+                + k
+                + ": "
+                + sa
+                + " vs "
+                + sb
+                + ")");
       }
       out[k] = sa == 1 ? sb : sa;
     }

@@ -65,7 +65,8 @@ public final class Shapes {
       return out;
     }
     long[] inShape = x.shape();
-    return Engine.record("reshape", out, new Tensor[] {x}, (g, n) -> new Tensor[] {g.reshape(inShape)});
+    return Engine.record(
+        "reshape", out, new Tensor[] {x}, (g, n) -> new Tensor[] {g.reshape(inShape)});
   }
 
   private static long[] inferShape(String op, long[] shape, long[] newShape) {
@@ -90,14 +91,26 @@ public final class Shapes {
     if (infer >= 0) {
       if (known == 0 || numel % known != 0) {
         throw new IllegalArgumentException(
-            op + ": shape " + Arrays.toString(newShape) + " is invalid for input of size " + numel
-                + " (shape " + Arrays.toString(shape) + ")");
+            op
+                + ": shape "
+                + Arrays.toString(newShape)
+                + " is invalid for input of size "
+                + numel
+                + " (shape "
+                + Arrays.toString(shape)
+                + ")");
       }
       s[infer] = numel / known;
     } else if (known != numel) {
       throw new IllegalArgumentException(
-          op + ": shape " + Arrays.toString(newShape) + " is invalid for input of size " + numel
-              + " (shape " + Arrays.toString(shape) + ")");
+          op
+              + ": shape "
+              + Arrays.toString(newShape)
+              + " is invalid for input of size "
+              + numel
+              + " (shape "
+              + Arrays.toString(shape)
+              + ")");
     }
     return s;
   }
@@ -108,8 +121,14 @@ public final class Shapes {
     int r = shape.length;
     if (perm.length != r) {
       throw new IllegalArgumentException(
-          "permute: " + Arrays.toString(perm) + " has " + perm.length + " dims, tensor of shape "
-              + Arrays.toString(shape) + " has " + r);
+          "permute: "
+              + Arrays.toString(perm)
+              + " has "
+              + perm.length
+              + " dims, tensor of shape "
+              + Arrays.toString(shape)
+              + " has "
+              + r);
     }
     int[] p = new int[r];
     boolean[] seen = new boolean[r];
@@ -225,7 +244,9 @@ public final class Shapes {
     long[] s = x.shape();
     if (newShape.length < s.length) {
       throw new IllegalArgumentException(
-          "expand: target " + Arrays.toString(newShape) + " has fewer dims than the tensor's shape "
+          "expand: target "
+              + Arrays.toString(newShape)
+              + " has fewer dims than the tensor's shape "
               + Arrays.toString(s));
     }
     long[] target = newShape.clone();
@@ -241,8 +262,17 @@ public final class Shapes {
       }
       if (have != target[k] && have != 1) {
         throw new IllegalArgumentException(
-            "expand: the tensor of shape " + Arrays.toString(s) + " cannot be expanded to "
-                + Arrays.toString(newShape) + " (dim " + k + ": " + have + " vs " + target[k] + ")");
+            "expand: the tensor of shape "
+                + Arrays.toString(s)
+                + " cannot be expanded to "
+                + Arrays.toString(newShape)
+                + " (dim "
+                + k
+                + ": "
+                + have
+                + " vs "
+                + target[k]
+                + ")");
       }
     }
     if (Arrays.equals(target, s)) {
@@ -260,7 +290,8 @@ public final class Shapes {
     if (!Engine.needsRecord(x)) {
       return out;
     }
-    return Engine.record("expand", out, new Tensor[] {x}, (g, n) -> new Tensor[] {Pointwise.sumTo(g, s)});
+    return Engine.record(
+        "expand", out, new Tensor[] {x}, (g, n) -> new Tensor[] {Pointwise.sumTo(g, s)});
   }
 
   /** Tiled {@code repeats[k]} times along each dim (leading repeats add dims). */
@@ -268,8 +299,13 @@ public final class Shapes {
     long[] s = x.shape();
     if (repeats.length < s.length) {
       throw new IllegalArgumentException(
-          "repeat: " + repeats.length + " repeats given for a tensor of shape " + Arrays.toString(s)
-              + " (need at least " + s.length + ")");
+          "repeat: "
+              + repeats.length
+              + " repeats given for a tensor of shape "
+              + Arrays.toString(s)
+              + " (need at least "
+              + s.length
+              + ")");
     }
     int r = repeats.length;
     long[] padded = new long[r];
@@ -356,7 +392,12 @@ public final class Shapes {
         (g, n) -> {
           Tensor gx = Tensor.zeros(g.dtype(), s);
           stridedCopy(
-              g.storage(), 0, Shape.intStrides(outShape), gx.storage(), (int) (first * st[d]), sStr,
+              g.storage(),
+              0,
+              Shape.intStrides(outShape),
+              gx.storage(),
+              (int) (first * st[d]),
+              sStr,
               outShape);
           return new Tensor[] {gx};
         });
@@ -369,8 +410,15 @@ public final class Shapes {
     long i = index < 0 ? index + s[d] : index;
     if (i < 0 || i >= s[d]) {
       throw new IllegalArgumentException(
-          "select: index " + index + " out of range for dim " + d + " of size " + s[d] + " (shape "
-              + Arrays.toString(s) + ")");
+          "select: index "
+              + index
+              + " out of range for dim "
+              + d
+              + " of size "
+              + s[d]
+              + " (shape "
+              + Arrays.toString(s)
+              + ")");
     }
     Tensor sl = slice(x, d, i, i + 1, 1);
     return squeeze(sl, d);
@@ -445,7 +493,9 @@ public final class Shapes {
     for (Tensor t : tensors) {
       if (!Arrays.equals(t.shape(), first)) {
         throw new IllegalArgumentException(
-            "stack: all tensors must have the same shape, got " + Arrays.toString(first) + " and "
+            "stack: all tensors must have the same shape, got "
+                + Arrays.toString(first)
+                + " and "
                 + Arrays.toString(t.shape()));
       }
       parts.add(unsqueeze(t, d));
@@ -482,8 +532,16 @@ public final class Shapes {
     }
     if (sum != x.size(d)) {
       throw new IllegalArgumentException(
-          "split: sizes " + Arrays.toString(sizes) + " add up to " + sum + ", but dim " + d
-              + " of shape " + Arrays.toString(x.shape()) + " has " + x.size(d));
+          "split: sizes "
+              + Arrays.toString(sizes)
+              + " add up to "
+              + sum
+              + ", but dim "
+              + d
+              + " of shape "
+              + Arrays.toString(x.shape())
+              + " has "
+              + x.size(d));
     }
     List<Tensor> out = new ArrayList<>();
     long a = 0;

@@ -7,13 +7,13 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import org.bytedeco.javacpp.BooleanPointer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.BooleanPointer;
 import org.bytedeco.javacpp.indexer.BooleanIndexer;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
@@ -163,8 +163,8 @@ public final class Storage {
   }
 
   /**
-   * Wraps the memory of a contiguous, C-ordered ND4J array without copying. The caller must pass
-   * an array whose elements start at offset 0 of its buffer and are laid out in C order.
+   * Wraps the memory of a contiguous, C-ordered ND4J array without copying. The caller must pass an
+   * array whose elements start at offset 0 of its buffer and are laid out in C order.
    */
   public static Storage wrap(INDArray array) {
     DataBuffer buf = array.data();
@@ -291,8 +291,17 @@ public final class Storage {
     src.checkLive("copy");
     if (srcPos < 0 || dstPos < 0 || srcPos + n > src.length || dstPos + n > length) {
       throw new IndexOutOfBoundsException(
-          "copy of " + n + " elements from " + srcPos + " (of " + src.length + ") to " + dstPos
-              + " (of " + length + ")");
+          "copy of "
+              + n
+              + " elements from "
+              + srcPos
+              + " (of "
+              + src.length
+              + ") to "
+              + dstPos
+              + " (of "
+              + length
+              + ")");
     }
     long bs = dtype.byteSize();
     Pointer.memcpy(
