@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Alternates Residual's BlockBench and the PyTorch peer (peer/torch_block.py) on the same
+# transformer block, A B A B ..., for each thread count, and prints the ratio of medians
+# ours / PyTorch using each side's best thread count.
+#
+#   benchmarks/run-block-vs-torch.sh                 # ROUNDS=3 rounds, THREAD_COUNTS="1 2"
+#   ROUNDS=5 ITERS=50 WARMUP=15 benchmarks/run-block-vs-torch.sh
+#
+# Needs Debian's PyTorch (apt-get install -y python3-torch) run by /usr/bin/python3, and an
+# optimised BLAS behind it: python3-torch alone pulls in the reference BLAS (libblas3), which makes
+# PyTorch's GEMMs some 10x slower; apt-get install -y libopenblas0-pthread switches the system BLAS
+# to OpenBLAS. The script warns when the reference BLAS is active.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+rounds="${ROUNDS:-3}"
+iters="${ITERS:-40}"
+warmup="${WARMUP:-10}"
+thread_counts="${THREAD_COUNTS:-1 2}"
+py="${PYTHON:-/usr/bin/python3}"
+
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+case "$blas" in
+  */blas/libblas.so.3*)
+    echo "WARNING: the system BLAS is the reference implementation ($blas);" \
+      "PyTorch's GEMMs will be far slower than they should be: apt-get install -y libopenblas0-pthread" >&2 ;;
+esac
+
+benchmarks/run.sh BlockBench --iters 1 --warmup 0 >/dev/null   # build once
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+for r in $(seq 1 "$rounds"); do
+  for t in $thread_counts; do
+    echo "round $r, $t thread(s): residual" >&2
+    THREADS="$t" SKIP_BUILD=1 benchmarks/run.sh BlockBench --threads "$t" --iters "$iters" \
+      --warmup "$warmup" 2>/dev/null | tail -n 1 >>"$log"
+    echo "round $r, $t thread(s): pytorch" >&2
+    OMP_NUM_THREADS="$t" "$py" benchmarks/peer/torch_block.py --threads "$t" --iters "$iters" \
+      --warmup "$warmup" | tail -n 1 >>"$log"
+  done
+done
+
+"$py" - "$log" <<'PY'
+import json, statistics, sys
+from collections import defaultdict
+runs = defaultdict(list)
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        d = json.loads(line)
+        side = "residual" if d["impl"] == "residual" else "pytorch"
+        runs[(side, d["threads"])].append(d["median_ms"])
+print(f"{'side':10s} {'threads':>7s} {'median of run medians (ms)':>28s}   runs")
+best = {}
+for (side, t), ms in sorted(runs.items()):
+    m = statistics.median(ms)
+    print(f"{side:10s} {t:7d} {m:28.2f}   {', '.join(f'{v:.1f}' for v in ms)}")
+    if side not in best or m < best[side][1]:
+        best[side] = (t, m)
+for t in sorted({t for _, t in runs}):
+    if ("residual", t) in runs and ("pytorch", t) in runs:
+        r = statistics.median(runs[("residual", t)]) / statistics.median(runs[("pytorch", t)])
+        print(f"ratio ours/pytorch at {t} thread(s): {r:.2f}")
+if "residual" in best and "pytorch" in best:
+    (tr, mr), (tp, mp) = best["residual"], best["pytorch"]
+    print(f"best: residual {mr:.2f} ms ({tr} thr), pytorch {mp:.2f} ms ({tp} thr);"
+          f" ratio ours/pytorch = {mr / mp:.2f} (target <= 1.0)")
+PY

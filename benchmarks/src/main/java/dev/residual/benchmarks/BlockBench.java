@@ -1,0 +1,213 @@
+package dev.residual.benchmarks;
+
+import dev.residual.nn.functional.F;
+import dev.residual.tensor.Generator;
+import dev.residual.tensor.Tensor;
+import dev.residual.tensor.internal.Engine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Forward+backward time of one pre-LayerNorm transformer block ({@link Block}: d=128, 4 heads, MLP
+ * 512, tanh GELU, causal attention, biases) on {@code x [12, 64, 128]} FLOAT32 that requires grad,
+ * loss {@code y.sum()}. The peer is {@code peer/torch_block.py}; {@code run-block-vs-torch.sh}
+ * alternates the two.
+ *
+ * <p>With {@code --profile} it also times every op of the block on its own (forward, then backward
+ * from a random output gradient) on the block's real intermediate values, to show where the time
+ * goes.
+ *
+ * <p>Options: {@code --threads N}, {@code --warmup N}, {@code --iters N}, {@code --batch N}, {@code
+ * --seq N}, {@code --d N}, {@code --heads N}, {@code --hidden N}, {@code --profile}, {@code
+ * --profile-iters N}. The last line printed is one JSON object.
+ */
+public final class BlockBench {
+  private BlockBench() {}
+
+  /** Runs the benchmark; see the class comment for options. */
+  public static void main(String[] args) throws Exception {
+    BenchSupport.Options o = new BenchSupport.Options(args);
+    int threads = BenchSupport.setBlasThreads(o.integer("threads", 0));
+    int warmup = o.integer("warmup", 15);
+    int iters = o.integer("iters", 50);
+    int batch = o.integer("batch", 12);
+    int seq = o.integer("seq", 64);
+    int d = o.integer("d", 128);
+    int heads = o.integer("heads", 4);
+    int hidden = o.integer("hidden", 512);
+    System.out.println("BlockBench: " + BenchSupport.environment(threads));
+    System.out.printf(
+        Locale.ROOT, "block d=%d heads=%d mlp=%d on x [%d, %d, %d], %d warm-up + %d timed%n",
+        d, heads, hidden, batch, seq, d, warmup, iters);
+
+    Generator gen = new Generator(1234);
+    Block block = new Block(d, heads, hidden, gen);
+    Tensor x = Tensor.randn(gen, batch, seq, d).requiresGrad(true);
+    List<Tensor> params = new ArrayList<>(block.parameters());
+    params.add(x);
+
+    double[] total = new double[iters];
+    double[] fwd = new double[iters];
+    double loss = 0;
+    for (int i = 0; i < warmup + iters; i++) {
+      for (Tensor p : params) {
+        p.zeroGrad();
+      }
+      long t0 = System.nanoTime();
+      Tensor l = block.forward(x).sum();
+      long t1 = System.nanoTime();
+      l.backward();
+      long t2 = System.nanoTime();
+      loss = l.item();
+      if (i >= warmup) {
+        fwd[i - warmup] = (t1 - t0) * 1e-6;
+        total[i - warmup] = (t2 - t0) * 1e-6;
+      }
+    }
+    double[] bwd = new double[iters];
+    double mean = 0;
+    for (int i = 0; i < iters; i++) {
+      bwd[i] = total[i] - fwd[i];
+      mean += total[i] / iters;
+    }
+    double med = BenchSupport.median(total);
+    System.out.printf(
+        Locale.ROOT,
+        "fwd+bwd median %.2f ms (mean %.2f, min %.2f, p90 %.2f); fwd %.2f ms, bwd %.2f ms;"
+            + " loss %.6f, |grad x| %.4f%n",
+        med, mean, BenchSupport.quantile(total, 0), BenchSupport.quantile(total, 0.9),
+        BenchSupport.median(fwd), BenchSupport.median(bwd), loss,
+        Math.sqrt(x.grad().mul(x.grad()).sum().item()));
+
+    if (o.flag("profile")) {
+      profile(block, x, o.integer("profile-iters", 40));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "{\"impl\": \"residual\", \"threads\": %d, \"median_ms\": %.3f, \"mean_ms\": %.3f,"
+            + " \"fwd_ms\": %.3f, \"bwd_ms\": %.3f, \"iters\": %d}%n",
+        threads, med, mean, BenchSupport.median(fwd), BenchSupport.median(bwd), iters);
+  }
+
+  /** One op of the block, applied to fixed inputs. */
+  private record Stage(String name, Tensor[] inputs, Function<Tensor[], Tensor[]> fn) {}
+
+  private static Tensor leaf(Tensor t) {
+    return t.detach().requiresGrad(true);
+  }
+
+  private static void profile(Block b, Tensor x, int iters) {
+    long[] norm = {b.d};
+    Tensor h1;
+    Tensor qkv;
+    Tensor q;
+    Tensor k;
+    Tensor v;
+    Tensor att;
+    Tensor merged;
+    Tensor proj;
+    Tensor y;
+    Tensor h2;
+    Tensor fc;
+    Tensor act;
+    Tensor out;
+    Tensor y2;
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      h1 = F.layerNorm(x, norm, b.ln1w, b.ln1b, 1e-5);
+      qkv = F.linear(h1, b.wqkv, b.bqkv);
+      List<Tensor> parts = qkv.split(b.d, -1);
+      q = b.toHeads(parts.get(0));
+      k = b.toHeads(parts.get(1));
+      v = b.toHeads(parts.get(2));
+      att = F.scaledDotProductAttention(q, k, v, true, null);
+      merged = b.fromHeads(att);
+      proj = F.linear(merged, b.wproj, b.bproj);
+      y = x.add(proj);
+      h2 = F.layerNorm(y, norm, b.ln2w, b.ln2b, 1e-5);
+      fc = F.linear(h2, b.wfc, b.bfc);
+      act = fc.geluTanh();
+      out = F.linear(act, b.wout, b.bout);
+      y2 = y.add(out);
+    }
+    String lin = "linear %d->%d (+bias)";
+    List<Stage> stages =
+        List.of(
+            new Stage("layerNorm 1", new Tensor[] {leaf(x), b.ln1w, b.ln1b},
+                t -> new Tensor[] {F.layerNorm(t[0], norm, t[1], t[2], 1e-5)}),
+            new Stage(String.format(lin, b.d, 3 * b.d), new Tensor[] {leaf(h1), b.wqkv, b.bqkv},
+                t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
+            new Stage("split + reshape + transpose -> q,k,v", new Tensor[] {leaf(qkv)},
+                t -> {
+                  List<Tensor> p = t[0].split(b.d, -1);
+                  return new Tensor[] {b.toHeads(p.get(0)), b.toHeads(p.get(1)),
+                    b.toHeads(p.get(2))};
+                }),
+            new Stage("scaledDotProductAttention causal", new Tensor[] {leaf(q), leaf(k), leaf(v)},
+                t -> new Tensor[] {F.scaledDotProductAttention(t[0], t[1], t[2], true, null)}),
+            new Stage("transpose + reshape <- heads", new Tensor[] {leaf(att)},
+                t -> new Tensor[] {b.fromHeads(t[0])}),
+            new Stage(String.format(lin, b.d, b.d), new Tensor[] {leaf(merged), b.wproj, b.bproj},
+                t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
+            new Stage("residual add 1", new Tensor[] {leaf(x), leaf(proj)},
+                t -> new Tensor[] {t[0].add(t[1])}),
+            new Stage("layerNorm 2", new Tensor[] {leaf(y), b.ln2w, b.ln2b},
+                t -> new Tensor[] {F.layerNorm(t[0], norm, t[1], t[2], 1e-5)}),
+            new Stage(String.format(lin, b.d, b.hidden), new Tensor[] {leaf(h2), b.wfc, b.bfc},
+                t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
+            new Stage("geluTanh", new Tensor[] {leaf(fc)}, t -> new Tensor[] {t[0].geluTanh()}),
+            new Stage(String.format(lin, b.hidden, b.d), new Tensor[] {leaf(act), b.wout, b.bout},
+                t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
+            new Stage("residual add 2", new Tensor[] {leaf(y), leaf(out)},
+                t -> new Tensor[] {t[0].add(t[1])}),
+            new Stage("sum", new Tensor[] {leaf(y2)}, t -> new Tensor[] {t[0].sum()}));
+
+    Generator g = new Generator(99);
+    int n = stages.size();
+    double[] fMed = new double[n];
+    double[] bMed = new double[n];
+    for (int s = 0; s < n; s++) {
+      Stage st = stages.get(s);
+      Tensor[] probe = st.fn.apply(st.inputs);
+      Tensor[] gOut = new Tensor[probe.length];
+      for (int j = 0; j < probe.length; j++) {
+        gOut[j] = Tensor.randn(g, probe[j].shape());
+      }
+      int warm = Math.max(5, iters / 4);
+      double[] f = new double[iters];
+      double[] bw = new double[iters];
+      for (int i = 0; i < warm + iters; i++) {
+        for (Tensor in : st.inputs) {
+          in.zeroGrad();
+        }
+        long t0 = System.nanoTime();
+        Tensor[] outs = st.fn.apply(st.inputs);
+        long t1 = System.nanoTime();
+        Engine.backward(outs, gOut, false, null);
+        long t2 = System.nanoTime();
+        if (i >= warm) {
+          f[i - warm] = (t1 - t0) * 1e-6;
+          bw[i - warm] = (t2 - t1) * 1e-6;
+        }
+      }
+      fMed[s] = BenchSupport.median(f);
+      bMed[s] = BenchSupport.median(bw);
+    }
+    double sum = 0;
+    for (int s = 0; s < n; s++) {
+      sum += fMed[s] + bMed[s];
+    }
+    System.out.printf(
+        Locale.ROOT, "%nper-op profile (each op alone on the block's values; median of %d)%n",
+        iters);
+    System.out.printf(
+        Locale.ROOT, "%-40s %9s %9s %9s %7s%n", "op", "fwd ms", "bwd ms", "sum ms", "share");
+    for (int s = 0; s < n; s++) {
+      System.out.printf(
+          Locale.ROOT, "%-40s %9.3f %9.3f %9.3f %6.1f%%%n", stages.get(s).name, fMed[s], bMed[s],
+          fMed[s] + bMed[s], 100 * (fMed[s] + bMed[s]) / sum);
+    }
+    System.out.printf(Locale.ROOT, "%-40s %9s %9s %9.3f%n", "sum of ops", "", "", sum);
+  }
+}
