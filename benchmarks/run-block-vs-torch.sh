@@ -9,7 +9,8 @@
 # Needs Debian's PyTorch (apt-get install -y python3-torch) run by /usr/bin/python3, and an
 # optimised BLAS behind it: python3-torch alone pulls in the reference BLAS (libblas3), which makes
 # PyTorch's GEMMs some 10x slower; apt-get install -y libopenblas0-pthread switches the system BLAS
-# to OpenBLAS. The script warns when the reference BLAS is active.
+# to OpenBLAS (whose own thread pool ignores torch.set_num_threads, hence OPENBLAS_NUM_THREADS
+# below). The script warns when the reference BLAS is active.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -35,7 +36,7 @@ for r in $(seq 1 "$rounds"); do
     THREADS="$t" SKIP_BUILD=1 benchmarks/run.sh BlockBench --threads "$t" --iters "$iters" \
       --warmup "$warmup" 2>/dev/null | tail -n 1 >>"$log"
     echo "round $r, $t thread(s): pytorch" >&2
-    OMP_NUM_THREADS="$t" "$py" benchmarks/peer/torch_block.py --threads "$t" --iters "$iters" \
+    OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" "$py" benchmarks/peer/torch_block.py --threads "$t" --iters "$iters" \
       --warmup "$warmup" | tail -n 1 >>"$log"
   done
 done
@@ -43,24 +44,28 @@ done
 "$py" - "$log" <<'PY'
 import json, statistics, sys
 from collections import defaultdict
-runs = defaultdict(list)
+wall, cpu = defaultdict(list), defaultdict(list)
 for line in open(sys.argv[1]):
     line = line.strip()
     if line.startswith("{"):
         d = json.loads(line)
-        side = "residual" if d["impl"] == "residual" else "pytorch"
-        runs[(side, d["threads"])].append(d["median_ms"])
-print(f"{'side':10s} {'threads':>7s} {'median of run medians (ms)':>28s}   runs")
+        key = ("residual" if d["impl"] == "residual" else "pytorch", d["threads"])
+        wall[key].append(d["median_ms"])
+        cpu[key].append(d.get("cpu_ms", float("nan")))
+med = statistics.median
+print(f"{'side':10s} {'threads':>7s} {'wall ms':>9s} {'main-thread CPU ms':>19s}   per-run wall medians")
 best = {}
-for (side, t), ms in sorted(runs.items()):
-    m = statistics.median(ms)
-    print(f"{side:10s} {t:7d} {m:28.2f}   {', '.join(f'{v:.1f}' for v in ms)}")
+for key in sorted(wall):
+    side, t = key
+    m = med(wall[key])
+    print(f"{side:10s} {t:7d} {m:9.2f} {med(cpu[key]):19.2f}   {', '.join(f'{v:.1f}' for v in wall[key])}")
     if side not in best or m < best[side][1]:
         best[side] = (t, m)
-for t in sorted({t for _, t in runs}):
-    if ("residual", t) in runs and ("pytorch", t) in runs:
-        r = statistics.median(runs[("residual", t)]) / statistics.median(runs[("pytorch", t)])
-        print(f"ratio ours/pytorch at {t} thread(s): {r:.2f}")
+for t in sorted({t for _, t in wall}):
+    r, p = ("residual", t), ("pytorch", t)
+    if r in wall and p in wall:
+        print(f"ratio ours/pytorch at {t} thread(s): wall {med(wall[r]) / med(wall[p]):.2f},"
+              f" main-thread CPU {med(cpu[r]) / med(cpu[p]):.2f}")
 if "residual" in best and "pytorch" in best:
     (tr, mr), (tp, mp) = best["residual"], best["pytorch"]
     print(f"best: residual {mr:.2f} ms ({tr} thr), pytorch {mp:.2f} ms ({tp} thr);"

@@ -106,26 +106,36 @@ def profile(x, p, heads, mask, iters):
     rows = []
     for name, inputs, fn in stages:
         g_out = [torch.randn_like(o) for o in fn(inputs)]
-        f_t, b_t = [], []
+        f_t, b_t, f_c, b_c = [], [], [], []
         warm = max(5, iters // 4)
         for i in range(warm + iters):
             for z in inputs:
                 z.grad = None
+            c0 = time.thread_time()
             t0 = time.perf_counter()
             outs = fn(inputs)
             t1 = time.perf_counter()
+            c1 = time.thread_time()
             torch.autograd.backward(outs, g_out)
             t2 = time.perf_counter()
+            c2 = time.thread_time()
             if i >= warm:
                 f_t.append((t1 - t0) * 1000)
                 b_t.append((t2 - t1) * 1000)
-        rows.append((name, statistics.median(f_t), statistics.median(b_t)))
-    total = sum(f + bw for _, f, bw in rows)
-    print(f"\nper-op profile (each op alone on the block's values; median of {iters})")
-    print(f"{'op':40s} {'fwd ms':>9s} {'bwd ms':>9s} {'sum ms':>9s} {'share':>7s}")
-    for name, f, bw in rows:
-        print(f"{name:40s} {f:9.3f} {bw:9.3f} {f + bw:9.3f} {100 * (f + bw) / total:6.1f}%")
-    print(f"{'sum of ops':40s} {'':9s} {'':9s} {total:9.3f}")
+                f_c.append((c1 - c0) * 1000)
+                b_c.append((c2 - c1) * 1000)
+        med = statistics.median
+        rows.append((name, med(f_t), med(b_t), med(f_c), med(b_c)))
+    total = sum(r[1] + r[2] for r in rows)
+    total_cpu = sum(r[3] + r[4] for r in rows)
+    print(f"\nper-op profile (each op alone on the block's values; median of {iters}; wall time,"
+          " then main-thread CPU time)")
+    print(f"{'op':40s} {'fwd ms':>8s} {'bwd ms':>8s} {'sum':>8s} | {'fwd cpu':>8s} {'bwd cpu':>8s}"
+          f" {'sum cpu':>8s} {'share':>6s}")
+    for name, f, bw, fc, bc in rows:
+        print(f"{name:40s} {f:8.3f} {bw:8.3f} {f + bw:8.3f} | {fc:8.3f} {bc:8.3f} {fc + bc:8.3f}"
+              f" {100 * (fc + bc) / total_cpu:5.1f}%")
+    print(f"{'sum of ops':40s} {'':8s} {'':8s} {total:8.3f} | {'':8s} {'':8s} {total_cpu:8.3f}")
 
 
 def main():
@@ -148,32 +158,37 @@ def main():
     x = torch.randn(a.batch, a.seq, a.d, generator=gen).requires_grad_()
     mask = torch.ones(a.seq, a.seq, dtype=torch.bool).tril()
     leaves = list(p.values()) + [x]
-    fwd, total = [], []
+    fwd, total, cpu = [], [], []
     loss = 0.0
     for i in range(a.warmup + a.iters):
         for z in leaves:
             z.grad = None
+        c0 = time.thread_time()
         t0 = time.perf_counter()
         l = block(x, p, a.heads, mask).sum()
         t1 = time.perf_counter()
         l.backward()
         t2 = time.perf_counter()
+        c1 = time.thread_time()
         loss = l.item()
         if i >= a.warmup:
             fwd.append((t1 - t0) * 1000)
             total.append((t2 - t0) * 1000)
+            cpu.append((c1 - c0) * 1000)
     bwd = [tt - f for tt, f in zip(total, fwd)]
     med = statistics.median(total)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}: fwd+bwd median "
           f"{med:.2f} ms (mean {statistics.mean(total):.2f}, min {min(total):.2f}); "
           f"fwd {statistics.median(fwd):.2f} ms, bwd {statistics.median(bwd):.2f} ms; "
-          f"loss {loss:.6f}, |grad x| {x.grad.norm().item():.4f}")
+          f"loss {loss:.6f}, |grad x| {x.grad.norm().item():.4f}; "
+          f"main-thread CPU median {statistics.median(cpu):.2f} ms")
     if a.profile:
         profile(x.detach(), p, a.heads, mask, a.profile_iters)
     print(json.dumps({"impl": "pytorch " + torch.__version__, "threads": torch.get_num_threads(),
                       "median_ms": round(med, 3), "mean_ms": round(statistics.mean(total), 3),
                       "fwd_ms": round(statistics.median(fwd), 3),
-                      "bwd_ms": round(statistics.median(bwd), 3), "iters": a.iters}))
+                      "bwd_ms": round(statistics.median(bwd), 3),
+                      "cpu_ms": round(statistics.median(cpu), 3), "iters": a.iters}))
 
 
 if __name__ == "__main__":

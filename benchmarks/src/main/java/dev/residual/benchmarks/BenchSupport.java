@@ -1,6 +1,8 @@
 package dev.residual.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -100,6 +102,33 @@ final class BenchSupport {
       return -1;
     }
     return -1;
+  }
+
+  /** Minor page faults of this process so far (field 10 of /proc/self/stat), or -1. */
+  static long minorFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[7]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Garbage collections so far and the milliseconds they took, over all collectors. */
+  static long[] gcCountAndMillis() {
+    long count = 0;
+    long ms = 0;
+    for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, b.getCollectionCount());
+      ms += Math.max(0, b.getCollectionTime());
+    }
+    return new long[] {count, ms};
+  }
+
+  /** CPU time of the calling thread in nanoseconds. */
+  static long threadCpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   /** One line naming the machine state the figures were taken in. */

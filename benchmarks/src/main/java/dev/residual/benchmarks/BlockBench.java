@@ -50,8 +50,18 @@ public final class BlockBench {
 
     double[] total = new double[iters];
     double[] fwd = new double[iters];
+    double[] cpu = new double[iters];
     double loss = 0;
+    long faults0 = 0;
+    long[] gc0 = null;
+    long native0 = 0;
     for (int i = 0; i < warmup + iters; i++) {
+      if (i == warmup) {
+        faults0 = BenchSupport.minorFaults();
+        gc0 = BenchSupport.gcCountAndMillis();
+        native0 = org.bytedeco.javacpp.Pointer.totalBytes();
+      }
+      long c0 = BenchSupport.threadCpuNanos();
       for (Tensor p : params) {
         p.zeroGrad();
       }
@@ -60,12 +70,16 @@ public final class BlockBench {
       long t1 = System.nanoTime();
       l.backward();
       long t2 = System.nanoTime();
+      long c1 = BenchSupport.threadCpuNanos();
       loss = l.item();
       if (i >= warmup) {
         fwd[i - warmup] = (t1 - t0) * 1e-6;
         total[i - warmup] = (t2 - t0) * 1e-6;
+        cpu[i - warmup] = (c1 - c0) * 1e-6;
       }
     }
+    long faults = BenchSupport.minorFaults() - faults0;
+    long[] gc1 = BenchSupport.gcCountAndMillis();
     double[] bwd = new double[iters];
     double mean = 0;
     for (int i = 0; i < iters; i++) {
@@ -80,6 +94,13 @@ public final class BlockBench {
         med, mean, BenchSupport.quantile(total, 0), BenchSupport.quantile(total, 0.9),
         BenchSupport.median(fwd), BenchSupport.median(bwd), loss,
         Math.sqrt(x.grad().mul(x.grad()).sum().item()));
+    System.out.printf(
+        Locale.ROOT,
+        "per timed iteration: main-thread CPU median %.2f ms, %.0f minor page faults, JavaCPP"
+            + " native bytes %+.1f MB; over the run %d GCs taking %d ms in all%n",
+        BenchSupport.median(cpu), faults / (double) iters,
+        (org.bytedeco.javacpp.Pointer.totalBytes() - native0) / 1048576.0 / iters,
+        gc1[0] - gc0[0], gc1[1] - gc0[1]);
 
     if (o.flag("profile")) {
       profile(block, x, o.integer("profile-iters", 40));
@@ -87,8 +108,9 @@ public final class BlockBench {
     System.out.printf(
         Locale.ROOT,
         "{\"impl\": \"residual\", \"threads\": %d, \"median_ms\": %.3f, \"mean_ms\": %.3f,"
-            + " \"fwd_ms\": %.3f, \"bwd_ms\": %.3f, \"iters\": %d}%n",
-        threads, med, mean, BenchSupport.median(fwd), BenchSupport.median(bwd), iters);
+            + " \"fwd_ms\": %.3f, \"bwd_ms\": %.3f, \"cpu_ms\": %.3f, \"iters\": %d}%n",
+        threads, med, mean, BenchSupport.median(fwd), BenchSupport.median(bwd),
+        BenchSupport.median(cpu), iters);
   }
 
   /** One op of the block, applied to fixed inputs. */
@@ -167,6 +189,8 @@ public final class BlockBench {
     int n = stages.size();
     double[] fMed = new double[n];
     double[] bMed = new double[n];
+    double[] fCpu = new double[n];
+    double[] bCpu = new double[n];
     for (int s = 0; s < n; s++) {
       Stage st = stages.get(s);
       Tensor[] probe = st.fn.apply(st.inputs);
@@ -177,37 +201,54 @@ public final class BlockBench {
       int warm = Math.max(5, iters / 4);
       double[] f = new double[iters];
       double[] bw = new double[iters];
+      double[] fcpu = new double[iters];
+      double[] bcpu = new double[iters];
       for (int i = 0; i < warm + iters; i++) {
         for (Tensor in : st.inputs) {
           in.zeroGrad();
         }
+        long c0 = BenchSupport.threadCpuNanos();
         long t0 = System.nanoTime();
         Tensor[] outs = st.fn.apply(st.inputs);
         long t1 = System.nanoTime();
+        long c1 = BenchSupport.threadCpuNanos();
         Engine.backward(outs, gOut, false, null);
         long t2 = System.nanoTime();
+        long c2 = BenchSupport.threadCpuNanos();
         if (i >= warm) {
           f[i - warm] = (t1 - t0) * 1e-6;
           bw[i - warm] = (t2 - t1) * 1e-6;
+          fcpu[i - warm] = (c1 - c0) * 1e-6;
+          bcpu[i - warm] = (c2 - c1) * 1e-6;
         }
       }
       fMed[s] = BenchSupport.median(f);
       bMed[s] = BenchSupport.median(bw);
+      fCpu[s] = BenchSupport.median(fcpu);
+      bCpu[s] = BenchSupport.median(bcpu);
     }
     double sum = 0;
+    double sumCpu = 0;
     for (int s = 0; s < n; s++) {
       sum += fMed[s] + bMed[s];
+      sumCpu += fCpu[s] + bCpu[s];
     }
     System.out.printf(
-        Locale.ROOT, "%nper-op profile (each op alone on the block's values; median of %d)%n",
+        Locale.ROOT,
+        "%nper-op profile (each op alone on the block's values; median of %d; wall time, then"
+            + " main-thread CPU time, which machine load does not inflate)%n",
         iters);
     System.out.printf(
-        Locale.ROOT, "%-40s %9s %9s %9s %7s%n", "op", "fwd ms", "bwd ms", "sum ms", "share");
+        Locale.ROOT, "%-40s %8s %8s %8s | %8s %8s %8s %6s%n", "op", "fwd ms", "bwd ms", "sum",
+        "fwd cpu", "bwd cpu", "sum cpu", "share");
     for (int s = 0; s < n; s++) {
       System.out.printf(
-          Locale.ROOT, "%-40s %9.3f %9.3f %9.3f %6.1f%%%n", stages.get(s).name, fMed[s], bMed[s],
-          fMed[s] + bMed[s], 100 * (fMed[s] + bMed[s]) / sum);
+          Locale.ROOT, "%-40s %8.3f %8.3f %8.3f | %8.3f %8.3f %8.3f %5.1f%%%n",
+          stages.get(s).name, fMed[s], bMed[s], fMed[s] + bMed[s], fCpu[s], bCpu[s],
+          fCpu[s] + bCpu[s], 100 * (fCpu[s] + bCpu[s]) / sumCpu);
     }
-    System.out.printf(Locale.ROOT, "%-40s %9s %9s %9.3f%n", "sum of ops", "", "", sum);
+    System.out.printf(
+        Locale.ROOT, "%-40s %8s %8s %8.3f | %8s %8s %8.3f%n", "sum of ops", "", "", sum, "", "",
+        sumCpu);
   }
 }

@@ -4,10 +4,12 @@ import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
+import dev.residual.tensor.DType;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
 import java.util.Locale;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -20,6 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * so that drift in machine load falls on all of them alike. The figure reported is the median
  * GFLOP/s over rounds. {@code Tensor.matmul} allocates its output on every call (as PyTorch does);
  * the direct calls write into one preallocated buffer, so the ratio includes our allocation cost.
+ * To show how large that cost is, the cost of allocating and first touching (page-faulting) a
+ * fresh output of the product's size is timed alongside ("fresh us").
  *
  * <p>Options: {@code --threads N} (OpenBLAS threads; 0 keeps the library's default), {@code --reps
  * N}, {@code --batch-ms N}, {@code --warm-ms N}.
@@ -52,9 +56,14 @@ public final class GemmBench {
     System.out.println(
         "median GFLOP/s over " + reps + " alternating rounds of ~" + Math.round(batchS * 1000)
             + " ms each");
+    System.out.println(
+        "GFLOP/s columns: Tensor.matmul, cblas_sgemm direct, ratio, INDArray.mmul, ratio;"
+            + " then us per call of ours and direct, and of allocating + first-touching a fresh"
+            + " output of the product's size (page faults)");
     System.out.printf(
-        Locale.ROOT, "%-24s %12s %12s %9s %12s %9s  %s%n",
-        "shape", "Tensor.mm", "cblas_sgemm", "ours/dir", "INDArray", "nd4j/dir", "max|diff|");
+        Locale.ROOT, "%-24s %10s %10s %9s %10s %9s %9s %9s %9s  %s%n",
+        "shape", "Tensor.mm", "sgemm", "ours/dir", "INDArray", "nd4j/dir", "ours us", "dir us",
+        "fresh us", "max|diff|");
     Generator gen = new Generator(42);
     for (Case c : CASES) {
       run(c, gen, reps, batchS, warmS);
@@ -89,17 +98,27 @@ public final class GemmBench {
     BenchSupport.Work nd4j =
         () -> BenchSupport.sink = c.batch == 1 ? na.mmul(nb) : Nd4j.matmul(na, nb);
 
-    BenchSupport.Work[] impls = {ours, direct, nd4j};
+    long outBytes = 4L * c.batch * c.m * c.n;
+    BenchSupport.Work freshOut =
+        () -> {
+          Tensor t = Tensor.empty(DType.FLOAT32, (long) c.batch * c.m * c.n);
+          Pointer.memset(t.storage().pointer, 0, outBytes);
+          BenchSupport.sink = t;
+        };
+
+    BenchSupport.Work[] impls = {ours, direct, nd4j, freshOut};
     int[] calls = new int[impls.length];
     for (int j = 0; j < impls.length; j++) {
       calls[j] = BenchSupport.calibrate(impls[j], warmS, batchS);
     }
     double[][] gflops = new double[impls.length][reps];
+    double[][] micros = new double[impls.length][reps];
     for (int r = 0; r < reps; r++) {
       for (int step = 0; step < impls.length; step++) {
         int j = r % 2 == 0 ? step : impls.length - 1 - step;
         double s = BenchSupport.time(impls[j], calls[j]);
         gflops[j][r] = c.flops() * calls[j] / s * 1e-9;
+        micros[j][r] = s / calls[j] * 1e6;
       }
     }
 
@@ -113,7 +132,8 @@ public final class GemmBench {
     double g1 = BenchSupport.median(gflops[1]);
     double g2 = BenchSupport.median(gflops[2]);
     System.out.printf(
-        Locale.ROOT, "%-24s %12.1f %12.1f %8.0f%% %12.1f %8.0f%%  %.1e%n",
-        c.name, g0, g1, 100 * g0 / g1, g2, 100 * g2 / g1, maxDiff);
+        Locale.ROOT, "%-24s %10.1f %10.1f %8.0f%% %10.1f %8.0f%% %9.0f %9.0f %9.0f  %.1e%n",
+        c.name, g0, g1, 100 * g0 / g1, g2, 100 * g2 / g1, BenchSupport.median(micros[0]),
+        BenchSupport.median(micros[1]), BenchSupport.median(micros[3]), maxDiff);
   }
 }
