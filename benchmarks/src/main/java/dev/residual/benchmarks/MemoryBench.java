@@ -9,10 +9,10 @@ import org.bytedeco.javacpp.Pointer;
  * Memory flatness of a training loop: {@code --steps} (default 10,000) forward/backward/SGD steps
  * of a small {@link Block} (d=32, 4 heads, MLP 128 on {@code x [4, 16, 32]} by default),
  * sampling the resident set size ({@code VmRSS}) from {@code --warm-step} (default 500) on. Prints
- * the growth of RSS from the warm-up sample to the end (target: under 10%), over the second half of the run
- * (which tells unbounded growth from a plateau reached late), the peak, and JavaCPP's count of
- * native bytes it holds, so that a leak (memory never freed) can be told from memory the garbage
- * collector has simply not reclaimed yet.
+ * the growth of RSS from the warm-up sample to the end (target: under 10%), over the second half
+ * of the run (which tells unbounded growth from a plateau reached late), the peak, and JavaCPP's
+ * count of native bytes it holds, so that a leak (memory never freed) can be told from memory the
+ * garbage collector has simply not reclaimed yet.
  *
  * <p>Options: {@code --threads N}, {@code --steps N}, {@code --warm-step N}, {@code --sample N}
  * (print every N steps), {@code --batch N}, {@code --seq N}, {@code --d N}, {@code --heads N},
