@@ -11,6 +11,10 @@
 # PyTorch's GEMMs some 10x slower; apt-get install -y libopenblas0-pthread switches the system BLAS
 # to OpenBLAS (whose own thread pool ignores torch.set_num_threads, hence OPENBLAS_NUM_THREADS
 # below). The script warns when the reference BLAS is active.
+#
+# Both sides inherit OPENBLAS_CORETYPE: on CPUs that OpenBLAS 0.3.19/0.3.21 do not recognise (they
+# then print "Core: Prescott" and run SSE3 kernels 4-5x slower) set it for a fair, fast comparison,
+# e.g. OPENBLAS_CORETYPE=SkylakeX benchmarks/run-block-vs-torch.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -27,7 +31,11 @@ case "$blas" in
       "PyTorch's GEMMs will be far slower than they should be: apt-get install -y libopenblas0-pthread" >&2 ;;
 esac
 
-benchmarks/run.sh BlockBench --iters 1 --warmup 0 >/dev/null   # build once
+echo "OpenBLAS kernel, residual (bytedeco 0.3.19):" \
+  "$(benchmarks/run.sh BlockBench --iters 1 --warmup 0 2>&1 | grep -m1 '^Core:' || echo '?')" >&2
+echo "OpenBLAS kernel, pytorch (system):" \
+  "$(OPENBLAS_VERBOSE=2 "$py" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 \
+    | grep -m1 '^Core:' || echo '?')" >&2
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 for r in $(seq 1 "$rounds"); do

@@ -9,6 +9,11 @@
 # THREADS (default 1) sets OMP_NUM_THREADS and OPENBLAS_NUM_THREADS for the JVM, so ND4J's
 # OpenMP pool and OpenBLAS start with that many threads; pass --threads N as well to set OpenBLAS
 # explicitly. JAVA_OPTS adds JVM options (default: -Xmx2g). SKIP_BUILD=1 reuses the last build.
+#
+# OpenBLAS prints the kernel it picked ("Core: ...", OPENBLAS_VERBOSE=2 by default here). The
+# OpenBLAS 0.3.19 that bytedeco ships does not know recent Intel Xeons (Sapphire Rapids) and falls
+# back to its SSE3 "Prescott" kernels, 4-5x slower; OPENBLAS_CORETYPE=SkylakeX (AVX-512) or
+# Haswell (AVX2) in the environment overrides the detection. See README.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -26,5 +31,6 @@ fi
 cp="benchmarks/target/classes:$(cat "$cpfile")"
 threads="${THREADS:-1}"
 export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
+export OPENBLAS_VERBOSE="${OPENBLAS_VERBOSE:-2}"
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:--Xmx2g} -cp "$cp" "dev.residual.benchmarks.$bench" "$@"

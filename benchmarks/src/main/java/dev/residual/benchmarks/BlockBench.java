@@ -191,6 +191,7 @@ public final class BlockBench {
     double[] bMed = new double[n];
     double[] fCpu = new double[n];
     double[] bCpu = new double[n];
+    double[] faults = new double[n];
     for (int s = 0; s < n; s++) {
       Stage st = stages.get(s);
       Tensor[] probe = st.fn.apply(st.inputs);
@@ -199,11 +200,15 @@ public final class BlockBench {
         gOut[j] = Tensor.randn(g, probe[j].shape());
       }
       int warm = Math.max(5, iters / 4);
+      long faults0 = 0;
       double[] f = new double[iters];
       double[] bw = new double[iters];
       double[] fcpu = new double[iters];
       double[] bcpu = new double[iters];
       for (int i = 0; i < warm + iters; i++) {
+        if (i == warm) {
+          faults0 = BenchSupport.minorFaults();
+        }
         for (Tensor in : st.inputs) {
           in.zeroGrad();
         }
@@ -224,6 +229,7 @@ public final class BlockBench {
       }
       fMed[s] = BenchSupport.median(f);
       bMed[s] = BenchSupport.median(bw);
+      faults[s] = (BenchSupport.minorFaults() - faults0) / (double) iters;
       fCpu[s] = BenchSupport.median(fcpu);
       bCpu[s] = BenchSupport.median(bcpu);
     }
@@ -236,16 +242,17 @@ public final class BlockBench {
     System.out.printf(
         Locale.ROOT,
         "%nper-op profile (each op alone on the block's values; median of %d; wall time, then"
-            + " main-thread CPU time, which machine load does not inflate)%n",
+            + " main-thread CPU time, which machine load does not inflate; minor page faults per"
+            + " fwd+bwd)%n",
         iters);
     System.out.printf(
-        Locale.ROOT, "%-40s %8s %8s %8s | %8s %8s %8s %6s%n", "op", "fwd ms", "bwd ms", "sum",
-        "fwd cpu", "bwd cpu", "sum cpu", "share");
+        Locale.ROOT, "%-40s %8s %8s %8s | %8s %8s %8s %6s %7s%n", "op", "fwd ms", "bwd ms",
+        "sum", "fwd cpu", "bwd cpu", "sum cpu", "share", "faults");
     for (int s = 0; s < n; s++) {
       System.out.printf(
-          Locale.ROOT, "%-40s %8.3f %8.3f %8.3f | %8.3f %8.3f %8.3f %5.1f%%%n",
+          Locale.ROOT, "%-40s %8.3f %8.3f %8.3f | %8.3f %8.3f %8.3f %5.1f%% %7.0f%n",
           stages.get(s).name, fMed[s], bMed[s], fMed[s] + bMed[s], fCpu[s], bCpu[s],
-          fCpu[s] + bCpu[s], 100 * (fCpu[s] + bCpu[s]) / sumCpu);
+          fCpu[s] + bCpu[s], 100 * (fCpu[s] + bCpu[s]) / sumCpu, faults[s]);
     }
     System.out.printf(
         Locale.ROOT, "%-40s %8s %8s %8.3f | %8s %8s %8.3f%n", "sum of ops", "", "", sum, "", "",
