@@ -120,6 +120,7 @@ public final class BlockBench {
     return t.detach().requiresGrad(true);
   }
 
+  @SuppressWarnings("try")
   private static void profile(Block b, Tensor x, int iters) {
     long[] norm = {b.d};
     Tensor h1;

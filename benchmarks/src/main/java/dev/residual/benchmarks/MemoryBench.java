@@ -22,6 +22,7 @@ public final class MemoryBench {
   private MemoryBench() {}
 
   /** Runs the benchmark; see the class comment for options. */
+  @SuppressWarnings("try")
   public static void main(String[] args) throws Exception {
     BenchSupport.Options o = new BenchSupport.Options(args);
     int threads = BenchSupport.setBlasThreads(o.integer("threads", 0));
