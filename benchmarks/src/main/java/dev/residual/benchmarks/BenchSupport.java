@@ -80,8 +80,8 @@ final class BenchSupport {
 
   /**
    * Sets the number of OpenBLAS threads for this process (the library bytedeco's presets load,
-   * which ND4J's native backend shares) and returns the count now in force. ND4J's own OpenMP
-   * loops follow {@code OMP_NUM_THREADS}, which only the launching environment can set.
+   * which ND4J's native backend shares) and returns the count now in force. ND4J's own OpenMP loops
+   * follow {@code OMP_NUM_THREADS}, which only the launching environment can set.
    */
   static int setBlasThreads(int threads) {
     if (threads > 0) {
@@ -159,8 +159,8 @@ final class BenchSupport {
   }
 
   /**
-   * Calls per timed batch so that one batch lasts about {@code targetSeconds}, estimated from a
-   * few probe runs after warming {@code w} for {@code warmSeconds}.
+   * Calls per timed batch so that one batch lasts about {@code targetSeconds}, estimated from a few
+   * probe runs after warming {@code w} for {@code warmSeconds}.
    */
   static int calibrate(Work w, double warmSeconds, double targetSeconds) throws Exception {
     long end = System.nanoTime() + (long) (warmSeconds * 1e9);

@@ -39,8 +39,16 @@ public final class BlockBench {
     int hidden = o.integer("hidden", 512);
     System.out.println("BlockBench: " + BenchSupport.environment(threads));
     System.out.printf(
-        Locale.ROOT, "block d=%d heads=%d mlp=%d on x [%d, %d, %d], %d warm-up + %d timed%n",
-        d, heads, hidden, batch, seq, d, warmup, iters);
+        Locale.ROOT,
+        "block d=%d heads=%d mlp=%d on x [%d, %d, %d], %d warm-up + %d timed%n",
+        d,
+        heads,
+        hidden,
+        batch,
+        seq,
+        d,
+        warmup,
+        iters);
 
     Generator gen = new Generator(1234);
     Block block = new Block(d, heads, hidden, gen);
@@ -91,16 +99,23 @@ public final class BlockBench {
         Locale.ROOT,
         "fwd+bwd median %.2f ms (mean %.2f, min %.2f, p90 %.2f); fwd %.2f ms, bwd %.2f ms;"
             + " loss %.6f, |grad x| %.4f%n",
-        med, mean, BenchSupport.quantile(total, 0), BenchSupport.quantile(total, 0.9),
-        BenchSupport.median(fwd), BenchSupport.median(bwd), loss,
+        med,
+        mean,
+        BenchSupport.quantile(total, 0),
+        BenchSupport.quantile(total, 0.9),
+        BenchSupport.median(fwd),
+        BenchSupport.median(bwd),
+        loss,
         Math.sqrt(x.grad().mul(x.grad()).sum().item()));
     System.out.printf(
         Locale.ROOT,
         "per timed iteration: main-thread CPU median %.2f ms, %.0f minor page faults, JavaCPP"
             + " native bytes %+.1f MB; over the run %d GCs taking %d ms in all%n",
-        BenchSupport.median(cpu), faults / (double) iters,
+        BenchSupport.median(cpu),
+        faults / (double) iters,
         (org.bytedeco.javacpp.Pointer.totalBytes() - native0) / 1048576.0 / iters,
-        gc1[0] - gc0[0], gc1[1] - gc0[1]);
+        gc1[0] - gc0[0],
+        gc1[1] - gc0[1]);
 
     if (o.flag("profile")) {
       profile(block, x, o.integer("profile-iters", 40));
@@ -109,8 +124,13 @@ public final class BlockBench {
         Locale.ROOT,
         "{\"impl\": \"residual\", \"threads\": %d, \"median_ms\": %.3f, \"mean_ms\": %.3f,"
             + " \"fwd_ms\": %.3f, \"bwd_ms\": %.3f, \"cpu_ms\": %.3f, \"iters\": %d}%n",
-        threads, med, mean, BenchSupport.median(fwd), BenchSupport.median(bwd),
-        BenchSupport.median(cpu), iters);
+        threads,
+        med,
+        mean,
+        BenchSupport.median(fwd),
+        BenchSupport.median(bwd),
+        BenchSupport.median(cpu),
+        iters);
   }
 
   /** One op of the block, applied to fixed inputs. */
@@ -157,32 +177,55 @@ public final class BlockBench {
     String lin = "linear %d->%d (+bias)";
     List<Stage> stages =
         List.of(
-            new Stage("layerNorm 1", new Tensor[] {leaf(x), b.ln1w, b.ln1b},
+            new Stage(
+                "layerNorm 1",
+                new Tensor[] {leaf(x), b.ln1w, b.ln1b},
                 t -> new Tensor[] {F.layerNorm(t[0], norm, t[1], t[2], 1e-5)}),
-            new Stage(String.format(lin, b.d, 3 * b.d), new Tensor[] {leaf(h1), b.wqkv, b.bqkv},
+            new Stage(
+                String.format(lin, b.d, 3 * b.d),
+                new Tensor[] {leaf(h1), b.wqkv, b.bqkv},
                 t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
-            new Stage("split + reshape + transpose -> q,k,v", new Tensor[] {leaf(qkv)},
+            new Stage(
+                "split + reshape + transpose -> q,k,v",
+                new Tensor[] {leaf(qkv)},
                 t -> {
                   List<Tensor> p = t[0].split(b.d, -1);
-                  return new Tensor[] {b.toHeads(p.get(0)), b.toHeads(p.get(1)),
-                    b.toHeads(p.get(2))};
+                  return new Tensor[] {
+                    b.toHeads(p.get(0)), b.toHeads(p.get(1)), b.toHeads(p.get(2))
+                  };
                 }),
-            new Stage("scaledDotProductAttention causal", new Tensor[] {leaf(q), leaf(k), leaf(v)},
+            new Stage(
+                "scaledDotProductAttention causal",
+                new Tensor[] {leaf(q), leaf(k), leaf(v)},
                 t -> new Tensor[] {F.scaledDotProductAttention(t[0], t[1], t[2], true, null)}),
-            new Stage("transpose + reshape <- heads", new Tensor[] {leaf(att)},
+            new Stage(
+                "transpose + reshape <- heads",
+                new Tensor[] {leaf(att)},
                 t -> new Tensor[] {b.fromHeads(t[0])}),
-            new Stage(String.format(lin, b.d, b.d), new Tensor[] {leaf(merged), b.wproj, b.bproj},
+            new Stage(
+                String.format(lin, b.d, b.d),
+                new Tensor[] {leaf(merged), b.wproj, b.bproj},
                 t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
-            new Stage("residual add 1", new Tensor[] {leaf(x), leaf(proj)},
+            new Stage(
+                "residual add 1",
+                new Tensor[] {leaf(x), leaf(proj)},
                 t -> new Tensor[] {t[0].add(t[1])}),
-            new Stage("layerNorm 2", new Tensor[] {leaf(y), b.ln2w, b.ln2b},
+            new Stage(
+                "layerNorm 2",
+                new Tensor[] {leaf(y), b.ln2w, b.ln2b},
                 t -> new Tensor[] {F.layerNorm(t[0], norm, t[1], t[2], 1e-5)}),
-            new Stage(String.format(lin, b.d, b.hidden), new Tensor[] {leaf(h2), b.wfc, b.bfc},
+            new Stage(
+                String.format(lin, b.d, b.hidden),
+                new Tensor[] {leaf(h2), b.wfc, b.bfc},
                 t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
             new Stage("geluTanh", new Tensor[] {leaf(fc)}, t -> new Tensor[] {t[0].geluTanh()}),
-            new Stage(String.format(lin, b.hidden, b.d), new Tensor[] {leaf(act), b.wout, b.bout},
+            new Stage(
+                String.format(lin, b.hidden, b.d),
+                new Tensor[] {leaf(act), b.wout, b.bout},
                 t -> new Tensor[] {F.linear(t[0], t[1], t[2])}),
-            new Stage("residual add 2", new Tensor[] {leaf(y), leaf(out)},
+            new Stage(
+                "residual add 2",
+                new Tensor[] {leaf(y), leaf(out)},
                 t -> new Tensor[] {t[0].add(t[1])}),
             new Stage("sum", new Tensor[] {leaf(y2)}, t -> new Tensor[] {t[0].sum()}));
 
@@ -247,16 +290,40 @@ public final class BlockBench {
             + " fwd+bwd)%n",
         iters);
     System.out.printf(
-        Locale.ROOT, "%-40s %8s %8s %8s | %8s %8s %8s %6s %7s%n", "op", "fwd ms", "bwd ms",
-        "sum", "fwd cpu", "bwd cpu", "sum cpu", "share", "faults");
+        Locale.ROOT,
+        "%-40s %8s %8s %8s | %8s %8s %8s %6s %7s%n",
+        "op",
+        "fwd ms",
+        "bwd ms",
+        "sum",
+        "fwd cpu",
+        "bwd cpu",
+        "sum cpu",
+        "share",
+        "faults");
     for (int s = 0; s < n; s++) {
       System.out.printf(
-          Locale.ROOT, "%-40s %8.3f %8.3f %8.3f | %8.3f %8.3f %8.3f %5.1f%% %7.0f%n",
-          stages.get(s).name, fMed[s], bMed[s], fMed[s] + bMed[s], fCpu[s], bCpu[s],
-          fCpu[s] + bCpu[s], 100 * (fCpu[s] + bCpu[s]) / sumCpu, faults[s]);
+          Locale.ROOT,
+          "%-40s %8.3f %8.3f %8.3f | %8.3f %8.3f %8.3f %5.1f%% %7.0f%n",
+          stages.get(s).name,
+          fMed[s],
+          bMed[s],
+          fMed[s] + bMed[s],
+          fCpu[s],
+          bCpu[s],
+          fCpu[s] + bCpu[s],
+          100 * (fCpu[s] + bCpu[s]) / sumCpu,
+          faults[s]);
     }
     System.out.printf(
-        Locale.ROOT, "%-40s %8s %8s %8.3f | %8s %8s %8.3f%n", "sum of ops", "", "", sum, "", "",
+        Locale.ROOT,
+        "%-40s %8s %8s %8.3f | %8s %8s %8.3f%n",
+        "sum of ops",
+        "",
+        "",
+        sum,
+        "",
+        "",
         sumCpu);
   }
 }

@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * so that drift in machine load falls on all of them alike. The figure reported is the median
  * GFLOP/s over rounds. {@code Tensor.matmul} allocates its output on every call (as PyTorch does);
  * the direct calls write into one preallocated buffer, so the ratio includes our allocation cost.
- * To show how large that cost is, the cost of allocating and first touching (page-faulting) a
- * fresh output of the product's size is timed alongside ("fresh us").
+ * To show how large that cost is, the cost of allocating and first touching (page-faulting) a fresh
+ * output of the product's size is timed alongside ("fresh us").
  *
  * <p>Options: {@code --threads N} (OpenBLAS threads; 0 keeps the library's default), {@code --reps
  * N}, {@code --batch-ms N}, {@code --warm-ms N}.
@@ -54,16 +54,28 @@ public final class GemmBench {
     double warmS = o.real("warm-ms", 300) / 1000;
     System.out.println("GemmBench: " + BenchSupport.environment(threads));
     System.out.println(
-        "median GFLOP/s over " + reps + " alternating rounds of ~" + Math.round(batchS * 1000)
+        "median GFLOP/s over "
+            + reps
+            + " alternating rounds of ~"
+            + Math.round(batchS * 1000)
             + " ms each");
     System.out.println(
         "GFLOP/s columns: Tensor.matmul, cblas_sgemm direct, ratio, INDArray.mmul, ratio;"
             + " then us per call of ours and direct, and of allocating + first-touching a fresh"
             + " output of the product's size (page faults)");
     System.out.printf(
-        Locale.ROOT, "%-24s %10s %10s %9s %10s %9s %9s %9s %9s  %s%n",
-        "shape", "Tensor.mm", "sgemm", "ours/dir", "INDArray", "nd4j/dir", "ours us", "dir us",
-        "fresh us", "max|diff|");
+        Locale.ROOT,
+        "%-24s %10s %10s %9s %10s %9s %9s %9s %9s  %s%n",
+        "shape",
+        "Tensor.mm",
+        "sgemm",
+        "ours/dir",
+        "INDArray",
+        "nd4j/dir",
+        "ours us",
+        "dir us",
+        "fresh us",
+        "max|diff|");
     Generator gen = new Generator(42);
     for (Case c : CASES) {
       run(c, gen, reps, batchS, warmS);
@@ -90,8 +102,21 @@ public final class GemmBench {
     BenchSupport.Work direct =
         () -> {
           for (int i = 0; i < c.batch; i++) {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c.m, c.n, c.k, 1f, pa[i], c.k,
-                pb[i], c.n, 0f, pc[i], c.n);
+            cblas_sgemm(
+                CblasRowMajor,
+                CblasNoTrans,
+                CblasNoTrans,
+                c.m,
+                c.n,
+                c.k,
+                1f,
+                pa[i],
+                c.k,
+                pb[i],
+                c.n,
+                0f,
+                pc[i],
+                c.n);
           }
           BenchSupport.sink = out;
         };
@@ -132,8 +157,17 @@ public final class GemmBench {
     double g1 = BenchSupport.median(gflops[1]);
     double g2 = BenchSupport.median(gflops[2]);
     System.out.printf(
-        Locale.ROOT, "%-24s %10.1f %10.1f %8.0f%% %10.1f %8.0f%% %9.0f %9.0f %9.0f  %.1e%n",
-        c.name, g0, g1, 100 * g0 / g1, g2, 100 * g2 / g1, BenchSupport.median(micros[0]),
-        BenchSupport.median(micros[1]), BenchSupport.median(micros[3]), maxDiff);
+        Locale.ROOT,
+        "%-24s %10.1f %10.1f %8.0f%% %10.1f %8.0f%% %9.0f %9.0f %9.0f  %.1e%n",
+        c.name,
+        g0,
+        g1,
+        100 * g0 / g1,
+        g2,
+        100 * g2 / g1,
+        BenchSupport.median(micros[0]),
+        BenchSupport.median(micros[1]),
+        BenchSupport.median(micros[3]),
+        maxDiff);
   }
 }

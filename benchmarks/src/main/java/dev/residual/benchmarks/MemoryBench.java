@@ -7,12 +7,12 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Memory flatness of a training loop: {@code --steps} (default 10,000) forward/backward/SGD steps
- * of a small {@link Block} (d=32, 4 heads, MLP 128 on {@code x [4, 16, 32]} by default),
- * sampling the resident set size ({@code VmRSS}) from {@code --warm-step} (default 500) on. Prints
- * the growth of RSS from the warm-up sample to the end (target: under 10%), over the second half
- * of the run (which tells unbounded growth from a plateau reached late), the peak, and JavaCPP's
- * count of native bytes it holds, so that a leak (memory never freed) can be told from memory the
- * garbage collector has simply not reclaimed yet.
+ * of a small {@link Block} (d=32, 4 heads, MLP 128 on {@code x [4, 16, 32]} by default), sampling
+ * the resident set size ({@code VmRSS}) from {@code --warm-step} (default 500) on. Prints the
+ * growth of RSS from the warm-up sample to the end (target: under 10%), over the second half of the
+ * run (which tells unbounded growth from a plateau reached late), the peak, and JavaCPP's count of
+ * native bytes it holds, so that a leak (memory never freed) can be told from memory the garbage
+ * collector has simply not reclaimed yet.
  *
  * <p>Options: {@code --threads N}, {@code --steps N}, {@code --warm-step N}, {@code --sample N}
  * (print every N steps), {@code --batch N}, {@code --seq N}, {@code --d N}, {@code --heads N},
@@ -36,9 +36,17 @@ public final class MemoryBench {
     int hidden = o.integer("hidden", 128);
     System.out.println("MemoryBench: " + BenchSupport.environment(threads));
     System.out.printf(
-        Locale.ROOT, "block d=%d heads=%d mlp=%d on x [%d, %d, %d], %d steps, max heap %d MB,"
+        Locale.ROOT,
+        "block d=%d heads=%d mlp=%d on x [%d, %d, %d], %d steps, max heap %d MB,"
             + " JavaCPP maxBytes %d MB%n",
-        d, heads, hidden, batch, seq, d, steps, Runtime.getRuntime().maxMemory() >> 20,
+        d,
+        heads,
+        hidden,
+        batch,
+        seq,
+        d,
+        steps,
+        Runtime.getRuntime().maxMemory() >> 20,
         Pointer.maxBytes() >> 20);
 
     Generator gen = new Generator(5);
@@ -79,9 +87,13 @@ public final class MemoryBench {
       }
       if (step % sample == 0 || step == warmStep || step == steps) {
         System.out.printf(
-            Locale.ROOT, "step %6d  loss %.5f  RSS %7.1f MB  JavaCPP %7.1f MB  heap %6.1f MB"
+            Locale.ROOT,
+            "step %6d  loss %.5f  RSS %7.1f MB  JavaCPP %7.1f MB  heap %6.1f MB"
                 + "  %.2f ms/step%n",
-            step, loss, BenchSupport.rssKb() / 1024.0, Pointer.totalBytes() / 1048576.0,
+            step,
+            loss,
+            BenchSupport.rssKb() / 1024.0,
+            Pointer.totalBytes() / 1048576.0,
             (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
             (System.nanoTime() - t0) * 1e-6 / step);
       }
@@ -90,19 +102,36 @@ public final class MemoryBench {
     double growth = 100.0 * (endRss - warmRss) / warmRss;
     double peakGrowth = 100.0 * (peakRss - warmRss) / warmRss;
     System.out.printf(
-        Locale.ROOT, "RSS at step %d: %.1f MB, at step %d: %.1f MB, growth %.1f%% (peak %.1f MB,"
+        Locale.ROOT,
+        "RSS at step %d: %.1f MB, at step %d: %.1f MB, growth %.1f%% (peak %.1f MB,"
             + " %+.1f%%); loss %.4f -> %.4f%n",
-        warmStep, warmRss / 1024.0, steps, endRss / 1024.0, growth, peakRss / 1024.0, peakGrowth,
-        firstLoss, loss);
+        warmStep,
+        warmRss / 1024.0,
+        steps,
+        endRss / 1024.0,
+        growth,
+        peakRss / 1024.0,
+        peakGrowth,
+        firstLoss,
+        loss);
     double lateGrowth = 100.0 * (endRss - midRss) / midRss;
     System.out.printf(
-        Locale.ROOT, "second half: RSS at step %d: %.1f MB -> %.1f MB at the end, growth %.1f%%%n",
-        midStep, midRss / 1024.0, endRss / 1024.0, lateGrowth);
+        Locale.ROOT,
+        "second half: RSS at step %d: %.1f MB -> %.1f MB at the end, growth %.1f%%%n",
+        midStep,
+        midRss / 1024.0,
+        endRss / 1024.0,
+        lateGrowth);
     System.out.printf(
         Locale.ROOT,
         "{\"bench\": \"memory\", \"steps\": %d, \"warm_rss_mb\": %.1f, \"end_rss_mb\": %.1f,"
             + " \"growth_pct\": %.2f, \"peak_growth_pct\": %.2f,"
             + " \"second_half_growth_pct\": %.2f}%n",
-        steps, warmRss / 1024.0, endRss / 1024.0, growth, peakGrowth, lateGrowth);
+        steps,
+        warmRss / 1024.0,
+        endRss / 1024.0,
+        growth,
+        peakGrowth,
+        lateGrowth);
   }
 }

@@ -63,12 +63,18 @@ public final class SmallOpBench {
       }
     }
     System.out.printf(
-        Locale.ROOT, "median per call over %d batches of %d calls (p10 / p90 in brackets)%n",
-        batches, calls);
+        Locale.ROOT,
+        "median per call over %d batches of %d calls (p10 / p90 in brackets)%n",
+        batches,
+        calls);
     for (int j = 0; j < ops.length; j++) {
       System.out.printf(
-          Locale.ROOT, "%-56s %8.2f us  [%.2f / %.2f]%n", names[j], BenchSupport.median(us[j]),
-          BenchSupport.quantile(us[j], 0.1), BenchSupport.quantile(us[j], 0.9));
+          Locale.ROOT,
+          "%-56s %8.2f us  [%.2f / %.2f]%n",
+          names[j],
+          BenchSupport.median(us[j]),
+          BenchSupport.quantile(us[j], 0.1),
+          BenchSupport.quantile(us[j], 0.9));
     }
   }
 }
