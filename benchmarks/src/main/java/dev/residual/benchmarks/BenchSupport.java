@@ -87,7 +87,17 @@ final class BenchSupport {
     if (threads > 0) {
       org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(threads);
     }
-    return org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
+    int now = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
+    if (now > 0) {
+      return now;
+    }
+    // Not queryable before the first call into OpenBLAS: report what the environment asks for.
+    String env = System.getenv("OPENBLAS_NUM_THREADS");
+    try {
+      return env == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(env);
+    } catch (NumberFormatException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
   }
 
   /** Resident set size of this process in kB ({@code VmRSS} of /proc/self/status), or -1. */
