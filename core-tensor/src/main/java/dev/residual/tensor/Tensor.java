@@ -3,6 +3,7 @@ package dev.residual.tensor;
 import dev.residual.tensor.internal.Engine;
 import dev.residual.tensor.internal.Index;
 import dev.residual.tensor.internal.LinAlg;
+import dev.residual.tensor.internal.MemoryScopes;
 import dev.residual.tensor.internal.Node;
 import dev.residual.tensor.internal.Pointwise;
 import dev.residual.tensor.internal.Pointwise.Binary;
@@ -102,8 +103,15 @@ public final class Tensor {
     return new Tensor(Storage.allocate(dtype, Shape.numel(shape), false), shape.clone());
   }
 
-  /** The storage (internal). */
+  /**
+   * The storage (internal).
+   *
+   * @throws IllegalStateException if its memory was released by a memory scope or the engine
+   */
   public Storage storage() {
+    if (storage.isReleased()) {
+      storage.checkLive("tensor");
+    }
     return storage;
   }
 
@@ -126,7 +134,8 @@ public final class Tensor {
   /** Adds {@code g} into {@link #grad()} (internal: used by the autograd engine). */
   public void accumulateGrad(Tensor g) {
     if (grad == null) {
-      grad = g.storage == storage ? g.clone() : g.detachedCopy();
+      grad = g.detachedCopy();
+      MemoryScopes.escape(grad.storage);
     } else {
       try (NoGrad ignored = noGrad()) {
         grad.addi(g);
@@ -144,6 +153,9 @@ public final class Tensor {
               + Arrays.toString(shape));
     }
     this.grad = g;
+    if (g != null) {
+      MemoryScopes.escape(g.storage);
+    }
   }
 
   private Tensor detachedCopy() {

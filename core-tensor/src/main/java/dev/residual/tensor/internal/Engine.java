@@ -442,6 +442,13 @@ public final class Engine {
 
   private static void checkVersions(Node n) {
     for (int k = 0; k < n.saved.length; k++) {
+      if (n.saved[k].isReleased()) {
+        throw new IllegalStateException(
+            "a tensor saved for the backward of '"
+                + n.name
+                + "' was released (its memory scope closed before backward ran); run backward"
+                + " inside the scope, or keep the tensors with MemoryScope.keep");
+      }
       if (n.saved[k].version != n.savedVersions[k]) {
         throw new IllegalStateException(
             "a tensor saved for the backward of '"

@@ -70,6 +70,9 @@ public final class Storage {
 
   private boolean released;
 
+  /** Set when something longer-lived than a memory scope holds this storage (a gradient). */
+  boolean escaped;
+
   /**
    * Allocation volume (bytes) after which the garbage collector is asked to run, so that native
    * memory of unreachable tensors is returned (the JVM does not see off-heap memory pressure).
@@ -138,6 +141,25 @@ public final class Storage {
     }
     int n = (int) length;
     long cap = Math.max(n, 1);
+    Pointer p = BufferPool.take(dtype, cap);
+    boolean fresh = p == null;
+    if (fresh) {
+      p = newPointer(dtype, cap);
+    }
+    if (zero) {
+      Pointer.memset(p, 0, cap * dtype.byteSize());
+    }
+    Storage s = new Storage(dtype, n, p, null);
+    s.backwardTag = Engine.currentBackwardTag();
+    MemoryScopes.register(s);
+    if (fresh && GC_BYTES > 0 && SINCE_GC.addAndGet(cap * dtype.byteSize()) > GC_BYTES) {
+      SINCE_GC.set(0);
+      System.gc();
+    }
+    return s;
+  }
+
+  private static Pointer newPointer(DType dtype, long cap) {
     Pointer p =
         switch (dtype) {
           case FLOAT32 -> new FloatPointer(cap);
@@ -148,18 +170,9 @@ public final class Storage {
         };
     if (p.isNull()) {
       throw new OutOfMemoryError(
-          "could not allocate " + length + " " + dtype + " elements of native memory");
+          "could not allocate " + cap + " " + dtype + " elements of native memory");
     }
-    if (zero) {
-      Pointer.memset(p, 0, cap * dtype.byteSize());
-    }
-    Storage s = new Storage(dtype, n, p, null);
-    s.backwardTag = Engine.currentBackwardTag();
-    if (GC_BYTES > 0 && SINCE_GC.addAndGet(cap * dtype.byteSize()) > GC_BYTES) {
-      SINCE_GC.set(0);
-      System.gc();
-    }
-    return s;
+    return p;
   }
 
   /**
@@ -217,8 +230,16 @@ public final class Storage {
       i = i == null ? null : IntBuffer.allocate(0);
       l = l == null ? null : LongBuffer.allocate(0);
       b = b == null ? null : ByteBuffer.allocate(0);
-      pointer.deallocate();
+      long cap = Math.max(length, 1);
+      if (!BufferPool.give(dtype, cap, pointer)) {
+        pointer.deallocate();
+      }
     }
+  }
+
+  /** True if an ND4J array was created over this memory (it is then never freed early). */
+  public boolean isExported() {
+    return dataBuffer != null || owner != null;
   }
 
   /** True once {@link #release()} freed the memory. */
@@ -234,7 +255,9 @@ public final class Storage {
   public void checkLive(String op) {
     if (released) {
       throw new IllegalStateException(
-          op + ": the tensor's memory was already released by the autograd engine");
+          op + ": the tensor's memory was already released (by the autograd engine, or by the"
+              + " memory scope it was created in; keep it with MemoryScope.keep to use it after the"
+              + " scope)");
     }
   }
 
