@@ -33,4 +33,4 @@ threads="${THREADS:-1}"
 export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
 export OPENBLAS_VERBOSE="${OPENBLAS_VERBOSE:-2}"
 # shellcheck disable=SC2086
-exec java ${JAVA_OPTS:--Xmx2g} -cp "$cp" "dev.residual.benchmarks.$bench" "$@"
+exec java --add-modules jdk.incubator.vector ${JAVA_OPTS:--Xmx2g} -cp "$cp" "dev.residual.benchmarks.$bench" "$@"

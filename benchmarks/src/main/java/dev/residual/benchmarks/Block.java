@@ -34,6 +34,12 @@ final class Block {
   final Tensor wout;
   final Tensor bout;
 
+  /**
+   * True: attention through {@link F#selfAttention} on the fused projection; false: split, heads
+   * transposed, {@link F#scaledDotProductAttention}, merged back (PyTorch's composition).
+   */
+  boolean fusedAttention = true;
+
   Block(int d, int heads, int hidden, Generator g) {
     this.d = d;
     this.heads = heads;
@@ -78,11 +84,18 @@ final class Block {
   Tensor forward(Tensor x) {
     long[] norm = {d};
     Tensor h = F.layerNorm(x, norm, ln1w, ln1b, 1e-5);
-    List<Tensor> qkv = F.linear(h, wqkv, bqkv).split(d, -1);
-    Tensor att =
-        F.scaledDotProductAttention(
-            toHeads(qkv.get(0)), toHeads(qkv.get(1)), toHeads(qkv.get(2)), true, null);
-    Tensor y = x.add(F.linear(fromHeads(att), wproj, bproj));
+    Tensor merged;
+    if (fusedAttention) {
+      // GPT-2's attention as one op on the fused [B, T, 3d] projection.
+      merged = F.selfAttention(F.linear(h, wqkv, bqkv), heads, true, null);
+    } else {
+      List<Tensor> qkv = F.linear(h, wqkv, bqkv).split(d, -1);
+      Tensor att =
+          F.scaledDotProductAttention(
+              toHeads(qkv.get(0)), toHeads(qkv.get(1)), toHeads(qkv.get(2)), true, null);
+      merged = fromHeads(att);
+    }
+    Tensor y = x.add(F.linear(merged, wproj, bproj));
     Tensor m = F.linear(F.layerNorm(y, norm, ln2w, ln2b, 1e-5), wfc, bfc).geluTanh();
     return y.add(F.linear(m, wout, bout));
   }

@@ -2,6 +2,7 @@ package dev.residual.benchmarks;
 
 import dev.residual.nn.functional.F;
 import dev.residual.tensor.Generator;
+import dev.residual.tensor.MemoryScope;
 import dev.residual.tensor.Tensor;
 import dev.residual.tensor.internal.Engine;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public final class BlockBench {
 
     Generator gen = new Generator(1234);
     Block block = new Block(d, heads, hidden, gen);
+    block.fusedAttention = !"composed".equals(o.text("attention", "fused"));
     Tensor x = Tensor.randn(gen, batch, seq, d).requiresGrad(true);
     List<Tensor> params = new ArrayList<>(block.parameters());
     params.add(x);
@@ -71,15 +73,24 @@ public final class BlockBench {
       }
       long c0 = BenchSupport.threadCpuNanos();
       for (Tensor p : params) {
-        p.zeroGrad();
+        if (p.grad() != null) {
+          p.grad().zero_();
+        }
       }
-      long t0 = System.nanoTime();
-      Tensor l = block.forward(x).sum();
-      long t1 = System.nanoTime();
-      l.backward();
-      long t2 = System.nanoTime();
-      long c1 = BenchSupport.threadCpuNanos();
-      loss = l.item();
+      long t0;
+      long t1;
+      long t2;
+      long c1;
+      // One MemoryScope per step, as a training loop would: activations return to the pool.
+      try (MemoryScope scope = MemoryScope.open()) {
+        t0 = System.nanoTime();
+        Tensor l = block.forward(x).sum();
+        t1 = System.nanoTime();
+        l.backward();
+        t2 = System.nanoTime();
+        c1 = BenchSupport.threadCpuNanos();
+        loss = l.item();
+      }
       if (i >= warmup) {
         fwd[i - warmup] = (t1 - t0) * 1e-6;
         total[i - warmup] = (t2 - t0) * 1e-6;

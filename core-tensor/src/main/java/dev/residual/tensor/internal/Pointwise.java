@@ -210,7 +210,13 @@ public final class Pointwise {
     Storage o = out.storage();
     int n = in.length;
     if (x.dtype() == DType.FLOAT32) {
-      Parallel.forRange(n, GRAIN, (lo, hi) -> unaryF(op, in.f, o.f, lo, hi));
+      if (Simd.ENABLED && op == Unary.GELU_TANH) {
+        Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.geluTanh(in.raw, o.raw, lo, hi));
+      } else if (Simd.ENABLED && op == Unary.EXP) {
+        Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.exp(in.raw, o.raw, lo, hi));
+      } else {
+        Parallel.forRange(n, GRAIN, (lo, hi) -> unaryF(op, in.f, o.f, lo, hi));
+      }
     } else if (x.dtype() == DType.FLOAT64) {
       for (int k = 0; k < n; k++) {
         o.d.put(k, unaryValue(op, in.d.get(k), true));
@@ -291,7 +297,13 @@ public final class Pointwise {
     Storage os = gx.storage();
     int n = xs.length;
     if (x.dtype() == DType.FLOAT32) {
-      Parallel.forRange(n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
+      if (Simd.ENABLED && op == Unary.GELU_TANH) {
+        Parallel.forRange(
+            n, GRAIN, (lo, hi) -> VectorKernels.geluTanhBackward(xs.raw, gs.raw, os.raw, lo, hi));
+      } else {
+        Parallel.forRange(
+            n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
+      }
     } else {
       for (int k = 0; k < n; k++) {
         os.setDouble(

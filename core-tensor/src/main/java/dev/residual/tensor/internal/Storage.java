@@ -62,6 +62,9 @@ public final class Storage {
   /** BOOL view (one byte per element, 0 or 1), or null. */
   public ByteBuffer b;
 
+  /** The whole memory as native-order bytes (for SIMD kernels). */
+  public ByteBuffer raw;
+
   /** In-place modification counter. */
   public int version;
 
@@ -98,12 +101,14 @@ public final class Storage {
     IntBuffer iv = null;
     LongBuffer lv = null;
     ByteBuffer bv = null;
+    ByteBuffer rawView = ByteBuffer.allocate(0);
     if (length > 0) {
       ByteBuffer bytes =
           new BytePointer(pointer)
               .capacity((long) length * dtype.byteSize())
               .asByteBuffer()
               .order(ByteOrder.nativeOrder());
+      rawView = bytes;
       switch (dtype) {
         case FLOAT32 -> fv = bytes.asFloatBuffer();
         case FLOAT64 -> dv = bytes.asDoubleBuffer();
@@ -125,6 +130,7 @@ public final class Storage {
     this.i = iv;
     this.l = lv;
     this.b = bv;
+    this.raw = rawView;
   }
 
   /**
@@ -230,6 +236,7 @@ public final class Storage {
       i = i == null ? null : IntBuffer.allocate(0);
       l = l == null ? null : LongBuffer.allocate(0);
       b = b == null ? null : ByteBuffer.allocate(0);
+      raw = ByteBuffer.allocate(0);
       long cap = Math.max(length, 1);
       if (!BufferPool.give(dtype, cap, pointer)) {
         pointer.deallocate();

@@ -1,0 +1,98 @@
+package dev.residual.tensor.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD versions of the exp-heavy FLOAT32 kernels, on the JDK's incubating Vector API (whose {@code
+ * EXP} lowers to vectorised math routines). Used only when the JVM runs with {@code --add-modules
+ * jdk.incubator.vector} (see {@link Simd}); the scalar kernels are the fallback and the reference.
+ *
+ * <p>All methods take native-order byte views of the tensors' memory and element ranges {@code
+ * [lo, hi)}.
+ */
+final class VectorKernels {
+  private VectorKernels() {}
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final ByteOrder NO = ByteOrder.nativeOrder();
+  private static final float C2 = (float) (2.0 * Math.sqrt(2.0 / Math.PI));
+  private static final float A = 0.044715f;
+
+  /** {@code y = x * sigmoid(2u)}, {@code u = √(2/π)(x + 0.044715 x³)} (GPT-2's GELU). */
+  static void geluTanh(ByteBuffer x, ByteBuffer y, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    for (; k < bound; k += S.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      FloatVector u2 = v.mul(v).mul(A).add(1f).mul(v).mul(-C2);
+      FloatVector e = u2.lanewise(VectorOperators.EXP);
+      v.div(e.add(1f)).intoByteBuffer(y, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      float xv = x.getFloat(4 * k);
+      double u2 = C2 * (xv + A * (double) xv * xv * xv);
+      y.putFloat(4 * k, (float) (xv / (1.0 + FastMath.exp(-u2))));
+    }
+  }
+
+  /** {@code dx = g * (s + x s (1 - s) du2)}, {@code s = sigmoid(2u)}. */
+  static void geluTanhBackward(ByteBuffer x, ByteBuffer g, ByteBuffer dx, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    for (; k < bound; k += S.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      FloatVector v2 = v.mul(v);
+      FloatVector u2 = v2.mul(A).add(1f).mul(v).mul(-C2);
+      FloatVector one = FloatVector.broadcast(S, 1f);
+      FloatVector s = one.div(u2.lanewise(VectorOperators.EXP).add(1f));
+      FloatVector du2 = v2.mul(3f * A).add(1f).mul(C2);
+      FloatVector d = v.mul(s).mul(one.sub(s)).mul(du2).add(s);
+      FloatVector gv = FloatVector.fromByteBuffer(S, g, 4 * k, NO);
+      gv.mul(d).intoByteBuffer(dx, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      double xv = x.getFloat(4 * k);
+      double x2 = xv * xv;
+      double s = 1.0 / (1.0 + FastMath.exp(-C2 * (xv + A * x2 * xv)));
+      double du2 = C2 * (1.0 + 3.0 * A * x2);
+      dx.putFloat(4 * k, (float) (g.getFloat(4 * k) * (s + xv * s * (1.0 - s) * du2)));
+    }
+  }
+
+  /** {@code y = e^x}. */
+  static void exp(ByteBuffer x, ByteBuffer y, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    for (; k < bound; k += S.length()) {
+      FloatVector.fromByteBuffer(S, x, 4 * k, NO)
+          .lanewise(VectorOperators.EXP)
+          .intoByteBuffer(y, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      y.putFloat(4 * k, (float) FastMath.exp(x.getFloat(4 * k)));
+    }
+  }
+
+  /** In-place {@code row[k] = e^(row[k] - max)} over {@code [0, n)}; returns the sum. */
+  static float expShiftSum(float[] row, int n, float max) {
+    int k = 0;
+    int bound = S.loopBound(n);
+    FloatVector acc = FloatVector.zero(S);
+    for (; k < bound; k += S.length()) {
+      FloatVector e = FloatVector.fromArray(S, row, k).sub(max).lanewise(VectorOperators.EXP);
+      e.intoArray(row, k);
+      acc = acc.add(e);
+    }
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      float e = (float) FastMath.exp(row[k] - max);
+      row[k] = e;
+      sum += e;
+    }
+    return sum;
+  }
+}
