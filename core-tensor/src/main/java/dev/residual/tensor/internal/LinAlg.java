@@ -339,8 +339,14 @@ public final class LinAlg {
     Storage os = out.storage();
     if (b2 != null) {
       Storage bs = b2.storage();
-      for (int r = 0; r < rows; r++) {
-        os.copyFrom(bs, 0, r * outF, outF);
+      // Bias into every row (GEMM then adds x·Wᵀ with beta 1): one row, then doubling copies.
+      if (rows > 0) {
+        os.copyFrom(bs, 0, 0, outF);
+      }
+      for (int done = 1; done < rows; ) {
+        int n = Math.min(done, rows - done);
+        os.copyFrom(os, 0, done * outF, n * outF);
+        done += n;
       }
     }
     if (in == 0 && b2 == null) {

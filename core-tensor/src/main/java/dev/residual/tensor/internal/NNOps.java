@@ -87,6 +87,29 @@ public final class NNOps {
     return max + Math.log(sum);
   }
 
+  /**
+   * FLOAT32 softmax of {@code row[0..live)} with SIMD exp; {@code row[live..n)} become 0 (masked
+   * keys). A row with no live entry becomes all zeros.
+   */
+  static void softmaxRowF(float[] row, int live, int n) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int k = 0; k < live; k++) {
+      if (row[k] > max || Float.isNaN(row[k])) {
+        max = row[k];
+      }
+    }
+    if (live == 0 || max == Float.NEGATIVE_INFINITY) {
+      java.util.Arrays.fill(row, 0, n, 0f);
+      return;
+    }
+    float sum = VectorKernels.expShiftSum(row, live, max);
+    float inv = 1f / sum;
+    for (int k = 0; k < live; k++) {
+      row[k] *= inv;
+    }
+    java.util.Arrays.fill(row, live, n, 0f);
+  }
+
   /** {@code [outer, len, inner]} view of a shape around {@code dim}. */
   private record Axis(int outer, int len, int inner) {
     static Axis of(long[] s, int d) {
@@ -339,46 +362,43 @@ public final class NNOps {
     Storage os = out.storage();
     Storage ws = w == null ? null : w.storage();
     Storage bs = b == null ? null : b.storage();
-    boolean f32 = x.dtype() == DType.FLOAT32;
-    for (int r = 0; r < rows; r++) {
-      int base = r * len;
-      double sum = 0;
-      for (int k = 0; k < len; k++) {
-        sum += f32 ? xs.f.get(base + k) : xs.d.get(base + k);
-      }
-      double mean = sum / len;
-      double sq = 0;
-      for (int k = 0; k < len; k++) {
-        double dv = (f32 ? xs.f.get(base + k) : xs.d.get(base + k)) - mean;
-        sq += dv * dv;
-      }
-      double rstd = 1.0 / Math.sqrt(sq / len + eps);
-      means[r] = mean;
-      rstds[r] = rstd;
-      if (f32) {
-        for (int k = 0; k < len; k++) {
-          double v = (xs.f.get(base + k) - mean) * rstd;
-          if (ws != null) {
-            v *= ws.f.get(k);
-          }
-          if (bs != null) {
-            v += bs.f.get(k);
-          }
-          os.f.put(base + k, (float) v);
-        }
-      } else {
-        for (int k = 0; k < len; k++) {
-          double v = (xs.d.get(base + k) - mean) * rstd;
-          if (ws != null) {
-            v *= ws.d.get(k);
-          }
-          if (bs != null) {
-            v += bs.d.get(k);
-          }
-          os.d.put(base + k, v);
-        }
-      }
+    double[] wv = new double[len];
+    double[] bv = new double[len];
+    java.util.Arrays.fill(wv, 1.0);
+    if (ws != null) {
+      load(ws, 0, 1, wv, len);
     }
+    if (bs != null) {
+      load(bs, 0, 1, bv, len);
+    }
+    final int n = len;
+    Parallel.forRange(
+        rows,
+        Math.max(1, Pointwise.GRAIN / Math.max(1, len)),
+        (lo, hi) -> {
+          double[] row = new double[n];
+          for (int r = lo; r < hi; r++) {
+            int base = r * n;
+            load(xs, base, 1, row, n);
+            double sum = 0;
+            for (int k = 0; k < n; k++) {
+              sum += row[k];
+            }
+            double mean = sum / n;
+            double sq = 0;
+            for (int k = 0; k < n; k++) {
+              double dv = row[k] - mean;
+              sq += dv * dv;
+            }
+            double rstd = 1.0 / Math.sqrt(sq / n + eps);
+            means[r] = mean;
+            rstds[r] = rstd;
+            for (int k = 0; k < n; k++) {
+              row[k] = (row[k] - mean) * rstd * wv[k] + bv[k];
+            }
+            store(os, base, 1, row, n);
+          }
+        });
     if (!Engine.needsRecord(x, weight, bias)) {
       return out;
     }
@@ -395,10 +415,6 @@ public final class NNOps {
           double[] dxhat = new double[len];
           double[] xhat = new double[len];
           double[] grow = new double[len];
-          double[] wv = new double[len];
-          if (ws != null) {
-            load(ws, 0, 1, wv, len);
-          }
           for (int r = 0; r < rows; r++) {
             int base = r * len;
             double mean = means[r];
@@ -504,12 +520,21 @@ public final class NNOps {
     int offset = tk - tq;
     boolean f32 = type == DType.FLOAT32;
     double[] srow = new double[tk];
+    float[] frow = new float[tk];
     for (int b = 0; b < nb; b++) {
       int po = b * tq * tk;
       LinAlg.gemm(
           false, true, tq, tk, d, sc, qs, lq.off[b], lq.ld, ks, lk.off[b], lk.ld, 0, ps, po, tk);
       for (int i = 0; i < tq; i++) {
         int rowOff = po + i * tk;
+        if (f32 && msr == null && Simd.ENABLED) {
+          // Only keys 0..i+offset take part in a causal row; the rest are exact zeros.
+          int live = causal ? Math.max(0, Math.min(tk, i + offset + 1)) : tk;
+          ps.f.get(rowOff, frow, 0, tk);
+          softmaxRowF(frow, live, tk);
+          ps.f.put(rowOff, frow, 0, tk);
+          continue;
+        }
         load(ps, rowOff, 1, srow, tk);
         for (int j = 0; j < tk; j++) {
           boolean allowed = !causal || j <= i + offset;
