@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Generator;
+import dev.residual.tensor.MemoryScope;
 import dev.residual.tensor.Tensor;
 import java.util.Locale;
 import org.bytedeco.javacpp.FloatPointer;
@@ -22,6 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * so that drift in machine load falls on all of them alike. The figure reported is the median
  * GFLOP/s over rounds. {@code Tensor.matmul} allocates its output on every call (as PyTorch does);
  * the direct calls write into one preallocated buffer, so the ratio includes our allocation cost.
+ * Ours is timed twice: inside a {@code MemoryScope} per call, as a training step runs it (the
+ * output comes from the buffer pool), and outside any scope (fresh memory every call).
  * To show how large that cost is, the cost of allocating and first touching (page-faulting) a fresh
  * output of the product's size is timed alongside ("fresh us").
  *
@@ -60,18 +63,21 @@ public final class GemmBench {
             + Math.round(batchS * 1000)
             + " ms each");
     System.out.println(
-        "GFLOP/s columns: Tensor.matmul, cblas_sgemm direct, ratio, INDArray.mmul, ratio;"
+        "GFLOP/s columns: Tensor.matmul in a MemoryScope (as in a training step), cblas_sgemm"
+            + " direct, ratio, INDArray.mmul, ratio, Tensor.matmul outside any scope, ratio;"
             + " then us per call of ours and direct, and of allocating + first-touching a fresh"
             + " output of the product's size (page faults)");
     System.out.printf(
         Locale.ROOT,
-        "%-24s %10s %10s %9s %10s %9s %9s %9s %9s  %s%n",
+        "%-24s %10s %10s %9s %10s %9s %10s %9s %9s %9s %9s  %s%n",
         "shape",
         "Tensor.mm",
         "sgemm",
         "ours/dir",
         "INDArray",
         "nd4j/dir",
+        "no scope",
+        "fresh/dir",
         "ours us",
         "dir us",
         "fresh us",
@@ -98,7 +104,15 @@ public final class GemmBench {
     INDArray na = a.array();
     INDArray nb = b.array();
 
-    BenchSupport.Work ours = () -> BenchSupport.sink = a.matmul(b);
+    // As a training step runs it: inside a MemoryScope, so the output buffer is reused.
+    BenchSupport.Work ours =
+        () -> {
+          try (MemoryScope scope = MemoryScope.open()) {
+            BenchSupport.sink = a.matmul(b);
+          }
+        };
+    // Outside any scope: every output is fresh memory until the GC frees the old ones.
+    BenchSupport.Work oursFresh = () -> BenchSupport.sink = a.matmul(b);
     BenchSupport.Work direct =
         () -> {
           for (int i = 0; i < c.batch; i++) {
@@ -131,7 +145,7 @@ public final class GemmBench {
           BenchSupport.sink = t;
         };
 
-    BenchSupport.Work[] impls = {ours, direct, nd4j, freshOut};
+    BenchSupport.Work[] impls = {ours, direct, nd4j, freshOut, oursFresh};
     int[] calls = new int[impls.length];
     for (int j = 0; j < impls.length; j++) {
       calls[j] = BenchSupport.calibrate(impls[j], warmS, batchS);
@@ -156,15 +170,18 @@ public final class GemmBench {
     double g0 = BenchSupport.median(gflops[0]);
     double g1 = BenchSupport.median(gflops[1]);
     double g2 = BenchSupport.median(gflops[2]);
+    double g4 = BenchSupport.median(gflops[4]);
     System.out.printf(
         Locale.ROOT,
-        "%-24s %10.1f %10.1f %8.0f%% %10.1f %8.0f%% %9.0f %9.0f %9.0f  %.1e%n",
+        "%-24s %10.1f %10.1f %8.0f%% %10.1f %8.0f%% %10.1f %8.0f%% %9.0f %9.0f %9.0f  %.1e%n",
         c.name,
         g0,
         g1,
         100 * g0 / g1,
         g2,
         100 * g2 / g1,
+        g4,
+        100 * g4 / g1,
         BenchSupport.median(micros[0]),
         BenchSupport.median(micros[1]),
         BenchSupport.median(micros[3]),
