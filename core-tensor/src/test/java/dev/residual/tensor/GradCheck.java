@@ -24,7 +24,7 @@ import org.opentest4j.AssertionFailedError;
  * |numeric|)}. On failure the message names the op, the input index, the element (flat and
  * multi-index), and both values.
  */
-final class GradCheck {
+public final class GradCheck {
   /** Central-difference step. */
   static final double EPS = 1e-6;
 
@@ -41,7 +41,8 @@ final class GradCheck {
 
   /** The function under test: maps the (possibly perturbed) inputs to one output tensor. */
   @FunctionalInterface
-  interface Fn {
+  public interface Fn {
+    /** The output for these inputs. */
     Tensor apply(Tensor[] in);
   }
 
@@ -49,7 +50,7 @@ final class GradCheck {
    * An input held constant: not perturbed and not requiring grad (targets, masks, weights the op
    * does not differentiate).
    */
-  record Const(Tensor value) {}
+  public record Const(Tensor value) {}
 
   /**
    * Checks {@code fn}'s gradient for every floating input that is not wrapped in {@link Const}.
@@ -58,12 +59,12 @@ final class GradCheck {
    * @param inputs {@link Tensor}s (checked if FLOAT64) or {@link Const}s
    * @throws AssertionFailedError naming the op, input, element and both values on a mismatch
    */
-  static void check(String op, Fn fn, Object[] inputs) {
+  public static void check(String op, Fn fn, Object[] inputs) {
     check(op, fn, inputs, RTOL, ATOL);
   }
 
   /** As {@link #check(String, Fn, Object[])} with explicit tolerances. */
-  static void check(String op, Fn fn, Object[] inputs, double rtol, double atol) {
+  public static void check(String op, Fn fn, Object[] inputs, double rtol, double atol) {
     int n = inputs.length;
     Tensor[] base = new Tensor[n];
     boolean[] checked = new boolean[n];

@@ -9,9 +9,9 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * Native buffers freed by the engine or a memory scope, kept for reuse by the next allocation of
  * the same type and length. A training step allocates the same shapes every time, so after the
- * first step nearly every buffer comes from here: warm in cache and free of the page faults a
- * fresh allocation costs (measured at ~2.5 us per 4 KiB page on our machines, which made a fresh
- * GEMM output cost as much as half the GEMM).
+ * first step nearly every buffer comes from here: warm in cache and free of the page faults a fresh
+ * allocation costs (measured at ~2.5 us per 4 KiB page on our machines, which made a fresh GEMM
+ * output cost as much as half the GEMM).
  *
  * <p>At most {@code residual.poolBytes} bytes (default 1 GiB) are kept; beyond that, freed buffers
  * go straight back to the system. Thread-safe.

@@ -45,8 +45,8 @@ public final class MemoryScopes {
   }
 
   /**
-   * Marks a storage as held by something longer-lived than any scope (a parameter's gradient):
-   * no scope will release it.
+   * Marks a storage as held by something longer-lived than any scope (a parameter's gradient): no
+   * scope will release it.
    */
   public static void escape(Storage s) {
     s.escaped = true;

@@ -301,8 +301,7 @@ public final class Pointwise {
         Parallel.forRange(
             n, GRAIN, (lo, hi) -> VectorKernels.geluTanhBackward(xs.raw, gs.raw, os.raw, lo, hi));
       } else {
-        Parallel.forRange(
-            n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
+        Parallel.forRange(n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
       }
     } else {
       for (int k = 0; k < n; k++) {

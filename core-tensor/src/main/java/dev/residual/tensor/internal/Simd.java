@@ -24,8 +24,7 @@ public final class Simd {
     }
     try {
       // Exercise the class once so that a JVM without the intrinsics fails here, not mid-kernel.
-      ByteBuffer b =
-          ByteBuffer.allocateDirect(64 * 4).order(java.nio.ByteOrder.nativeOrder());
+      ByteBuffer b = ByteBuffer.allocateDirect(64 * 4).order(java.nio.ByteOrder.nativeOrder());
       VectorKernels.exp(b, b, 0, 64);
       return true;
     } catch (LinkageError | RuntimeException e) {

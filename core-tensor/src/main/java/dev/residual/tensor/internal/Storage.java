@@ -262,7 +262,8 @@ public final class Storage {
   public void checkLive(String op) {
     if (released) {
       throw new IllegalStateException(
-          op + ": the tensor's memory was already released (by the autograd engine, or by the"
+          op
+              + ": the tensor's memory was already released (by the autograd engine, or by the"
               + " memory scope it was created in; keep it with MemoryScope.keep to use it after the"
               + " scope)");
     }

@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * EXP} lowers to vectorised math routines). Used only when the JVM runs with {@code --add-modules
  * jdk.incubator.vector} (see {@link Simd}); the scalar kernels are the fallback and the reference.
  *
- * <p>All methods take native-order byte views of the tensors' memory and element ranges {@code
- * [lo, hi)}.
+ * <p>All methods take native-order byte views of the tensors' memory and element ranges {@code [lo,
+ * hi)}.
  */
 final class VectorKernels {
   private VectorKernels() {}
