@@ -393,10 +393,10 @@ public final class Engine {
       Map<Node, Tensor> pending,
       ArrayDeque<Node> ready,
       List<Node> visited) {
-    ArrayDeque<Node> todo = new ArrayDeque<>();
-    todo.push(m);
-    while (!todo.isEmpty()) {
-      Node n = todo.pop();
+    ArrayDeque<Node> walk = new ArrayDeque<>();
+    walk.push(m);
+    while (!walk.isEmpty()) {
+      Node n = walk.pop();
       visited.add(n);
       for (Object o : n.next) {
         if (o instanceof Node c) {
@@ -406,7 +406,7 @@ public final class Engine {
             if (pending.containsKey(c)) {
               ready.add(c);
             } else {
-              todo.push(c);
+              walk.push(c);
             }
           }
         }
