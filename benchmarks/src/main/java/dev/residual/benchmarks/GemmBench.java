@@ -24,9 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * GFLOP/s over rounds. {@code Tensor.matmul} allocates its output on every call (as PyTorch does);
  * the direct calls write into one preallocated buffer, so the ratio includes our allocation cost.
  * Ours is timed twice: inside a {@code MemoryScope} per call, as a training step runs it (the
- * output comes from the buffer pool), and outside any scope (fresh memory every call).
- * To show how large that cost is, the cost of allocating and first touching (page-faulting) a fresh
- * output of the product's size is timed alongside ("fresh us").
+ * output comes from the buffer pool), and outside any scope (fresh memory every call). To show how
+ * large that cost is, the cost of allocating and first touching (page-faulting) a fresh output of
+ * the product's size is timed alongside ("fresh us").
  *
  * <p>Options: {@code --threads N} (OpenBLAS threads; 0 keeps the library's default), {@code --reps
  * N}, {@code --batch-ms N}, {@code --warm-ms N}.
