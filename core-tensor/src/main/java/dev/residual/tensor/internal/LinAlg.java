@@ -4,7 +4,9 @@ import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_dgemv;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Tensor;
@@ -424,7 +426,7 @@ public final class LinAlg {
             gw = gw.to(w.dtype());
           }
           if (need[2]) {
-            gb = Reduce.sum(g.reshape(nRows, outF), new int[] {0}, false).to(b.dtype());
+            gb = columnSums(g.storage(), nRows, outF, type).to(b.dtype());
           }
           return new Tensor[] {gx, gw, gb};
         },
@@ -434,5 +436,54 @@ public final class LinAlg {
 
   private static Tensor newGrad(boolean overwritten, DType type, long[] shape) {
     return overwritten ? Tensor.empty(type, shape) : Tensor.zeros(type, shape);
+  }
+
+  /** Sums of the columns of a row-major {@code [rows, cols]} matrix, as one BLAS gemv. */
+  static Tensor columnSums(Storage m, int rows, int cols, DType type) {
+    Tensor out = Tensor.empty(type, cols);
+    if (rows == 0 || type.isInteger()) {
+      Pointwise.fill(out, 0.0);
+      if (rows > 0) {
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < cols; c++) {
+            out.storage().setLong(c, out.storage().getLong(c) + m.getLong(r * cols + c));
+          }
+        }
+      }
+      return out;
+    }
+    Tensor ones = Tensor.ones(type, rows);
+    dev.residual.tensor.Threads.ensureBlasConfigured();
+    if (type == DType.FLOAT32) {
+      cblas_sgemv(
+          CblasRowMajor,
+          CblasTrans,
+          rows,
+          cols,
+          1f,
+          new FloatPointer(m.pointer),
+          cols,
+          new FloatPointer(ones.storage().pointer),
+          1,
+          0f,
+          new FloatPointer(out.storage().pointer),
+          1);
+    } else {
+      cblas_dgemv(
+          CblasRowMajor,
+          CblasTrans,
+          rows,
+          cols,
+          1.0,
+          new DoublePointer(m.pointer),
+          cols,
+          new DoublePointer(ones.storage().pointer),
+          1,
+          0.0,
+          new DoublePointer(out.storage().pointer),
+          1);
+    }
+    ones.storage().release();
+    return out;
   }
 }

@@ -586,6 +586,8 @@ public final class NNOps {
     Storage dps = dp.storage();
     double[] drow = new double[tk];
     double[] prow = new double[tk];
+    float[] fd = new float[tk * tq];
+    float[] fp = new float[tk * tq];
     for (int b = 0; b < nb; b++) {
       int po = b * tq * tk;
       int go = lg.off[b];
@@ -594,17 +596,21 @@ public final class NNOps {
       // dP = dO·Vᵀ
       LinAlg.gemm(false, true, tq, tk, dv, 1, gs, go, lg.ld, vs, lv.off[b], lv.ld, 0, dps, 0, tk);
       // dS = P ∘ (dP − rowsum(dP ∘ P)) · scale
-      for (int i = 0; i < tq; i++) {
-        load(dps, i * tk, 1, drow, tk);
-        load(ps, po + i * tk, 1, prow, tk);
-        double dot = 0;
-        for (int j = 0; j < tk; j++) {
-          dot += drow[j] * prow[j];
+      if (type == DType.FLOAT32) {
+        attentionScoreGradF(dps.f, ps.f, po, tq, tk, (float) sc, fd, fp);
+      } else {
+        for (int i = 0; i < tq; i++) {
+          load(dps, i * tk, 1, drow, tk);
+          load(ps, po + i * tk, 1, prow, tk);
+          double dot = 0;
+          for (int j = 0; j < tk; j++) {
+            dot += drow[j] * prow[j];
+          }
+          for (int j = 0; j < tk; j++) {
+            drow[j] = prow[j] * (drow[j] - dot) * sc;
+          }
+          store(dps, i * tk, 1, drow, tk);
         }
-        for (int j = 0; j < tk; j++) {
-          drow[j] = prow[j] * (drow[j] - dot) * sc;
-        }
-        store(dps, i * tk, 1, drow, tk);
       }
       // dQ = dS·K ; dK = dSᵀ·Q
       LinAlg.gemm(
@@ -613,6 +619,28 @@ public final class NNOps {
           true, false, tk, d, tq, 1, dps, 0, tk, qs, lq.off[b], lq.ld, 0, gk, lgk.off[b], lgk.ld);
     }
     dps.release();
+  }
+
+  /**
+   * FLOAT32 {@code dS = P ∘ (dP − rowsum(dP ∘ P)) · scale} for one batch-head, in place in {@code
+   * dp}; the rows are copied to heap arrays so the JIT can vectorise the loops.
+   */
+  private static void attentionScoreGradF(
+      FloatBuffer dp, FloatBuffer p, int po, int tq, int tk, float sc, float[] fd, float[] fp) {
+    int n = tq * tk;
+    dp.get(0, fd, 0, n);
+    p.get(po, fp, 0, n);
+    for (int i = 0; i < tq; i++) {
+      int o = i * tk;
+      float dot = 0;
+      for (int j = 0; j < tk; j++) {
+        dot += fd[o + j] * fp[o + j];
+      }
+      for (int j = 0; j < tk; j++) {
+        fd[o + j] = fp[o + j] * (fd[o + j] - dot) * sc;
+      }
+    }
+    dp.put(0, fd, 0, n);
   }
 
   /**

@@ -279,14 +279,19 @@ public final class Shapes {
       return x;
     }
     Tensor out = Tensor.empty(x.dtype(), target);
-    stridedCopy(
-        x.storage(),
-        0,
-        Shape.broadcastStrides(s, target),
-        out.storage(),
-        0,
-        Shape.intStrides(target),
-        target);
+    if (x.numel() == 1 && x.dtype().isFloatingPoint()) {
+      // A scalar broadcast (the gradient of a sum) is a fill.
+      Pointwise.fill(out, x.storage().getDouble(0));
+    } else {
+      stridedCopy(
+          x.storage(),
+          0,
+          Shape.broadcastStrides(s, target),
+          out.storage(),
+          0,
+          Shape.intStrides(target),
+          target);
+    }
     if (!Engine.needsRecord(x)) {
       return out;
     }
