@@ -13,12 +13,33 @@ import java.util.Arrays;
 public final class NNOps {
   private NNOps() {}
 
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[][] {new float[256]});
+
+  /** A per-thread float buffer of at least {@code n} elements. */
+  private static float[] scratch(int n) {
+    float[][] holder = SCRATCH.get();
+    if (holder[0].length < n) {
+      holder[0] = new float[Math.max(n, 2 * holder[0].length)];
+    }
+    return holder[0];
+  }
+
   /** Copies {@code n} elements {@code s[base + k * stride]} into {@code dst[0..n)}. */
   static void load(Storage s, int base, int stride, double[] dst, int n) {
     if (s.dtype == DType.FLOAT32) {
       FloatBuffer f = s.f;
-      for (int k = 0; k < n; k++) {
-        dst[k] = f.get(base + k * stride);
+      if (stride == 1) {
+        // One bulk copy, then a widening loop the JIT can vectorise.
+        float[] tmp = scratch(n);
+        f.get(base, tmp, 0, n);
+        for (int k = 0; k < n; k++) {
+          dst[k] = tmp[k];
+        }
+      } else {
+        for (int k = 0; k < n; k++) {
+          dst[k] = f.get(base + k * stride);
+        }
       }
     } else {
       for (int k = 0; k < n; k++) {
@@ -31,8 +52,16 @@ public final class NNOps {
   static void store(Storage s, int base, int stride, double[] src, int n) {
     if (s.dtype == DType.FLOAT32) {
       FloatBuffer f = s.f;
-      for (int k = 0; k < n; k++) {
-        f.put(base + k * stride, (float) src[k]);
+      if (stride == 1) {
+        float[] tmp = scratch(n);
+        for (int k = 0; k < n; k++) {
+          tmp[k] = (float) src[k];
+        }
+        f.put(base, tmp, 0, n);
+      } else {
+        for (int k = 0; k < n; k++) {
+          f.put(base + k * stride, (float) src[k]);
+        }
       }
     } else {
       for (int k = 0; k < n; k++) {
