@@ -13,6 +13,17 @@ import java.util.List;
 public final class Shapes {
   private Shapes() {}
 
+  private static final ThreadLocal<float[][]> RUN =
+      ThreadLocal.withInitial(() -> new float[][] {new float[256]});
+
+  private static float[] runBuffer(int n) {
+    float[][] h = RUN.get();
+    if (h[0].length < n) {
+      h[0] = new float[Math.max(n, 2 * h[0].length)];
+    }
+    return h[0];
+  }
+
   /**
    * Copies elements between two strided layouts over the iteration shape {@code shape}: {@code
    * dst[dOff + Σ i_k dStr_k] = src[sOff + Σ i_k sStr_k]}. Types must match.
@@ -29,8 +40,15 @@ public final class Shapes {
           int b = dOff + doff;
           switch (t) {
             case FLOAT32 -> {
-              for (int k = 0; k < n; k++) {
-                dst.f.put(b + k * ds, src.f.get(a + k * ss));
+              if (ss == 1 && ds == 1 && n >= 8) {
+                // A contiguous run: two bulk copies through a heap buffer beat n element calls.
+                float[] tmp = runBuffer(n);
+                src.f.get(a, tmp, 0, n);
+                dst.f.put(b, tmp, 0, n);
+              } else {
+                for (int k = 0; k < n; k++) {
+                  dst.f.put(b + k * ds, src.f.get(a + k * ss));
+                }
               }
             }
             case FLOAT64 -> {
