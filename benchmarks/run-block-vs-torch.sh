@@ -5,6 +5,7 @@
 #
 #   benchmarks/run-block-vs-torch.sh                 # ROUNDS=3 rounds, THREAD_COUNTS="1 2"
 #   ROUNDS=5 ITERS=50 WARMUP=15 benchmarks/run-block-vs-torch.sh
+#   ATTENTION=composed benchmarks/run-block-vs-torch.sh   # our block composed exactly as the peer
 #
 # Needs Debian's PyTorch (apt-get install -y python3-torch) run by /usr/bin/python3, and an
 # optimised BLAS behind it: python3-torch alone pulls in the reference BLAS (libblas3), which makes
@@ -22,6 +23,9 @@ rounds="${ROUNDS:-3}"
 iters="${ITERS:-40}"
 warmup="${WARMUP:-10}"
 thread_counts="${THREAD_COUNTS:-1 2}"
+# fused: F.selfAttention on the fused projection; composed: split, transposes and SDPA, op for op
+# as the peer does it.
+attention="${ATTENTION:-fused}"
 py="${PYTHON:-/usr/bin/python3}"
 
 blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
@@ -42,7 +46,7 @@ for r in $(seq 1 "$rounds"); do
   for t in $thread_counts; do
     echo "round $r, $t thread(s): residual" >&2
     THREADS="$t" SKIP_BUILD=1 benchmarks/run.sh BlockBench --threads "$t" --iters "$iters" \
-      --warmup "$warmup" 2>/dev/null | tail -n 1 >>"$log"
+      --warmup "$warmup" --attention "$attention" 2>/dev/null | tail -n 1 >>"$log"
     echo "round $r, $t thread(s): pytorch" >&2
     OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" "$py" benchmarks/peer/torch_block.py --threads "$t" --iters "$iters" \
       --warmup "$warmup" | tail -n 1 >>"$log"
