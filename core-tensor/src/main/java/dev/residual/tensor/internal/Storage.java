@@ -79,9 +79,9 @@ public final class Storage {
   /**
    * Allocation volume (bytes) after which the garbage collector is asked to run, so that native
    * memory of unreachable tensors is returned (the JVM does not see off-heap memory pressure).
-   * System property {@code residual.gcBytes}; 0 disables.
+   * System property {@code residual.gcBytes} (default 128 MiB); 0 disables.
    */
-  private static final long GC_BYTES = Long.getLong("residual.gcBytes", 512L << 20);
+  private static final long GC_BYTES = Long.getLong("residual.gcBytes", 128L << 20);
 
   private static final java.util.concurrent.atomic.AtomicLong SINCE_GC =
       new java.util.concurrent.atomic.AtomicLong();
