@@ -28,8 +28,7 @@ public final class Collate {
   private Collate() {}
 
   /**
-   * Collates {@code items} into a batch of the same structure as one item (see the class
-   * comment).
+   * Collates {@code items} into a batch of the same structure as one item (see the class comment).
    *
    * @throws IllegalArgumentException if {@code items} is empty, the items differ in class, list
    *     length, map keys or tensor shape, an item is a top-level scalar (its batch would be a

@@ -4,8 +4,8 @@ package dev.residual.data;
  * A finite, indexable collection of examples, as PyTorch's map-style {@code Dataset}.
  *
  * <p>Implementations must return the same example for the same index every time (a {@link
- * DataLoader} may visit an index once per epoch in any order) and should be cheap to call from
- * one thread at a time; they need not be thread-safe.
+ * DataLoader} may visit an index once per epoch in any order) and should be cheap to call from one
+ * thread at a time; they need not be thread-safe.
  *
  * @param <T> the example type: a {@code Tensor}, a {@code List<Tensor>}, a record of tensors, …
  */

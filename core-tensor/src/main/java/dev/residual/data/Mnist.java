@@ -17,9 +17,9 @@ import java.util.zip.GZIPInputStream;
  * {@code ../shared/data/mnist-10k}.
  *
  * <p>Format: a big-endian header (magic number {@code 2051} for images, {@code 2049} for labels,
- * then the item count, then for images the row and column counts) followed by one unsigned byte
- * per pixel or label. Gzip is recognised by its magic bytes {@code 0x1f 0x8b}, not by the file
- * name. Any image size declared by the header is accepted (not only 28x28).
+ * then the item count, then for images the row and column counts) followed by one unsigned byte per
+ * pixel or label. Gzip is recognised by its magic bytes {@code 0x1f 0x8b}, not by the file name.
+ * Any image size declared by the header is accepted (not only 28x28).
  *
  * <p>Every malformed file is rejected with an {@link IOException} naming the file and what was
  * expected: a wrong magic number, a truncated header or body, trailing bytes after the declared
@@ -125,8 +125,8 @@ public final class Mnist {
   /**
    * Reads an images file and its labels file.
    *
-   * @throws IOException if either file is malformed (see {@link #readImages}, {@link
-   *     #readLabels}), or naming both files and both counts when the counts differ
+   * @throws IOException if either file is malformed (see {@link #readImages}, {@link #readLabels}),
+   *     or naming both files and both counts when the counts differ
    */
   public static Data load(Path imagesPath, Path labelsPath) throws IOException {
     Tensor images = readImages(imagesPath);
@@ -237,8 +237,7 @@ public final class Mnist {
       throws IOException {
     int v = readInt(bytes, offset);
     if (v < 0) {
-      throw new IOException(
-          "IDX file " + path + " declares a negative " + what + " (" + v + ")");
+      throw new IOException("IDX file " + path + " declares a negative " + what + " (" + v + ")");
     }
     return v;
   }

@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Several tensors that share their first dim, indexed along it, as PyTorch's {@code
- * TensorDataset}: example {@code i} is the list {@code [t0[i], t1[i], …]} of row slices.
+ * Several tensors that share their first dim, indexed along it, as PyTorch's {@code TensorDataset}:
+ * example {@code i} is the list {@code [t0[i], t1[i], …]} of row slices.
  *
  * <p>A {@link DataLoader} over a {@code TensorDataset} with default collation gathers each batch
  * with one {@link Tensor#indexSelect} per tensor instead of stacking rows one by one.
@@ -20,8 +20,8 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
   /**
    * A dataset over {@code tensors}, e.g. images {@code [N, 1, 28, 28]} and labels {@code [N]}.
    *
-   * @throws IllegalArgumentException if no tensor is given, a tensor is 0-d, or the tensors'
-   *     dim-0 sizes differ (every shape is named)
+   * @throws IllegalArgumentException if no tensor is given, a tensor is 0-d, or the tensors' dim-0
+   *     sizes differ (every shape is named)
    */
   public TensorDataset(Tensor... tensors) {
     this(Arrays.asList(tensors));

@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * A stream of token ids in a nanoGPT-style {@code train.bin}/{@code val.bin} file (unsigned 16-bit
- * little-endian ids, no header), memory-mapped read-only so that a multi-gigabyte corpus is
- * neither read into the heap nor limited to 2 GiB.
+ * little-endian ids, no header), memory-mapped read-only so that a multi-gigabyte corpus is neither
+ * read into the heap nor limited to 2 GiB.
  *
  * <p>{@link #batch} samples input/target blocks exactly as nanoGPT's {@code get_batch}: for each
  * row a start {@code i} uniform in {@code [0, n - T - 1]}, input {@code data[i : i + T]} and target
@@ -57,8 +57,8 @@ public final class TokenDataset {
   }
 
   /**
-   * Maps {@code path} and checks that it holds at least one block of {@code blockSize} inputs
-   * plus its shifted target ({@code blockSize + 1} tokens).
+   * Maps {@code path} and checks that it holds at least one block of {@code blockSize} inputs plus
+   * its shifted target ({@code blockSize + 1} tokens).
    *
    * @throws IOException naming the file if it is missing, unreadable, of odd byte length or too
    *     short for one block

@@ -9,7 +9,7 @@
  * .bin} token files; {@link dev.residual.data.Mnist} reads IDX image and label files.
  *
  * <p>Loading is single-threaded and synchronous (no worker processes or prefetching). Tensor
- * operations do not live here (see {@code dev.residual.tensor}), nor do checkpoints and tensor
- * file formats such as safetensors (see {@code dev.residual.io}).
+ * operations do not live here (see {@code dev.residual.tensor}), nor do checkpoints and tensor file
+ * formats such as safetensors (see {@code dev.residual.io}).
  */
 package dev.residual.data;

@@ -186,11 +186,14 @@ class DataLoaderTest {
   @Test
   void shuffleIsReproducibleBySeedAndDiffersAcrossSeeds() {
     List<Long> a =
-        labelsOfEpoch(DataLoader.builder(indexed(50)).batchSize(8).shuffle(new Generator(42)).build());
+        labelsOfEpoch(
+            DataLoader.builder(indexed(50)).batchSize(8).shuffle(new Generator(42)).build());
     List<Long> b =
-        labelsOfEpoch(DataLoader.builder(indexed(50)).batchSize(8).shuffle(new Generator(42)).build());
+        labelsOfEpoch(
+            DataLoader.builder(indexed(50)).batchSize(8).shuffle(new Generator(42)).build());
     List<Long> c =
-        labelsOfEpoch(DataLoader.builder(indexed(50)).batchSize(8).shuffle(new Generator(43)).build());
+        labelsOfEpoch(
+            DataLoader.builder(indexed(50)).batchSize(8).shuffle(new Generator(43)).build());
     assertEquals(a, b);
     assertNotEquals(a, c);
   }
@@ -261,8 +264,10 @@ class DataLoaderTest {
 
   @Test
   void listsAndMapsCollateScalarsIntoTensors() {
-    List<List<Object>> items = List.of(List.of(Tensor.zeros(DType.FLOAT64, 2), 3, 1.5, true),
-        List.of(Tensor.ones(DType.FLOAT64, 2), 4, 2.5, false));
+    List<List<Object>> items =
+        List.of(
+            List.of(Tensor.zeros(DType.FLOAT64, 2), 3, 1.5, true),
+            List.of(Tensor.ones(DType.FLOAT64, 2), 4, 2.5, false));
     List<Object> batch = DataLoader.of(listDataset(items), 2).iterator().next();
     assertArrayEquals(new long[] {2, 2}, ((Tensor) batch.get(0)).shape());
     assertEquals(DType.INT64, ((Tensor) batch.get(1)).dtype());
@@ -288,13 +293,14 @@ class DataLoaderTest {
     DataLoader<String> loader =
         DataLoader.builder(new RowDataset(5))
             .batchSize(2)
-            .collate(items -> {
-              StringBuilder sb = new StringBuilder();
-              for (Tensor t : items) {
-                sb.append((long) t.get(0)).append(',');
-              }
-              return sb.toString();
-            })
+            .collate(
+                items -> {
+                  StringBuilder sb = new StringBuilder();
+                  for (Tensor t : items) {
+                    sb.append((long) t.get(0)).append(',');
+                  }
+                  return sb.toString();
+                })
             .build();
     List<String> out = new ArrayList<>();
     loader.forEach(out::add);
@@ -310,8 +316,7 @@ class DataLoaderTest {
   @Test
   void collateRejectsWhatItCannotBatch() {
     assertMessage(IllegalArgumentException.class, () -> Collate.collate(List.of()), "empty");
-    assertMessage(
-        IllegalArgumentException.class, () -> Collate.collate(List.of(1, 2)), "scalars");
+    assertMessage(IllegalArgumentException.class, () -> Collate.collate(List.of(1, 2)), "scalars");
     assertMessage(
         IllegalArgumentException.class, () -> Collate.scalars(List.of("a")), "expected scalars");
     assertMessage(
@@ -332,7 +337,8 @@ class DataLoaderTest {
         IllegalArgumentException.class,
         () ->
             Collate.collate(
-                List.of(new ScalarExample(Tensor.zeros(1), 1), new ScalarExample(Tensor.zeros(1), 2))),
+                List.of(
+                    new ScalarExample(Tensor.zeros(1), 1), new ScalarExample(Tensor.zeros(1), 2))),
         "label",
         "int");
     assertThrows(
@@ -360,9 +366,7 @@ class DataLoaderTest {
         "[4]");
     assertMessage(IllegalArgumentException.class, TensorDataset::new, "at least one");
     assertMessage(
-        IllegalArgumentException.class,
-        () -> new TensorDataset(Tensor.scalar(1.0)),
-        "dim 0");
+        IllegalArgumentException.class, () -> new TensorDataset(Tensor.scalar(1.0)), "dim 0");
   }
 
   @Test
@@ -370,8 +374,7 @@ class DataLoaderTest {
     TensorDataset ds = indexed(4);
     assertMessage(IndexOutOfBoundsException.class, () -> ds.get(4), "index 4", "size 4");
     assertMessage(IndexOutOfBoundsException.class, () -> ds.get(-1), "index -1");
-    assertMessage(
-        IndexOutOfBoundsException.class, () -> ds.rows(new int[] {0, 9}), "index 9");
+    assertMessage(IndexOutOfBoundsException.class, () -> ds.rows(new int[] {0, 9}), "index 9");
   }
 
   @Test
@@ -391,7 +394,11 @@ class DataLoaderTest {
   @Test
   void loaderReportsItsConfiguration() {
     DataLoader<List<Tensor>> loader =
-        DataLoader.builder(indexed(3)).batchSize(2).shuffle(new Generator(1)).dropLast(true).build();
+        DataLoader.builder(indexed(3))
+            .batchSize(2)
+            .shuffle(new Generator(1))
+            .dropLast(true)
+            .build();
     assertEquals(2, loader.batchSize());
     assertTrue(loader.dropLast());
     assertTrue(loader.shuffles());

@@ -118,7 +118,8 @@ class MnistTest {
     Tensor imgs = Mnist.readImages(write("i", idx(2051, new int[] {0, 28, 28}, new byte[0])));
     assertArrayEquals(new long[] {0, 1, 28, 28}, imgs.shape());
     assertArrayEquals(
-        new long[] {0}, Mnist.readLabels(write("l", idx(2049, new int[] {0}, new byte[0]))).shape());
+        new long[] {0},
+        Mnist.readLabels(write("l", idx(2049, new int[] {0}, new byte[0]))).shape());
   }
 
   @Test
@@ -238,5 +239,17 @@ class MnistTest {
       assertEquals(0.0, d.images().min().item(), 0.0);
       assertEquals(1.0, d.images().max().item(), 0.0);
     }
+    DataLoader<List<Tensor>> loader =
+        DataLoader.builder(train.dataset())
+            .batchSize(128)
+            .shuffle(new dev.residual.tensor.Generator(0))
+            .build();
+    assertEquals(71, loader.numBatches());
+    long seen = 0;
+    for (List<Tensor> batch : loader) {
+      assertArrayEquals(new long[] {batch.get(1).size(0), 1, 28, 28}, batch.get(0).shape());
+      seen += batch.get(1).size(0);
+    }
+    assertEquals(9000, seen);
   }
 }

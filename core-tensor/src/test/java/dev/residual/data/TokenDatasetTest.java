@@ -26,7 +26,8 @@ class TokenDatasetTest {
     return t;
   }
 
-  private static void assertMessage(Class<? extends Throwable> type, Executable r, String... parts) {
+  private static void assertMessage(
+      Class<? extends Throwable> type, Executable r, String... parts) {
     Throwable e = assertThrows(type, r::run);
     for (String p : parts) {
       assertTrue(e.getMessage().contains(p), () -> "'" + e.getMessage() + "' lacks '" + p + "'");
