@@ -16,6 +16,8 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -32,16 +34,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads and writes the <a href="https://huggingface.co/docs/safetensors">safetensors</a> format:
- * an 8-byte little-endian header length {@code N}, {@code N} bytes of UTF-8 JSON mapping each
- * tensor name to {@code {"dtype", "shape", "data_offsets": [begin, end)}} (offsets relative to the
- * data section, which starts at byte {@code 8 + N}), an optional {@code "__metadata__"} object of
- * string to string, then the raw little-endian element bytes.
+ * Reads and writes the <a href="https://huggingface.co/docs/safetensors">safetensors</a> format: an
+ * 8-byte little-endian header length {@code N}, {@code N} bytes of UTF-8 JSON mapping each tensor
+ * name to {@code {"dtype", "shape", "data_offsets": [begin, end)}} (offsets relative to the data
+ * section, which starts at byte {@code 8 + N}), an optional {@code "__metadata__"} object of string
+ * to string, then the raw little-endian element bytes.
  *
  * <p><b>Types.</b> Reading accepts {@code F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL}. Types
  * Residual has no tensor type for are widened without loss: {@code F16} and {@code BF16} become
- * {@link DType#FLOAT32} (every half and bfloat16 value, subnormals, infinities and NaN included,
- * is exactly representable as a float), {@code I16}, {@code I8} and {@code U8} become {@link
+ * {@link DType#FLOAT32} (every half and bfloat16 value, subnormals, infinities and NaN included, is
+ * exactly representable as a float), {@code I16}, {@code I8} and {@code U8} become {@link
  * DType#INT32} (so a {@code U8} byte 255 reads as 255, not -1). Writing stores {@code FLOAT64,
  * FLOAT32, INT64, INT32, BOOL} as {@code F64, F32, I64, I32, BOOL}.
  *
@@ -50,25 +52,28 @@ import java.util.Objects;
  * map's iteration order and writes the header in that same order, so a written file reads back in
  * the order it was given.
  *
- * <p><b>Memory.</b> The file is memory-mapped read-only and each tensor's bytes are copied from
- * the mapping straight into the tensor's off-heap memory (widening conversions go through a small
+ * <p><b>Memory.</b> The file is memory-mapped read-only and each tensor's bytes are copied from the
+ * mapping straight into the tensor's off-heap memory (widening conversions go through a small
  * fixed-size staging array); the file is never read into the Java heap as a whole. Files larger
  * than 2 GiB are mapped in windows. Writing sends each tensor's off-heap memory to the file channel
  * directly.
  *
- * <p><b>Validation.</b> A file is rejected with an {@link IOException} that names it and says
- * why when: it is shorter than 8 bytes; the header length exceeds the file or {@value
- * #MAX_HEADER_BYTES} bytes; the header is not valid UTF-8 JSON, not a JSON object, or has
- * duplicate keys or trailing content; {@code __metadata__} is not an object of strings; an entry
- * is not an object, lacks {@code dtype}, {@code shape} or {@code data_offsets}, or has an unknown
- * or unsupported dtype; a shape is not an array of non-negative integers or has more than {@code
- * 2^31 - 1} elements; offsets are not two non-negative integers with {@code begin <= end}, or
- * their byte count differs from the shape's element count times the dtype size, or they point
- * past the end of the file; two tensors overlap; or the tensors do not cover the data section
- * contiguously (a gap between tensors, data before the first one, or bytes after the last one),
- * which is what the reference implementation requires. Unknown fields inside an entry are
- * ignored. All checks run before any tensor memory is allocated, so a hostile file costs at most
- * its (bounded) header in heap and never causes an {@link OutOfMemoryError} or a hang.
+ * <p><b>Validation.</b> A file is rejected with an {@link IOException} that names it and says why
+ * when: it is shorter than 8 bytes; the header length exceeds the file or {@value
+ * #MAX_HEADER_BYTES} bytes; the header is not valid UTF-8 JSON, not a JSON object, or has duplicate
+ * keys or trailing content; {@code __metadata__} is not an object of strings; an entry is not an
+ * object, lacks {@code dtype}, {@code shape} or {@code data_offsets}, or has an unknown or
+ * unsupported dtype; a shape is not an array of non-negative integers or has more than {@code 2^31
+ * - 1} elements; offsets are not two non-negative integers with {@code begin <= end}, or their byte
+ * count differs from the shape's element count times the dtype size, or they point past the end of
+ * the file; two tensors overlap; or the tensors do not cover the data section contiguously (a gap
+ * between tensors, data before the first one, or bytes after the last one), which is what the
+ * reference implementation requires. Unknown fields inside an entry are ignored. All checks run
+ * before any tensor memory is allocated, so a hostile file costs at most its (bounded) header in
+ * heap and never causes an {@link OutOfMemoryError} or a hang.
+ *
+ * <p>The file must not be truncated by another process while it is being read (a mapped read past
+ * the new end of a file is a JVM error, not an exception).
  *
  * <p>Tensors returned by {@link #read} are ordinary allocations: if read inside a {@link
  * dev.residual.tensor.MemoryScope}, they are released with it unless kept.
@@ -155,11 +160,12 @@ public final class SafeTensors {
 
   /** Types defined by the format that Residual cannot represent (named in the error message). */
   private static final List<String> UNSUPPORTED_TYPES =
-      List.of("U16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4",
-          "C64");
+      List.of(
+          "U16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64");
 
   /** One validated header entry. */
-  private record Entry(String name, FileType type, long[] shape, long numel, long begin, long end) {}
+  private record Entry(
+      String name, FileType type, long[] shape, long numel, long begin, long end) {}
 
   // ------------------------------------------------------------------------------------ reading
 
@@ -237,9 +243,22 @@ public final class SafeTensors {
 
   private static List<Entry> parseHeader(
       Path path, byte[] bytes, long dataSize, Map<String, String> metadata) throws IOException {
+    String text;
+    try {
+      // Decoded strictly here: Jackson would otherwise guess UTF-16/32 or substitute bad bytes.
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw bad(path, "header is not valid UTF-8");
+    }
     JsonNode root;
     try {
-      root = JSON.readTree(bytes);
+      root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
       throw bad(path, "header is not valid JSON: " + e.getOriginalMessage());
     }
@@ -405,9 +424,9 @@ public final class SafeTensors {
   }
 
   /**
-   * Requires the tensors to tile the data section exactly: sorted by offset, each starts where
-   * the previous one ended, the first at 0 and the last ending at the end of the file. Sorts
-   * {@code entries} into that order.
+   * Requires the tensors to tile the data section exactly: sorted by offset, each starts where the
+   * previous one ended, the first at 0 and the last ending at the end of the file. Sorts {@code
+   * entries} into that order.
    */
   private static void checkCoverage(Path path, List<Entry> entries, long dataSize)
       throws IOException {
@@ -486,8 +505,7 @@ public final class SafeTensors {
   }
 
   /** Copies (and widens) one tensor's elements from the file into {@code dst}. */
-  private static void copyIn(Window window, long filePos, Entry e, Storage dst)
-      throws IOException {
+  private static void copyIn(Window window, long filePos, Entry e, Storage dst) throws IOException {
     int size = e.type.size;
     // Chunks of whole elements, each small enough for one mapping (tensors may exceed 2 GiB).
     long chunkElems = Math.max(1, window.windowBytes / size);
@@ -599,11 +617,11 @@ public final class SafeTensors {
   /**
    * Writes tensors and metadata to a safetensors file that any safetensors reader accepts.
    *
-   * <p>The header lists the tensors in the map's iteration order, and the data section holds
-   * their little-endian bytes contiguously in that order; the header is padded with spaces so the
-   * data starts at an 8-byte-aligned offset. {@code __metadata__} is written first when {@code
-   * metadata} is non-empty. The file is written to a temporary file in the same directory, forced
-   * to disk and then atomically renamed over {@code path}, so a crash never leaves a torn file.
+   * <p>The header lists the tensors in the map's iteration order, and the data section holds their
+   * little-endian bytes contiguously in that order; the header is padded with spaces so the data
+   * starts at an 8-byte-aligned offset. {@code __metadata__} is written first when {@code metadata}
+   * is non-empty. The file is written to a temporary file in the same directory, forced to disk and
+   * then atomically renamed over {@code path}, so a crash never leaves a torn file.
    *
    * @param path the file to create or replace
    * @param tensors name to tensor (FLOAT64, FLOAT32, INT64, INT32 or BOOL)
@@ -625,8 +643,7 @@ public final class SafeTensors {
     // Not Files.createTempFile: it makes the file owner-only, and the result should get the
     // permissions any new file gets.
     Path tmp =
-        dir.resolve(
-            "." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
     boolean moved = false;
     try {
       try (FileChannel ch =

@@ -86,7 +86,10 @@ class SafeTensorsHostileFilesTest {
   @Test
   void invalidUtf8InTheHeaderIsRejected() throws IOException {
     byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '{', '}', '}'};
-    assertRejected(SafeTensorsFiles.raw(path(), bad.length, bad), "not valid JSON");
+    assertRejected(SafeTensorsFiles.raw(path(), bad.length, bad), "not valid UTF-8");
+    // UTF-16 is not accepted either, though a lenient JSON parser would detect and decode it.
+    byte[] utf16 = "{}".getBytes(StandardCharsets.UTF_16LE);
+    assertRejected(SafeTensorsFiles.raw(path(), utf16.length, utf16), "not valid JSON");
   }
 
   @Test
@@ -187,11 +190,7 @@ class SafeTensorsHostileFilesTest {
   @Test
   void overlappingOffsetsAreRejected() throws IOException {
     String header =
-        "{"
-            + entry("a", "F32", "[2]", "[0,8]")
-            + ","
-            + entry("b", "F32", "[2]", "[4,12]")
-            + "}";
+        "{" + entry("a", "F32", "[2]", "[0,8]") + "," + entry("b", "F32", "[2]", "[4,12]") + "}";
     assertRejected(file(header, 12), "'a'", "'b'", "overlap");
     String same =
         "{" + entry("a", "F32", "[1]", "[0,4]") + "," + entry("b", "I32", "[1]", "[0,4]") + "}";
@@ -215,15 +214,15 @@ class SafeTensorsHostileFilesTest {
     assertRejected(file(dup, 2), "not valid JSON", "Duplicate");
     String dupMeta = "{\"__metadata__\":{\"k\":\"v\"},\"__metadata__\":{}}";
     assertRejected(file(dupMeta, 0), "Duplicate");
-    String dupInner = "{\"a\":{\"dtype\":\"U8\",\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}";
+    String dupInner =
+        "{\"a\":{\"dtype\":\"U8\",\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}";
     assertRejected(file(dupInner, 1), "Duplicate");
   }
 
   @Test
   void malformedMetadataIsRejected() throws IOException {
     assertRejected(file("{\"__metadata__\": [\"x\"]}", 0), "__metadata__", "expected an object");
-    assertRejected(
-        file("{\"__metadata__\": {\"step\": 100}}", 0), "'step'", "expected a string");
+    assertRejected(file("{\"__metadata__\": {\"step\": 100}}", 0), "'step'", "expected a string");
     assertRejected(file("{\"__metadata__\": {\"nested\": {}}}", 0), "'nested'");
   }
 

@@ -184,6 +184,24 @@ class SafeTensorsTest {
   }
 
   @Test
+  void wideningHandlesTensorsLargerThanOneStagingPass() throws IOException {
+    int n = 40_000; // more than two passes through the 16384-element staging arrays
+    int[] halves = new int[n];
+    byte[] u8 = new byte[n];
+    for (int k = 0; k < n; k++) {
+      halves[k] = k % 0x7C00; // every finite non-negative half, cycling
+      u8[k] = (byte) k;
+    }
+    float[] f =
+        SafeTensors.read(oneTensor("F16", "[" + n + "]", le16(halves))).tensor("t").toFloatArray();
+    long[] b = SafeTensors.read(oneTensor("U8", "[" + n + "]", u8)).tensor("t").toLongArray();
+    for (int k = 0; k < n; k++) {
+      assertEquals(SafeTensors.halfToFloat((short) halves[k]), f[k], "F16 element " + k);
+      assertEquals(k & 0xFF, b[k], "U8 element " + k);
+    }
+  }
+
+  @Test
   void bf16WidensByTakingTheUpperHalfOfAFloat() throws IOException {
     byte[] data = le16(0x3F80, 0xBC00, 0x4049, 0x7F80, 0x7FC0, 0x0001, 0x8000);
     float[] v = SafeTensors.read(oneTensor("BF16", "[7]", data)).tensor("t").toFloatArray();
@@ -210,7 +228,8 @@ class SafeTensorsTest {
     assertEquals(DType.INT32, u8.dtype());
     assertArrayEquals(new long[] {255, 127, 128}, u8.toLongArray());
 
-    Tensor i16 = SafeTensors.read(oneTensor("I16", "[3]", le16(0x8000, 0x7FFF, 0xFFFE))).tensor("t");
+    Tensor i16 =
+        SafeTensors.read(oneTensor("I16", "[3]", le16(0x8000, 0x7FFF, 0xFFFE))).tensor("t");
     assertEquals(DType.INT32, i16.dtype());
     assertArrayEquals(new long[] {-32768, 32767, -2}, i16.toLongArray());
   }
@@ -291,14 +310,16 @@ class SafeTensorsTest {
     int n = (int) expected.numel();
     for (int k = 0; k < n; k++) {
       switch (expected.dtype()) {
-        case FLOAT32 -> assertEquals(
-            Float.floatToRawIntBits(expected.storage().f.get(k)),
-            Float.floatToRawIntBits(actual.storage().f.get(k)),
-            name + "[" + k + "]");
-        case FLOAT64 -> assertEquals(
-            Double.doubleToRawLongBits(expected.storage().d.get(k)),
-            Double.doubleToRawLongBits(actual.storage().d.get(k)),
-            name + "[" + k + "]");
+        case FLOAT32 ->
+            assertEquals(
+                Float.floatToRawIntBits(expected.storage().f.get(k)),
+                Float.floatToRawIntBits(actual.storage().f.get(k)),
+                name + "[" + k + "]");
+        case FLOAT64 ->
+            assertEquals(
+                Double.doubleToRawLongBits(expected.storage().d.get(k)),
+                Double.doubleToRawLongBits(actual.storage().d.get(k)),
+                name + "[" + k + "]");
         case INT32 -> assertEquals(expected.storage().i.get(k), actual.storage().i.get(k), name);
         case INT64 -> assertEquals(expected.storage().l.get(k), actual.storage().l.get(k), name);
         case BOOL -> assertEquals(expected.storage().b.get(k), actual.storage().b.get(k), name);
@@ -380,8 +401,7 @@ class SafeTensorsTest {
     assertEquals(0.5f, b.getFloat(data + 8));
     assertArrayEquals(new byte[] {1, 0, 1}, Arrays.copyOfRange(bytes, data + 12, data + 15));
     assertArrayEquals(
-        new byte[] {8, 7, 6, 5, 4, 3, 2, 1},
-        Arrays.copyOfRange(bytes, data + 15, data + 23));
+        new byte[] {8, 7, 6, 5, 4, 3, 2, 1}, Arrays.copyOfRange(bytes, data + 15, data + 23));
   }
 
   @Test
