@@ -1,0 +1,13 @@
+/**
+ * Reading and writing tensors in files.
+ *
+ * <p>{@link dev.residual.io.SafeTensors} reads and writes the safetensors format (the format
+ * Hugging Face checkpoints are published in): memory-mapped reads straight into tensor memory,
+ * atomic writes, and validation that rejects malformed or hostile files with an {@link
+ * java.io.IOException} instead of an {@link OutOfMemoryError}.
+ *
+ * <p>Dataset readers (MNIST IDX, token files) live in {@code dev.residual.data}; module state dicts
+ * are built in {@code dev.residual.nn}. Formats that execute code when loaded (Python pickle,
+ * {@code torch.save}) are deliberately not read here.
+ */
+package dev.residual.io;
