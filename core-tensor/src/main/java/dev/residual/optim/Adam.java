@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adam (Kingma and Ba), exactly as PyTorch 1.13's {@code torch.optim.Adam}, with weight decay
- * as an L2 term added to the gradient:
+ * Adam (Kingma and Ba), exactly as PyTorch 1.13's {@code torch.optim.Adam}, with weight decay as an
+ * L2 term added to the gradient:
  *
  * <pre>
  *   g = maximize ? -g : g;   g = g + weight_decay * p

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * AdamW (Loshchilov and Hutter), exactly as PyTorch 1.13's {@code torch.optim.AdamW}: the
- * parameter is first shrunk, {@code p = p * (1 - lr * weight_decay)} (decoupled weight decay), then
- * updated as {@link Adam} without an L2 term.
+ * AdamW (Loshchilov and Hutter), exactly as PyTorch 1.13's {@code torch.optim.AdamW}: the parameter
+ * is first shrunk, {@code p = p * (1 - lr * weight_decay)} (decoupled weight decay), then updated
+ * as {@link Adam} without an L2 term.
  *
  * <p>Options: {@code lr} (default 0.001), {@code beta1} (0.9), {@code beta2} (0.999), {@code eps}
  * (1e-8), {@code weight_decay} (0.01), {@code amsgrad} (false), {@code maximize} (false). State:
@@ -49,7 +49,10 @@ public final class AdamW extends Optimizer {
       return this;
     }
 
-    /** Weight decay ({@code >= 0}); decoupled: the parameter is multiplied by {@code 1 - lr * weightDecay}. */
+    /**
+     * Weight decay ({@code >= 0}); decoupled: the parameter is multiplied by {@code 1 - lr *
+     * weightDecay}.
+     */
     public Builder weightDecay(double v) {
       d.put("weight_decay", v);
       return this;

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * An exponential moving average of parameters (the "EMA weights" diffusion models sample with).
  *
- * <p>Each {@link #update()} sets, in place, {@code shadow = d * shadow + (1 - d) * param} for
- * every parameter that requires grad, and copies parameters that do not require grad (as diffusers'
+ * <p>Each {@link #update()} sets, in place, {@code shadow = d * shadow + (1 - d) * param} for every
+ * parameter that requires grad, and copies parameters that do not require grad (as diffusers'
  * {@code EMAModel}). The decay {@code d} is the constant given, or with warmup enabled diffusers'
  * {@code min(decay, (1 + s) / (10 + s))} with {@code s} the number of earlier updates ({@code d =
  * 0}, a plain copy, at the first update). Shadows start as copies of the parameters.
@@ -180,8 +180,8 @@ public final class ExponentialMovingAverage {
   }
 
   /**
-   * Restores the shadows and the update count from {@link #stateDict()} (the decay and warmup
-   * come from the constructor).
+   * Restores the shadows and the update count from {@link #stateDict()} (the decay and warmup come
+   * from the constructor).
    *
    * @throws IllegalArgumentException if the parameter count differs, a shadow is missing or has
    *     another shape, or {@code num_updates} is missing
@@ -211,8 +211,7 @@ public final class ExponentialMovingAverage {
       }
     }
     if (state.tensors().size() != params.size()) {
-      problems.add(
-          state.tensors().size() + " tensors in the state, expected " + params.size());
+      problems.add(state.tensors().size() + " tensors in the state, expected " + params.size());
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(

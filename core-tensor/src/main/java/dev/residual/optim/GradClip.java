@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Gradient clipping, as PyTorch 1.13's {@code torch.nn.utils.clip_grad_norm_} and {@code
- * clip_grad_value_}. Both modify the gradients in place (bumping their version) and skip
- * parameters whose {@code grad()} is null.
+ * clip_grad_value_}. Both modify the gradients in place (bumping their version) and skip parameters
+ * whose {@code grad()} is null.
  */
 public final class GradClip {
   private GradClip() {}
@@ -26,8 +26,8 @@ public final class GradClip {
    * the joint norm measured before clipping.
    *
    * <p>The joint norm is the {@code normType}-norm of the per-gradient norms (for {@code
-   * Double.POSITIVE_INFINITY}, the largest absolute gradient entry). Every gradient is multiplied by
-   * {@code min(1, maxNorm / (total + 1e-6))}. When every gradient is FLOAT32 the norms and the
+   * Double.POSITIVE_INFINITY}, the largest absolute gradient entry). Every gradient is multiplied
+   * by {@code min(1, maxNorm / (total + 1e-6))}. When every gradient is FLOAT32 the norms and the
    * coefficient are rounded to float as PyTorch computes them in float, so the results match
    * PyTorch's to the last bit in ordinary cases; sums are accumulated in double.
    *
@@ -171,8 +171,7 @@ public final class GradClip {
    */
   public static void clipGradValue(List<Tensor> params, double clipValue) {
     if (!(clipValue >= 0)) {
-      throw new IllegalArgumentException(
-          "clipGradValue: clipValue must be >= 0, got " + clipValue);
+      throw new IllegalArgumentException("clipGradValue: clipValue must be >= 0, got " + clipValue);
     }
     for (Tensor p : params) {
       Tensor g = p.grad();

@@ -55,7 +55,7 @@ public abstract class Optimizer {
       return b;
     }
 
-    /** The names of the buffers held, in creation order (unmodifiable). */
+    /** The buffers held by name, in creation order (unmodifiable; the tensors are live). */
     public Map<String, Tensor> buffers() {
       return Collections.unmodifiableMap(buffers);
     }
@@ -68,8 +68,8 @@ public abstract class Optimizer {
    * @param groups the parameter groups (at least one)
    * @param defaults every option this optimizer knows, with its default value
    * @throws IllegalArgumentException if there is no group, a group is empty, a parameter is not a
-   *     FLOAT32/FLOAT64 leaf or appears twice, a group sets an unknown option, or an option value is
-   *     invalid (the message names the option)
+   *     FLOAT32/FLOAT64 leaf or appears twice, a group sets an unknown option, or an option value
+   *     is invalid (the message names the option)
    */
   protected Optimizer(String name, List<ParamGroup> groups, Map<String, Object> defaults) {
     this.name = name;
@@ -248,11 +248,10 @@ public abstract class Optimizer {
   }
 
   /**
-   * The optimizer's state: copies of every per-parameter buffer by {@code "<index>.<name>"}, and
-   * in {@link OptimizerState#meta()} the optimizer's name ({@code "optimizer"}), the number of
-   * groups ({@code "num_groups"}), each group's size and options ({@code "group.<g>.num_params"},
-   * {@code "group.<g>.lr"}, …) and each updated parameter's step count ({@code
-   * "state.<index>.step"}).
+   * The optimizer's state: copies of every per-parameter buffer by {@code "<index>.<name>"}, and in
+   * {@link OptimizerState#meta()} the optimizer's name ({@code "optimizer"}), the number of groups
+   * ({@code "num_groups"}), each group's size and options ({@code "group.<g>.num_params"}, {@code
+   * "group.<g>.lr"}, …) and each updated parameter's step count ({@code "state.<index>.step"}).
    */
   public OptimizerState stateDict() {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -283,8 +282,8 @@ public abstract class Optimizer {
   }
 
   /**
-   * Replaces the optimizer's state and group options by those of {@code saved} (copied, so the
-   * two stay independent). The groups must have the same sizes and the tensors the shapes of the
+   * Replaces the optimizer's state and group options by those of {@code saved} (copied, so the two
+   * stay independent). The groups must have the same sizes and the tensors the shapes of the
    * parameters they belong to; buffers of another floating type are converted to the parameter's.
    *
    * @throws IllegalArgumentException listing every problem found (wrong optimizer, group count or
@@ -310,7 +309,13 @@ public abstract class Optimizer {
       Object np = meta.get("group." + gi + ".num_params");
       if (!(np instanceof Number count) || count.intValue() != g.params().size()) {
         problems.add(
-            "group " + gi + " has " + np + " parameters in the state, " + g.params().size() + " here");
+            "group "
+                + gi
+                + " has "
+                + np
+                + " parameters in the state, "
+                + g.params().size()
+                + " here");
       }
       Map<String, Object> opts = new LinkedHashMap<>();
       for (Map.Entry<String, Object> d : defaults.entrySet()) {
@@ -318,7 +323,9 @@ public abstract class Optimizer {
         Object v = meta.get(key);
         if (v == null) {
           problems.add("missing option '" + key + "'");
-        } else if ((d.getValue() instanceof Boolean) != (v instanceof Boolean)) {
+        } else if (d.getValue() instanceof Boolean
+            ? !(v instanceof Boolean)
+            : !(v instanceof Number)) {
           problems.add("option '" + key + "' has the wrong type: " + v);
         } else {
           opts.put(d.getKey(), v instanceof Number num ? (Object) num.doubleValue() : v);
@@ -409,7 +416,11 @@ public abstract class Optimizer {
 
   private IllegalArgumentException loadError(List<String> problems) {
     return new IllegalArgumentException(
-        name + ".loadStateDict: " + problems.size() + " problem(s): " + String.join("; ", problems));
+        name
+            + ".loadStateDict: "
+            + problems.size()
+            + " problem(s): "
+            + String.join("; ", problems));
   }
 
   private static boolean isIndex(String s, int size) {

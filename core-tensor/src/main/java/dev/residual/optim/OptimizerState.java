@@ -6,9 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The serialisable state of an {@link Optimizer} (or of an {@link ExponentialMovingAverage}),
- * split so that a checkpoint writer can store the tensors in a safetensors file and the rest in
- * JSON.
+ * The serialisable state of an {@link Optimizer} (or of an {@link ExponentialMovingAverage}), split
+ * so that a checkpoint writer can store the tensors in a safetensors file and the rest in JSON.
  *
  * <p>Both maps are flat and ordered. {@link #tensors()} maps names such as {@code "0.exp_avg"}
  * (global parameter index, a dot, the buffer name) to tensors that this record owns (copies, not

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A set of parameters optimised with the same hyper-parameters, as PyTorch's {@code
- * param_groups} entries.
+ * A set of parameters optimised with the same hyper-parameters, as PyTorch's {@code param_groups}
+ * entries.
  *
  * <p>Options are stored by PyTorch's names ({@code "lr"}, {@code "weight_decay"}, {@code
  * "momentum"}, {@code "dampening"}, {@code "nesterov"}, {@code "beta1"}, {@code "beta2"}, {@code
@@ -28,8 +28,8 @@ public final class ParamGroup {
   }
 
   /**
-   * A group with some options overridden, e.g. {@code new ParamGroup(biases,
-   * Map.of("weight_decay", 0.0))}.
+   * A group with some options overridden, e.g. {@code new ParamGroup(biases, Map.of("weight_decay",
+   * 0.0))}.
    *
    * @throws IllegalArgumentException if {@code params} or {@code options} is null or contains null
    */
@@ -93,8 +93,8 @@ public final class ParamGroup {
   }
 
   /**
-   * Sets an option; numbers are stored as {@link Double}. The optimizer validates values when it
-   * is constructed and at every {@link Optimizer#step()}.
+   * Sets an option; numbers are stored as {@link Double}. The optimizer validates values when it is
+   * constructed and at every {@link Optimizer#step()}.
    *
    * @throws IllegalArgumentException if {@code name} is null or {@code value} is neither a {@link
    *     Number} nor a {@link Boolean}

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum, L2 weight
- * decay and maximisation, exactly as PyTorch 1.13's {@code torch.optim.SGD}:
+ * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum, L2 weight decay
+ * and maximisation, exactly as PyTorch 1.13's {@code torch.optim.SGD}:
  *
  * <pre>
  *   d = maximize ? -g : g

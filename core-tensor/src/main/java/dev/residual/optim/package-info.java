@@ -9,7 +9,7 @@
  * ({@link dev.residual.optim.GradClip}); and {@link dev.residual.optim.ExponentialMovingAverage}.
  * Optimizers work on lists of leaf tensors and do not depend on {@code dev.residual.nn}.
  *
- * <p>Learning-rate schedules live in {@code dev.residual.optim.schedule}; reading and writing
- * state to disk lives in {@code dev.residual.io}.
+ * <p>Learning-rate schedules live in {@code dev.residual.optim.schedule}; reading and writing state
+ * to disk lives in {@code dev.residual.io}.
  */
 package dev.residual.optim;

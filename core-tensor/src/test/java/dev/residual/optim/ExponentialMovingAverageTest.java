@@ -107,7 +107,8 @@ class ExponentialMovingAverageTest {
     Tensor p = Tensor.of(new double[] {1, 2}).requiresGrad(true);
     assertThrows(
         IllegalArgumentException.class, () -> new ExponentialMovingAverage(List.of(p), 1.5));
-    assertThrows(IllegalArgumentException.class, () -> new ExponentialMovingAverage(List.of(), 0.9));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ExponentialMovingAverage(List.of(), 0.9));
     assertThrows(
         IllegalArgumentException.class,
         () -> new ExponentialMovingAverage(List.of(Tensor.of(new long[] {1})), 0.9));

@@ -23,7 +23,8 @@ class GradClipTest {
     double total = GradClip.clipGradNorm(List.of(a, b), 1.0);
     assertEquals(Math.sqrt(178), total, 1e-12);
     double c = 1.0 / (Math.sqrt(178) + 1e-6);
-    assertArrayEquals(new double[] {3 * c, 4 * c, 0, 0, 0, 12 * c}, a.grad().toDoubleArray(), 1e-15);
+    assertArrayEquals(
+        new double[] {3 * c, 4 * c, 0, 0, 0, 12 * c}, a.grad().toDoubleArray(), 1e-15);
     assertArrayEquals(new double[] {c, 2 * c, 2 * c, 0}, b.grad().toDoubleArray(), 1e-15);
   }
 

@@ -104,11 +104,11 @@ class OptimizerReferenceTest {
     a.setGrad(Tensor.of(new float[] {3, 4, 0, 0, 0, 12}, 2, 3));
     b.setGrad(Tensor.of(new float[] {1, 2, 2, 0}));
     double total = GradClip.clipGradNorm(List.of(a, b), 1.0);
-    assertEquals(13.34166431427002, total, 1e-7);
+    assertEquals(13.34166431427002, total, 0.0);
     float[] g = a.grad().toFloatArray();
     double[] expected = {0.22485947608947754, 0.2998126447200775, 0, 0, 0, 0.8994379043579102};
     for (int i = 0; i < 6; i++) {
-      assertEquals(expected[i], g[i], 1e-7, "element " + i);
+      assertEquals((float) expected[i], g[i], 0f, "element " + i);
     }
   }
 }

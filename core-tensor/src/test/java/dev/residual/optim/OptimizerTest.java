@@ -85,7 +85,9 @@ class OptimizerTest {
     Tensor a = param();
     Tensor b = Tensor.of(new double[] {1, 2}).requiresGrad(true);
     Adam opt =
-        Adam.builder().lr(0.01).buildGroups(List.of(new ParamGroup(List.of(a)), new ParamGroup(List.of(b))));
+        Adam.builder()
+            .lr(0.01)
+            .buildGroups(List.of(new ParamGroup(List.of(a)), new ParamGroup(List.of(b))));
     b.setGrad(Tensor.of(new double[] {0.5, -0.5}));
     opt.step();
     OptimizerState s = opt.stateDict();
@@ -161,7 +163,8 @@ class OptimizerTest {
     SGD two =
         SGD.builder()
             .lr(0.1)
-            .buildGroups(List.of(new ParamGroup(List.of(param())), new ParamGroup(List.of(param()))));
+            .buildGroups(
+                List.of(new ParamGroup(List.of(param())), new ParamGroup(List.of(param()))));
     e =
         assertThrows(
             IllegalArgumentException.class,
@@ -171,7 +174,8 @@ class OptimizerTest {
 
   @Test
   void loadStateDictRejectsInvalidOptionValuesWithoutChangingTheOptimizer() {
-    Map<String, Object> meta = new LinkedHashMap<>(new SGD(List.of(param()), 0.1).stateDict().meta());
+    Map<String, Object> meta =
+        new LinkedHashMap<>(new SGD(List.of(param()), 0.1).stateDict().meta());
     meta.put("group.0.lr", -1.0);
     SGD opt = new SGD(List.of(param()), 0.3);
     IllegalArgumentException e =
@@ -180,6 +184,21 @@ class OptimizerTest {
             () -> opt.loadStateDict(new OptimizerState(Map.of(), meta)));
     assertTrue(e.getMessage().contains("lr"), e.getMessage());
     assertEquals(0.3, opt.paramGroups().get(0).lr());
+  }
+
+  @Test
+  void loadStateDictRejectsOptionsOfTheWrongType() {
+    Map<String, Object> meta =
+        new LinkedHashMap<>(new SGD(List.of(param()), 0.1).stateDict().meta());
+    meta.put("group.0.momentum", "0.9");
+    meta.put("group.0.nesterov", 1.0);
+    SGD opt = new SGD(List.of(param()), 0.1);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> opt.loadStateDict(new OptimizerState(Map.of(), meta)));
+    assertTrue(e.getMessage().contains("group.0.momentum"), e.getMessage());
+    assertTrue(e.getMessage().contains("group.0.nesterov"), e.getMessage());
   }
 
   @Test
@@ -416,7 +435,8 @@ class OptimizerTest {
     assertIae("dampening", () -> SGD.builder().dampening(-1).build(ps));
     assertIae("weight_decay", () -> SGD.builder().weightDecay(-1).build(ps));
     assertIae("nesterov", () -> SGD.builder().nesterov(true).build(ps));
-    assertIae("nesterov", () -> SGD.builder().momentum(0.9).dampening(0.1).nesterov(true).build(ps));
+    assertIae(
+        "nesterov", () -> SGD.builder().momentum(0.9).dampening(0.1).nesterov(true).build(ps));
     assertIae("lr", () -> new Adam(ps, -1));
     assertIae("beta1", () -> Adam.builder().betas(1.0, 0.9).build(ps));
     assertIae("beta2", () -> Adam.builder().betas(0.9, -0.1).build(ps));

@@ -7,9 +7,9 @@ import java.util.Map;
  * applies it to an optimizer's parameter groups when stepped explicitly.
  *
  * <p>Absolute schedules ({@link WarmupCosine}, {@link WarmupLinear}) give the learning rate itself
- * and set every group to it, as nanoGPT does. Relative schedules ({@link StepLR}, {@link
- * LambdaLR}; {@link #scalesInitialLr()} true) give a multiplier of each group's learning rate at
- * the time the scheduler was created, as PyTorch's {@code StepLR} and {@code LambdaLR}.
+ * and set every group to it, as nanoGPT does. Relative schedules ({@link StepLR}, {@link LambdaLR};
+ * {@link #scalesInitialLr()} true) give a multiplier of each group's learning rate at the time the
+ * scheduler was created, as PyTorch's {@code StepLR} and {@code LambdaLR}.
  */
 @FunctionalInterface
 public interface LrSchedule {

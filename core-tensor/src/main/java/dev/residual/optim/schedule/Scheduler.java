@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * Drives an optimizer's learning rates from an {@link LrSchedule}, stepped explicitly.
  *
- * <p>On construction the groups' learning rates are recorded (PyTorch's {@code initial_lr}) and
- * the rate of step 0 is applied; every {@link #step()} advances the counter and applies the new
- * rate. Call it after {@code optimizer.step()}, as in PyTorch:
+ * <p>On construction the groups' learning rates are recorded (PyTorch's {@code initial_lr}) and the
+ * rate of step 0 is applied; every {@link #step()} advances the counter and applies the new rate.
+ * Call it after {@code optimizer.step()}, as in PyTorch:
  *
  * <pre>{@code
  * Scheduler sched = new Scheduler(opt, new WarmupCosine(6e-4, 2000, 600000, 6e-5));
@@ -77,7 +77,12 @@ public final class Scheduler {
       double lr = lrFor(i, step);
       if (!(lr >= 0)) {
         throw new IllegalArgumentException(
-            "Scheduler: schedule gave learning rate " + lr + " at step " + step + " for group " + i);
+            "Scheduler: schedule gave learning rate "
+                + lr
+                + " at step "
+                + step
+                + " for group "
+                + i);
       }
       groups.get(i).setLr(lr);
     }
@@ -144,7 +149,10 @@ public final class Scheduler {
   private static Number number(Map<String, Object> state, String key) {
     if (!(state.get(key) instanceof Number n)) {
       throw new IllegalArgumentException(
-          "Scheduler.loadStateDict: entry '" + key + "' missing or not a number: " + state.get(key));
+          "Scheduler.loadStateDict: entry '"
+              + key
+              + "' missing or not a number: "
+              + state.get(key));
     }
     return n;
   }

@@ -133,9 +133,7 @@ class SchedulerTest {
     assertIae("learning rate", () -> new Scheduler(opt, new LambdaLR(s -> -1.0)));
     Scheduler sched = new Scheduler(opt, new StepLR(1, 0.5));
     assertIae("'WarmupCosine'", () -> sched.loadStateDict(Map.of("schedule", "WarmupCosine")));
-    assertIae(
-        "num_groups",
-        () -> sched.loadStateDict(Map.of("schedule", "StepLR", "step", 1)));
+    assertIae("num_groups", () -> sched.loadStateDict(Map.of("schedule", "StepLR", "step", 1)));
     assertIae(
         "2 parameter groups",
         () -> sched.loadStateDict(Map.of("schedule", "StepLR", "num_groups", 2, "step", 1)));
