@@ -109,12 +109,12 @@ class ModuleTest {
     assertEquals(
         List.of(
             "wte.weight",
+            "blocks.0.mask",
             "blocks.0.fc.weight",
             "blocks.0.fc.bias",
-            "blocks.0.mask",
+            "blocks.1.mask",
             "blocks.1.fc.weight",
             "blocks.1.fc.bias",
-            "blocks.1.mask",
             "ln_f.weight",
             "ln_f.bias",
             "lm_head.weight"),
