@@ -421,6 +421,17 @@ public abstract class Module {
     return training;
   }
 
+  /**
+   * Sets {@code requiresGrad} on every parameter (false freezes the module, e.g. a reference model
+   * in RLHF); returns this module.
+   */
+  public Module requiresGrad(boolean value) {
+    for (Tensor p : parameters()) {
+      p.requiresGrad(value);
+    }
+    return this;
+  }
+
   /** Clears the gradient of every parameter (sets it to null, as {@code set_to_none=True}). */
   public void zeroGrad() {
     for (Tensor p : parameters()) {
