@@ -38,10 +38,7 @@ public class AvgPool2d extends Module implements UnaryModule {
   @Override
   public Tensor forward(Tensor x) {
     return F.avgPool2d(
-        x,
-        new int[] {kernel, kernel},
-        new int[] {stride, stride},
-        new int[] {padding, padding});
+        x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
   }
 
   @Override

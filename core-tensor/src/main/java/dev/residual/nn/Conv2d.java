@@ -50,8 +50,8 @@ public class Conv2d extends Module implements UnaryModule {
             "weight",
             Tensor.empty(
                 Tensor.defaultDType(), outChannels, inChannels / groups, kernel[0], kernel[1]));
-    Tensor b = bias ? registerParameter("bias", Tensor.empty(Tensor.defaultDType(), outChannels))
-        : null;
+    Tensor b =
+        bias ? registerParameter("bias", Tensor.empty(Tensor.defaultDType(), outChannels)) : null;
     ConvArgs.reset(w, b, g);
   }
 

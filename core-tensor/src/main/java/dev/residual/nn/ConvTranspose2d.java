@@ -66,8 +66,8 @@ public class ConvTranspose2d extends Module implements UnaryModule {
             "weight",
             Tensor.empty(
                 Tensor.defaultDType(), inChannels, outChannels / groups, kernel[0], kernel[1]));
-    Tensor b = bias ? registerParameter("bias", Tensor.empty(Tensor.defaultDType(), outChannels))
-        : null;
+    Tensor b =
+        bias ? registerParameter("bias", Tensor.empty(Tensor.defaultDType(), outChannels)) : null;
     ConvArgs.reset(w, b, g);
   }
 
@@ -124,14 +124,6 @@ public class ConvTranspose2d extends Module implements UnaryModule {
   @Override
   public String extraRepr() {
     return ConvArgs.repr(
-        inChannels,
-        outChannels,
-        kernel,
-        stride,
-        padding,
-        dilation,
-        outputPadding,
-        groups,
-        hasBias);
+        inChannels, outChannels, kernel, stride, padding, dilation, outputPadding, groups, hasBias);
   }
 }

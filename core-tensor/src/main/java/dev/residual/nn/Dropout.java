@@ -14,8 +14,8 @@ public class Dropout extends Module implements UnaryModule {
   private final Generator generator;
 
   /**
-   * Dropout with probability {@code p}, drawing its masks from {@code generator} (kept, not
-   * copied: the layer advances it).
+   * Dropout with probability {@code p}, drawing its masks from {@code generator} (kept, not copied:
+   * the layer advances it).
    *
    * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1]} or the generator is
    *     null

@@ -6,8 +6,8 @@ import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
 
 /**
- * A lookup table {@code weight [num, dim]} (PyTorch's {@code nn.Embedding}) initialised from
- * {@code N(0, 1)}; {@link #forward} maps integer indices of any shape to {@code [..., dim]}.
+ * A lookup table {@code weight [num, dim]} (PyTorch's {@code nn.Embedding}) initialised from {@code
+ * N(0, 1)}; {@link #forward} maps integer indices of any shape to {@code [..., dim]}.
  */
 public class Embedding extends Module implements UnaryModule {
   private final long numEmbeddings;
@@ -21,10 +21,7 @@ public class Embedding extends Module implements UnaryModule {
   public Embedding(long numEmbeddings, long embeddingDim, Generator g) {
     if (numEmbeddings < 0 || embeddingDim < 0) {
       throw new IllegalArgumentException(
-          "Embedding: sizes must be non-negative, got "
-              + numEmbeddings
-              + " and "
-              + embeddingDim);
+          "Embedding: sizes must be non-negative, got " + numEmbeddings + " and " + embeddingDim);
     }
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;

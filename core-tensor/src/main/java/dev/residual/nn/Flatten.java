@@ -3,8 +3,8 @@ package dev.residual.nn;
 import dev.residual.tensor.Tensor;
 
 /**
- * Flattens dims {@code startDim..endDim} into one (PyTorch's {@code nn.Flatten}, by default all
- * but the batch dim: {@code [N, C, H, W]} to {@code [N, C·H·W]}).
+ * Flattens dims {@code startDim..endDim} into one (PyTorch's {@code nn.Flatten}, by default all but
+ * the batch dim: {@code [N, C, H, W]} to {@code [N, C·H·W]}).
  */
 public class Flatten extends Module implements UnaryModule {
   private final int startDim;

@@ -26,8 +26,7 @@ public class LayerNorm extends Module implements UnaryModule {
     for (long s : normalizedShape) {
       if (s <= 0) {
         throw new IllegalArgumentException(
-            "LayerNorm: normalized shape must be positive, got "
-                + Repr.tuple(normalizedShape));
+            "LayerNorm: normalized shape must be positive, got " + Repr.tuple(normalizedShape));
       }
     }
     if (!(eps >= 0)) {

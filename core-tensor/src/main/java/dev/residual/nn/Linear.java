@@ -32,8 +32,7 @@ public class Linear extends Module implements UnaryModule {
     this.outFeatures = outFeatures;
     this.hasBias = bias;
     Tensor w =
-        registerParameter(
-            "weight", Tensor.empty(Tensor.defaultDType(), outFeatures, inFeatures));
+        registerParameter("weight", Tensor.empty(Tensor.defaultDType(), outFeatures, inFeatures));
     Init.kaimingUniform_(w, Math.sqrt(5), Init.FanMode.FAN_IN, Init.Nonlinearity.LEAKY_RELU, g);
     if (bias) {
       Tensor b = registerParameter("bias", Tensor.empty(Tensor.defaultDType(), outFeatures));

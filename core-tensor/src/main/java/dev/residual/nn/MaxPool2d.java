@@ -37,7 +37,10 @@ public class MaxPool2d extends Module implements UnaryModule {
     }
     if (padding < 0 || 2 * padding > kernel) {
       throw new IllegalArgumentException(
-          op + ": padding must be between 0 and half the kernel size " + kernel + ", got "
+          op
+              + ": padding must be between 0 and half the kernel size "
+              + kernel
+              + ", got "
               + padding);
     }
   }
@@ -50,10 +53,7 @@ public class MaxPool2d extends Module implements UnaryModule {
   @Override
   public Tensor forward(Tensor x) {
     return F.maxPool2d(
-        x,
-        new int[] {kernel, kernel},
-        new int[] {stride, stride},
-        new int[] {padding, padding});
+        x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
   }
 
   @Override

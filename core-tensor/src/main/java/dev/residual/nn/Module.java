@@ -79,7 +79,9 @@ public abstract class Module {
     }
     if (!tensor.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException(
-          "registerParameter: parameter '" + name + "' must be floating point, got "
+          "registerParameter: parameter '"
+              + name
+              + "' must be floating point, got "
               + tensor.dtype());
     }
     tensor.requiresGrad(true);
@@ -150,8 +152,7 @@ public abstract class Module {
   // ---------------------------------------------------------------- lookup
 
   /**
-   * The parameter at a dotted path relative to this module ({@code "weight"}, {@code
-   * "0.bias"}).
+   * The parameter at a dotted path relative to this module ({@code "weight"}, {@code "0.bias"}).
    *
    * @throws IllegalArgumentException if there is no such parameter
    */
@@ -294,10 +295,10 @@ public abstract class Module {
   // ---------------------------------------------------------------- state dict
 
   /**
-   * The parameters and persistent buffers of this module and its descendants, keyed by dotted
-   * name: per module its parameters, then its persistent buffers, then its children recursively.
-   * As in PyTorch, this is <em>not</em> deduplicated: tied weights appear under every name they
-   * are reachable by (GPT-2's {@code wte.weight} and {@code lm_head.weight}).
+   * The parameters and persistent buffers of this module and its descendants, keyed by dotted name:
+   * per module its parameters, then its persistent buffers, then its children recursively. As in
+   * PyTorch, this is <em>not</em> deduplicated: tied weights appear under every name they are
+   * reachable by (GPT-2's {@code wte.weight} and {@code lm_head.weight}).
    *
    * <p>The values are the module's own tensors, not copies: writing into them changes the model,
    * and they change as the model trains. Copy them (or save them) to snapshot the state.
@@ -452,8 +453,8 @@ public abstract class Module {
   }
 
   /**
-   * Converts every parameter and every floating-point buffer of this module and its descendants
-   * to {@code dtype}; returns this module. Integer and boolean buffers are left alone.
+   * Converts every parameter and every floating-point buffer of this module and its descendants to
+   * {@code dtype}; returns this module. Integer and boolean buffers are left alone.
    *
    * <p>Tensors already of {@code dtype} are kept. Others are <em>replaced</em> by converted copies
    * in the registration tables: a parameter's copy is a new leaf with the same {@code
@@ -503,8 +504,8 @@ public abstract class Module {
 
   /**
    * The one-line description of this module's own configuration shown by {@link #toString()}
-   * (PyTorch's {@code extra_repr}), e.g. {@code in_features=3, out_features=2, bias=True}; empty
-   * by default.
+   * (PyTorch's {@code extra_repr}), e.g. {@code in_features=3, out_features=2, bias=True}; empty by
+   * default.
    */
   public String extraRepr() {
     return "";

@@ -129,8 +129,7 @@ class LayersTest {
     assertEquals("LayerNorm((2, 3), eps=1e-06, elementwise_affine=False)", plain.toString());
     assertThrows(IllegalArgumentException.class, () -> new LayerNorm());
     assertThrows(IllegalArgumentException.class, () -> new LayerNorm(0));
-    assertThrows(
-        IllegalArgumentException.class, () -> new LayerNorm(new long[] {2}, -1, true));
+    assertThrows(IllegalArgumentException.class, () -> new LayerNorm(new long[] {2}, -1, true));
   }
 
   @Test
@@ -140,8 +139,7 @@ class LayersTest {
     Tensor y = gn.forward(x);
     assertArrayEquals(x.shape(), y.shape());
     assertArrayEquals(
-        F.groupNorm(x, 2, gn.getParameter("weight"), gn.getParameter("bias"), 1e-5)
-            .toFloatArray(),
+        F.groupNorm(x, 2, gn.getParameter("weight"), gn.getParameter("bias"), 1e-5).toFloatArray(),
         y.toFloatArray());
     assertEquals("GroupNorm(2, 4, eps=1e-05, affine=True)", gn.toString());
     assertTrue(new GroupNorm(1, 3, 1e-3, false).namedParameters().isEmpty());
@@ -173,8 +171,7 @@ class LayersTest {
             .toFloatArray(),
         y.toFloatArray());
     assertEquals(
-        "Conv2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), groups=2)",
-        c.toString());
+        "Conv2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), groups=2)", c.toString());
     assertEquals(
         "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), dilation=(2, 2), bias=False)",
         new Conv2d(1, 2, 3, 1, 0, 2, 1, false, new Generator(0)).toString());
@@ -195,8 +192,15 @@ class LayersTest {
         IllegalArgumentException.class,
         () ->
             new Conv2d(
-                1, 3, new int[] {3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1,
-                true, g));
+                1,
+                3,
+                new int[] {3},
+                new int[] {1, 1},
+                new int[] {0, 0},
+                new int[] {1, 1},
+                1,
+                true,
+                g));
   }
 
   @Test
@@ -225,11 +229,9 @@ class LayersTest {
         y.toFloatArray());
     assertEquals(
         "ConvTranspose2d(4, 6, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))", c.toString());
-    ConvTranspose2d grouped =
-        new ConvTranspose2d(4, 6, 3, 2, 0, 1, 2, false, 1, new Generator(0));
+    ConvTranspose2d grouped = new ConvTranspose2d(4, 6, 3, 2, 0, 1, 2, false, 1, new Generator(0));
     assertArrayEquals(new long[] {4, 3, 3, 3}, grouped.getParameter("weight").shape());
-    assertArrayEquals(
-        new long[] {1, 6, 8, 8}, grouped.forward(Tensor.zeros(1, 4, 3, 3)).shape());
+    assertArrayEquals(new long[] {1, 6, 8, 8}, grouped.forward(Tensor.zeros(1, 4, 3, 3)).shape());
     assertEquals(
         "ConvTranspose2d(4, 6, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1),"
             + " groups=2, bias=False)",
@@ -244,7 +246,8 @@ class LayersTest {
     assertThrows(
         IllegalArgumentException.class, () -> new ConvTranspose2d(3, 6, 3, 1, 0, 0, 2, true, 1, g));
     assertThrows(
-        IllegalArgumentException.class, () -> new ConvTranspose2d(4, 6, 3, 1, -1, 0, 1, true, 1, g));
+        IllegalArgumentException.class,
+        () -> new ConvTranspose2d(4, 6, 3, 1, -1, 0, 1, true, 1, g));
   }
 
   @Test
@@ -275,8 +278,7 @@ class LayersTest {
     assertArrayEquals(F.relu(x).toDoubleArray(), new ReLU().forward(x).toDoubleArray());
     assertArrayEquals(F.gelu(x).toDoubleArray(), new GELU().forward(x).toDoubleArray());
     assertArrayEquals(
-        F.geluTanh(x).toDoubleArray(),
-        new GELU(GELU.Approximate.TANH).forward(x).toDoubleArray());
+        F.geluTanh(x).toDoubleArray(), new GELU(GELU.Approximate.TANH).forward(x).toDoubleArray());
     assertArrayEquals(F.silu(x).toDoubleArray(), new SiLU().forward(x).toDoubleArray());
     assertArrayEquals(F.tanh(x).toDoubleArray(), new Tanh().forward(x).toDoubleArray());
     assertEquals("GELU(approximate='none')", new GELU().toString());

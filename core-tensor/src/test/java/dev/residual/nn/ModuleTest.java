@@ -100,11 +100,7 @@ class ModuleTest {
     TinyLm m = new TinyLm(new Generator(0));
     assertEquals(
         List.of(
-            "tied_dummy",
-            "blocks.0.mask",
-            "blocks.0.scratch",
-            "blocks.1.mask",
-            "blocks.1.scratch"),
+            "tied_dummy", "blocks.0.mask", "blocks.0.scratch", "blocks.1.mask", "blocks.1.scratch"),
         new ArrayList<>(m.namedBuffers().keySet()));
     assertEquals(
         List.of(
@@ -135,8 +131,7 @@ class ModuleTest {
     TinyLm b = new TinyLm(new Generator(2));
     Tensor bWeightBefore = b.blocks.get(1).getParameter("fc.weight");
     assertFalse(
-        java.util.Arrays.equals(
-            a.wte.weight().toFloatArray(), b.wte.weight().toFloatArray()));
+        java.util.Arrays.equals(a.wte.weight().toFloatArray(), b.wte.weight().toFloatArray()));
     b.loadStateDict(a.stateDict(), true);
     for (Map.Entry<String, Tensor> e : a.stateDict().entrySet()) {
       assertArrayEquals(
@@ -362,7 +357,8 @@ class ModuleTest {
       n += (int) l.outFeatures();
     }
     assertEquals(3, n);
-    assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias"),
+    assertEquals(
+        List.of("0.weight", "0.bias", "1.weight", "1.bias"),
         new ArrayList<>(list.namedParameters().keySet()));
     assertThrows(IllegalArgumentException.class, () -> list.add(null));
   }

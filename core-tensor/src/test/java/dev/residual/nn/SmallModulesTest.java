@@ -33,8 +33,7 @@ class SmallModulesTest {
   @Test
   void poolingFlattenIdentitySigmoidModulesCallF() {
     Tensor x = Tensor.randn(new Generator(0), 2, 3, 6, 6);
-    assertArrayEquals(
-        F.maxPool2d(x, 2).toFloatArray(), new MaxPool2d(2).forward(x).toFloatArray());
+    assertArrayEquals(F.maxPool2d(x, 2).toFloatArray(), new MaxPool2d(2).forward(x).toFloatArray());
     assertArrayEquals(
         F.avgPool2d(x, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}).toFloatArray(),
         new AvgPool2d(3, 2, 1).forward(x).toFloatArray());
@@ -45,7 +44,8 @@ class SmallModulesTest {
     assertEquals(
         "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)",
         new MaxPool2d(2).toString());
-    assertEquals("AvgPool2d(kernel_size=3, stride=2, padding=1)", new AvgPool2d(3, 2, 1).toString());
+    assertEquals(
+        "AvgPool2d(kernel_size=3, stride=2, padding=1)", new AvgPool2d(3, 2, 1).toString());
     assertEquals("Flatten(start_dim=1, end_dim=-1)", new Flatten().toString());
     assertEquals("Identity()", new Identity().toString());
     assertEquals("Sigmoid()", new Sigmoid().toString());

@@ -9,9 +9,9 @@ import org.apache.commons.math3.special.Erf;
 /**
  * In-place parameter initialisers, the counterpart of PyTorch's {@code torch.nn.init}. Each fills
  * its tensor outside autograd (so it may be applied to parameters that require grad), bumps the
- * tensor's version, and returns it. Random initialisers draw from the given {@link Generator} in
- * C order (one draw per element, two for none), so a seed fixes the result on every machine and
- * for every floating dtype; values are computed in double and rounded once to the tensor's type.
+ * tensor's version, and returns it. Random initialisers draw from the given {@link Generator} in C
+ * order (one draw per element, two for none), so a seed fixes the result on every machine and for
+ * every floating dtype; values are computed in double and rounded once to the tensor's type.
  *
  * <p>Random initialisers require a floating-point tensor ({@link IllegalArgumentException}
  * otherwise); those that need fans require at least two dimensions, like PyTorch.
@@ -149,9 +149,9 @@ public final class Init {
   }
 
   /**
-   * Fills {@code t} from {@code N(mean, std²)} truncated to {@code [a, b]} by PyTorch's
-   * inverse-CDF method: {@code u ~ U(2Φ(α) - 1, 2Φ(β) - 1)}, then {@code mean + std·√2·erfinv(u)}
-   * clamped to {@code [a, b]}, where {@code α = (a - mean)/std} and {@code β = (b - mean)/std}.
+   * Fills {@code t} from {@code N(mean, std²)} truncated to {@code [a, b]} by PyTorch's inverse-CDF
+   * method: {@code u ~ U(2Φ(α) - 1, 2Φ(β) - 1)}, then {@code mean + std·√2·erfinv(u)} clamped to
+   * {@code [a, b]}, where {@code α = (a - mean)/std} and {@code β = (b - mean)/std}.
    *
    * @throws IllegalArgumentException if {@code std <= 0}, {@code a > b}, or {@code t} is not
    *     floating point
@@ -241,12 +241,12 @@ public final class Init {
   }
 
   /**
-   * A (semi-)orthogonal matrix scaled by {@code gain}, as PyTorch's {@code orthogonal_}: the
-   * tensor is viewed as {@code [rows, numel/rows]}, a standard normal matrix of that shape is
-   * drawn, and its QR factor {@code Q} (of the transpose when the matrix is wide) is taken with
-   * columns multiplied by the signs of {@code diag(R)}, which makes the result independent of the
-   * QR algorithm. Rows (if {@code rows <= cols}) or columns (otherwise) are then orthonormal. The
-   * QR is a Householder factorisation in double.
+   * A (semi-)orthogonal matrix scaled by {@code gain}, as PyTorch's {@code orthogonal_}: the tensor
+   * is viewed as {@code [rows, numel/rows]}, a standard normal matrix of that shape is drawn, and
+   * its QR factor {@code Q} (of the transpose when the matrix is wide) is taken with columns
+   * multiplied by the signs of {@code diag(R)}, which makes the result independent of the QR
+   * algorithm. Rows (if {@code rows <= cols}) or columns (otherwise) are then orthonormal. The QR
+   * is a Householder factorisation in double.
    *
    * @throws IllegalArgumentException for fewer than two dims or a non-float tensor
    */

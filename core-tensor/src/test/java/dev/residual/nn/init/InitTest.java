@@ -151,7 +151,10 @@ class InitTest {
     assertEquals(0, mean(n.toDoubleArray()), 0.0005);
     // Zero-element tensors are left alone, as PyTorch.
     Init.kaimingUniform_(
-        Tensor.zeros(0, 3), Math.sqrt(5), FanMode.FAN_IN, Nonlinearity.LEAKY_RELU,
+        Tensor.zeros(0, 3),
+        Math.sqrt(5),
+        FanMode.FAN_IN,
+        Nonlinearity.LEAKY_RELU,
         new Generator(0));
   }
 
@@ -249,8 +252,7 @@ class InitTest {
     assertThrows(IllegalArgumentException.class, () -> Init.normal_(Tensor.zeros(2), 0, -1, g));
     assertThrows(IllegalArgumentException.class, () -> Init.uniform_(Tensor.zeros(2), 1, 0, g));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> Init.uniform_(Tensor.zeros(DType.INT32, 2), 0, 1, g));
+        IllegalArgumentException.class, () -> Init.uniform_(Tensor.zeros(DType.INT32, 2), 0, 1, g));
     assertThrows(
         IllegalArgumentException.class, () -> Init.truncNormal_(Tensor.zeros(2), 0, 0, -1, 1, g));
     assertThrows(
