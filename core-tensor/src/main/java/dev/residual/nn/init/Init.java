@@ -4,6 +4,7 @@ import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
 import dev.residual.tensor.internal.Storage;
 import java.util.Arrays;
+import java.util.function.DoubleSupplier;
 import org.apache.commons.math3.special.Erf;
 
 /**
@@ -17,6 +18,8 @@ import org.apache.commons.math3.special.Erf;
  * otherwise); those that need fans require at least two dimensions, like PyTorch.
  */
 public final class Init {
+  private static final int CHUNK = 8192;
+
   private Init() {}
 
   /** Which fan {@link #kaimingUniform_} and {@link #kaimingNormal_} scale by. */
@@ -124,11 +127,7 @@ public final class Init {
           "uniform_: expects a finite range with a <= b, got a=" + a + ", b=" + b);
     }
     requireFloat("uniform_", t);
-    double[] v = new double[(int) t.numel()];
-    for (int k = 0; k < v.length; k++) {
-      v[k] = a + (b - a) * g.nextDouble();
-    }
-    return write(t, v);
+    return fill(t, () -> a + (b - a) * g.nextDouble());
   }
 
   /**
@@ -141,11 +140,7 @@ public final class Init {
       throw new IllegalArgumentException("normal_: expects std >= 0, got " + std);
     }
     requireFloat("normal_", t);
-    double[] v = new double[(int) t.numel()];
-    for (int k = 0; k < v.length; k++) {
-      v[k] = mean + std * g.nextGaussian();
-    }
-    return write(t, v);
+    return fill(t, () -> mean + std * g.nextGaussian());
   }
 
   /**
@@ -167,13 +162,13 @@ public final class Init {
     requireFloat("truncNormal_", t);
     double lo = 2 * normCdf((a - mean) / std) - 1;
     double hi = 2 * normCdf((b - mean) / std) - 1;
-    double[] v = new double[(int) t.numel()];
-    for (int k = 0; k < v.length; k++) {
-      double u = lo + (hi - lo) * g.nextDouble();
-      double x = mean + std * Math.sqrt(2.0) * Erf.erfInv(u);
-      v[k] = Math.min(Math.max(x, a), b);
-    }
-    return write(t, v);
+    return fill(
+        t,
+        () -> {
+          double u = lo + (hi - lo) * g.nextDouble();
+          double x = mean + std * Math.sqrt(2.0) * Erf.erfInv(u);
+          return Math.min(Math.max(x, a), b);
+        });
   }
 
   private static double normCdf(double x) {
@@ -370,16 +365,36 @@ public final class Init {
 
   /** Writes {@code v} (C order) into {@code t}, rounding once to its type. */
   private static Tensor write(Tensor t, double[] v) {
+    int[] k = {0};
+    return fill(t, () -> v[k[0]++]);
+  }
+
+  /**
+   * Fills {@code t} in C order with successive values of {@code next}, rounded once to its type.
+   * Works through a small chunk so that initialising a large embedding needs no heap copy of it.
+   */
+  private static Tensor fill(Tensor t, DoubleSupplier next) {
     Storage s = t.storage();
     s.checkLive("init");
+    int n = s.length;
     if (s.f != null) {
-      float[] buf = new float[v.length];
-      for (int k = 0; k < v.length; k++) {
-        buf[k] = (float) v[k];
+      float[] chunk = new float[Math.min(n, CHUNK)];
+      for (int start = 0; start < n; start += chunk.length) {
+        int len = Math.min(chunk.length, n - start);
+        for (int k = 0; k < len; k++) {
+          chunk[k] = (float) next.getAsDouble();
+        }
+        s.f.put(start, chunk, 0, len);
       }
-      s.f.put(0, buf, 0, buf.length);
     } else {
-      s.d.put(0, v, 0, v.length);
+      double[] chunk = new double[Math.min(n, CHUNK)];
+      for (int start = 0; start < n; start += chunk.length) {
+        int len = Math.min(chunk.length, n - start);
+        for (int k = 0; k < len; k++) {
+          chunk[k] = next.getAsDouble();
+        }
+        s.d.put(start, chunk, 0, len);
+      }
     }
     s.bumpVersion();
     return t;
