@@ -1,6 +1,7 @@
 package dev.residual.examples.cli;
 
 import dev.residual.examples.demo.MlpDemo;
+import dev.residual.examples.mnist.MnistTrain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ResidualCli.Version.class,
     description = "Residual: machine-learning research in plain Java.",
-    subcommands = {MlpDemo.class, CommandLine.HelpCommand.class})
+    subcommands = {MlpDemo.class, MnistTrain.class, CommandLine.HelpCommand.class})
 public final class ResidualCli implements Runnable {
 
   @Spec private CommandSpec spec;
@@ -36,7 +37,7 @@ public final class ResidualCli implements Runnable {
    * @return the exit code: 0 on success, 2 for bad usage, 1 if the command failed
    */
   public static int execute(String... args) {
-    return new CommandLine(new ResidualCli()).execute(args);
+    return new CommandLine(new ResidualCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 
   /**
