@@ -496,7 +496,11 @@ public final class Conv {
    * into {@code cols [c·kh·kw, oh·ow]}; positions in the padding read as zero.
    */
   static void im2col(Storage x, int xOff, Geo geo, Storage cols) {
-    boolean f32 = x.dtype == DType.FLOAT32;
+    if (x.dtype == DType.FLOAT32) {
+      im2colF(x, xOff, geo, cols);
+      return;
+    }
+    boolean f32 = false;
     int l = geo.cols();
     int ow = geo.ow;
     int sw = geo.sw;
@@ -538,7 +542,11 @@ public final class Conv {
    * ({@code x[xOff..]} must be initialised); entries that fall in the padding are dropped.
    */
   static void col2im(Storage cols, Geo geo, Storage x, int xOff) {
-    boolean f32 = x.dtype == DType.FLOAT32;
+    if (x.dtype == DType.FLOAT32) {
+      col2imF(cols, geo, x, xOff);
+      return;
+    }
+    boolean f32 = false;
     int l = geo.cols();
     int ow = geo.ow;
     int sw = geo.sw;
@@ -572,6 +580,82 @@ public final class Conv {
         }
       }
     }
+  }
+
+  /**
+   * FLOAT32 {@link #im2col}: the image is copied to the heap once and the columns are built in a
+   * heap array, then stored with one bulk copy (per-element buffer calls dominated a CNN step).
+   */
+  private static void im2colF(Storage x, int xOff, Geo geo, Storage cols) {
+    int l = geo.cols();
+    int ow = geo.ow;
+    int sw = geo.sw;
+    int img = geo.c * geo.h * geo.w;
+    float[] xa = new float[img];
+    x.f.get(xOff, xa, 0, img);
+    float[] ca = new float[geo.c * geo.kh * geo.kw * l];
+    for (int c = 0; c < geo.c; c++) {
+      int plane = c * geo.h * geo.w;
+      for (int i = 0; i < geo.kh; i++) {
+        for (int j = 0; j < geo.kw; j++) {
+          int row = ((c * geo.kh + i) * geo.kw + j) * l;
+          int shift = j * geo.dw - geo.pw;
+          int lo = validLo(shift, sw, ow);
+          int hi = Math.max(lo, validHi(shift, sw, ow, geo.w));
+          for (int r = 0; r < geo.oh; r++) {
+            int ih = r * geo.sh - geo.ph + i * geo.dh;
+            if (ih < 0 || ih >= geo.h) {
+              continue; // the heap array starts zeroed: padding reads as 0
+            }
+            int dst = row + r * ow;
+            int src = plane + ih * geo.w + shift;
+            if (sw == 1) {
+              System.arraycopy(xa, src + lo, ca, dst + lo, hi - lo);
+            } else {
+              for (int q = lo; q < hi; q++) {
+                ca[dst + q] = xa[src + q * sw];
+              }
+            }
+          }
+        }
+      }
+    }
+    cols.f.put(0, ca, 0, ca.length);
+  }
+
+  /** FLOAT32 {@link #col2im} on heap copies of the columns and the image. */
+  private static void col2imF(Storage cols, Geo geo, Storage x, int xOff) {
+    int l = geo.cols();
+    int ow = geo.ow;
+    int sw = geo.sw;
+    int img = geo.c * geo.h * geo.w;
+    float[] xa = new float[img];
+    x.f.get(xOff, xa, 0, img);
+    float[] ca = new float[geo.c * geo.kh * geo.kw * l];
+    cols.f.get(0, ca, 0, ca.length);
+    for (int c = 0; c < geo.c; c++) {
+      int plane = c * geo.h * geo.w;
+      for (int i = 0; i < geo.kh; i++) {
+        for (int j = 0; j < geo.kw; j++) {
+          int row = ((c * geo.kh + i) * geo.kw + j) * l;
+          int shift = j * geo.dw - geo.pw;
+          int lo = validLo(shift, sw, ow);
+          int hi = validHi(shift, sw, ow, geo.w);
+          for (int r = 0; r < geo.oh; r++) {
+            int ih = r * geo.sh - geo.ph + i * geo.dh;
+            if (ih < 0 || ih >= geo.h) {
+              continue;
+            }
+            int src = row + r * ow;
+            int dst = plane + ih * geo.w + shift;
+            for (int q = lo; q < hi; q++) {
+              xa[dst + q * sw] += ca[src + q];
+            }
+          }
+        }
+      }
+    }
+    x.f.put(xOff, xa, 0, img);
   }
 
   /** First output column {@code q} whose input column {@code q·sw + shift} is {@code >= 0}. */

@@ -32,6 +32,12 @@ public final class Pool {
     int oPlane = geo.oh * geo.ow;
     // Flat index within the input plane of each output's maximum, for backward.
     int[] argmax = new int[geo.planes * oPlane];
+    // FLOAT32 works on heap copies: per-element buffer calls dominated a CNN step.
+    float[] xa = f32 ? new float[in.length] : null;
+    float[] oa = f32 ? new float[os.length] : null;
+    if (f32) {
+      in.f.get(0, xa, 0, in.length);
+    }
     for (int p = 0; p < geo.planes; p++) {
       int base = p * plane;
       for (int r = 0; r < geo.oh; r++) {
@@ -47,7 +53,7 @@ public final class Pool {
           for (int i = hs; i < he; i++) {
             int row = base + i * geo.w;
             for (int j = ws; j < we; j++) {
-              double v = f32 ? in.f.get(row + j) : in.d.get(row + j);
+              double v = f32 ? xa[row + j] : in.d.get(row + j);
               if (v > max || Double.isNaN(v)) {
                 max = v;
                 best = i * geo.w + j;
@@ -57,12 +63,15 @@ public final class Pool {
           int o = p * oPlane + r * geo.ow + c;
           argmax[o] = best;
           if (f32) {
-            os.f.put(o, (float) max);
+            oa[o] = (float) max;
           } else {
             os.d.put(o, max);
           }
         }
       }
+    }
+    if (f32) {
+      os.f.put(0, oa, 0, os.length);
     }
     if (!Engine.needsRecord(x)) {
       return out;

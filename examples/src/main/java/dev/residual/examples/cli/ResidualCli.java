@@ -37,7 +37,9 @@ public final class ResidualCli implements Runnable {
    * @return the exit code: 0 on success, 2 for bad usage, 1 if the command failed
    */
   public static int execute(String... args) {
-    return new CommandLine(new ResidualCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new ResidualCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args);
   }
 
   /**
