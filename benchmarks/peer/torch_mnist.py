@@ -2,8 +2,8 @@
 """Peer for examples' MnistTrain: the same MLP (784-256-10) and CNN (two 3x3 convs + 2x2 max
 pooling) trained in PyTorch 1.13 on the same IDX files, same batch size, optimizer and epochs.
 
-  /usr/bin/python3 torch_mnist.py --data ../shared/data/mnist-10k --model mlp --epochs 10
-  /usr/bin/python3 torch_mnist.py --data ../shared/data/mnist-10k --model cnn --epochs 6
+  /usr/bin/python3 torch_mnist.py --data ../shared/data/mnist-10k --model mlp
+  /usr/bin/python3 torch_mnist.py --data ../shared/data/mnist-10k --model cnn
 
 Prints one JSON line: test accuracy, seconds per epoch (median), threads.
 """
@@ -56,13 +56,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--epochs", type=int, default=0, help="default: 20 for mlp, 8 for cnn")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if not a.epochs:
+        a.epochs = 20 if a.model == "mlp" else 8
     torch.manual_seed(a.seed)
     xtr, ytr = load(a.data, "train")
     xte, yte = load(a.data, "t10k")

@@ -1,10 +1,14 @@
 package dev.residual.examples.demo;
 
+import dev.residual.examples.mnist.MnistTrain;
 import dev.residual.nn.functional.F;
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -111,6 +115,12 @@ public final class MlpDemo implements Callable<Integer> {
   private double lr;
 
   @Option(
+      names = "--spirals",
+      description =
+          "Train on the synthetic spirals even when MNIST is available (../shared/data/mnist-10k).")
+  private boolean spirals;
+
+  @Option(
       names = "--no-progress",
       description = "Do not draw the progress bar (drawn only on a terminal anyway).")
   private boolean noProgress;
@@ -134,6 +144,20 @@ public final class MlpDemo implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintStream out = System.out;
+    Path mnist = spirals ? null : MnistTrain.findData();
+    if (mnist != null && !spec.commandLine().getParseResult().hasMatchedOption("--steps")) {
+      out.println(
+          "MNIST found at "
+              + mnist
+              + ": training the 784-256-10 MLP for 3 epochs"
+              + " (--spirals for the synthetic demo; `residual mnist --help` for more)");
+      try {
+        MnistTrain.train(mnist, MnistTrain.Model.MLP, 3, out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return 0;
+    }
     out.printf(
         Locale.ROOT,
         "Training a %d -> %d -> %d -> %d MLP on %d spiral points: %d steps, lr %s, seed %d%n",

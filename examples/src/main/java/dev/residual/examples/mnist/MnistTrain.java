@@ -54,7 +54,7 @@ public final class MnistTrain implements Callable<Integer> {
   @Option(names = "--model", description = "mlp or cnn (default: ${DEFAULT-VALUE}).")
   Model model = Model.MLP;
 
-  @Option(names = "--epochs", description = "Epochs (default: 10 for the MLP, 6 for the CNN).")
+  @Option(names = "--epochs", description = "Epochs (default: 20 for the MLP, 8 for the CNN).")
   Integer epochs;
 
   @Option(names = "--steps", description = "Train this many steps instead of whole epochs.")
@@ -116,7 +116,7 @@ public final class MnistTrain implements Callable<Integer> {
             .batchSize(batchSize)
             .shuffle(new Generator(seed + 1))
             .build();
-    int epochCount = epochs != null ? epochs : (model == Model.MLP ? 10 : 6);
+    int epochCount = epochs != null ? epochs : (model == Model.MLP ? 20 : 8);
     int maxSteps = steps != null ? steps : epochCount * loader.numBatches();
     out.printf(
         Locale.ROOT,
@@ -186,6 +186,21 @@ public final class MnistTrain implements Callable<Integer> {
           100.0 * (end - rssAtWarmup) / rssAtWarmup);
     }
     return new Result(acc, median, step, lastLoss);
+  }
+
+  /**
+   * Trains {@code model} for {@code epochs} on the IDX files in {@code dir} with the default
+   * settings; progress goes to {@code out}.
+   *
+   * @throws IOException if the data cannot be read
+   */
+  public static Result train(Path dir, Model model, int epochs, PrintStream out)
+      throws IOException {
+    MnistTrain t = new MnistTrain();
+    t.data = dir;
+    t.model = model;
+    t.epochs = epochs;
+    return t.run(out);
   }
 
   /** Fraction of {@code test} the network classifies correctly (evaluated in chunks of 500). */
