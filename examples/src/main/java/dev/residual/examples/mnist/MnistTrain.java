@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -134,16 +135,18 @@ public final class MnistTrain implements Callable<Integer> {
         new double[Math.max(1, (maxSteps + loader.numBatches() - 1) / loader.numBatches())];
     int epoch = 0;
     long rssAtWarmup = 0;
+    long rssAtHalf = 0;
     while (step < maxSteps) {
       long t0 = System.nanoTime();
       double sum = 0;
       int n = 0;
       net.train();
-      for (List<Tensor> batch : loader) {
-        if (step >= maxSteps) {
-          break;
-        }
+      Iterator<List<Tensor>> batches = loader.iterator();
+      while (batches.hasNext() && step < maxSteps) {
+        // The batch is drawn inside the scope too, so its memory returns to the pool with the
+        // step's activations.
         try (MemoryScope scope = MemoryScope.open()) {
+          List<Tensor> batch = batches.next();
           Tensor loss = F.crossEntropy(net.forward(batch.get(0)), batch.get(1));
           loss.backward();
           opt.step();
@@ -155,6 +158,9 @@ public final class MnistTrain implements Callable<Integer> {
         step++;
         if (reportMemory && step == 500) {
           rssAtWarmup = rssKb();
+        }
+        if (reportMemory && step == maxSteps / 2) {
+          rssAtHalf = rssKb();
         }
         if (reportMemory && step % 2000 == 0) {
           out.printf(
@@ -184,6 +190,15 @@ public final class MnistTrain implements Callable<Integer> {
           step,
           end / 1024.0,
           100.0 * (end - rssAtWarmup) / rssAtWarmup);
+      if (rssAtHalf > 0) {
+        out.printf(
+            Locale.ROOT,
+            "RSS at step %d: %.1f MB, at the end: %.1f MB (%+.1f%%; the JIT has settled by then)%n",
+            maxSteps / 2,
+            rssAtHalf / 1024.0,
+            end / 1024.0,
+            100.0 * (end - rssAtHalf) / rssAtHalf);
+      }
     }
     return new Result(acc, median, step, lastLoss);
   }
