@@ -163,8 +163,15 @@ public final class MnistTrain implements Callable<Integer> {
           rssAtHalf = rssKb();
         }
         if (reportMemory && step % 2000 == 0) {
+          Runtime rt = Runtime.getRuntime();
           out.printf(
-              Locale.ROOT, "step %6d  loss %.4f  RSS %.1f MB%n", step, lastLoss, rssKb() / 1024.0);
+              Locale.ROOT,
+              "step %6d  loss %.4f  RSS %.1f MB  native %.1f MB  heap used %.1f MB%n",
+              step,
+              lastLoss,
+              rssKb() / 1024.0,
+              dev.residual.tensor.internal.StorageStats.liveNativeBytes() / 1048576.0,
+              (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
         }
       }
       epochSeconds[epoch] = (System.nanoTime() - t0) * 1e-9;
