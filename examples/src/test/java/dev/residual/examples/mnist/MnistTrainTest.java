@@ -1,0 +1,38 @@
+package dev.residual.examples.mnist;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Integration test on the real MNIST subset; skipped when ../shared/data is not there. */
+class MnistTrainTest {
+  @Test
+  void oneEpochOfTheMlpLearnsMnist() throws IOException {
+    Path data = MnistTrain.findData();
+    assumeTrue(data != null, "no ../shared/data/mnist-10k");
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    MnistTrain.Result r =
+        MnistTrain.train(
+            data, MnistTrain.Model.MLP, 1, new PrintStream(sink, true, StandardCharsets.UTF_8));
+    assertTrue(r.testAccuracy() > 0.85, "accuracy after one epoch: " + r.testAccuracy());
+  }
+
+  @Test
+  void theCnnRunsAFewStepsAndLowersItsLoss() throws IOException {
+    Path data = MnistTrain.findData();
+    assumeTrue(data != null, "no ../shared/data/mnist-10k");
+    MnistTrain t = new MnistTrain();
+    t.data = data;
+    t.model = MnistTrain.Model.CNN;
+    t.steps = 30;
+    MnistTrain.Result r =
+        t.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertTrue(r.lastLoss() < 2.0, "loss after 30 steps: " + r.lastLoss());
+  }
+}
