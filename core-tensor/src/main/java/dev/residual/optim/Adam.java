@@ -1,7 +1,6 @@
 package dev.residual.optim;
 
 import dev.residual.tensor.Tensor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,79 +21,9 @@ import java.util.Map;
  */
 public final class Adam extends Optimizer {
 
-  /** Fluent construction: {@code Adam.builder().lr(3e-4).betas(0.9, 0.95).build(params)}. */
-  public static final class Builder {
-    private final Map<String, Object> d = new LinkedHashMap<>();
-
-    private Builder() {
-      d.put("lr", 1e-3);
-      d.put("beta1", 0.9);
-      d.put("beta2", 0.999);
-      d.put("eps", 1e-8);
-      d.put("weight_decay", 0.0);
-      d.put("amsgrad", false);
-      d.put("maximize", false);
-    }
-
-    /** Learning rate ({@code >= 0}). */
-    public Builder lr(double v) {
-      d.put("lr", v);
-      return this;
-    }
-
-    /** Decay rates of the first and second moment estimates (each in {@code [0, 1)}). */
-    public Builder betas(double beta1, double beta2) {
-      d.put("beta1", beta1);
-      d.put("beta2", beta2);
-      return this;
-    }
-
-    /** Term added to the denominator for numerical stability ({@code >= 0}). */
-    public Builder eps(double v) {
-      d.put("eps", v);
-      return this;
-    }
-
-    /** Weight decay ({@code >= 0}); added to the gradient as an L2 term. */
-    public Builder weightDecay(double v) {
-      d.put("weight_decay", v);
-      return this;
-    }
-
-    /** Use the maximum of past second moments (AMSGrad). */
-    public Builder amsgrad(boolean v) {
-      d.put("amsgrad", v);
-      return this;
-    }
-
-    /** Ascend instead of descend. */
-    public Builder maximize(boolean v) {
-      d.put("maximize", v);
-      return this;
-    }
-
-    /**
-     * An optimizer over one group of parameters.
-     *
-     * @throws IllegalArgumentException if an option is invalid (named in the message)
-     */
-    public Adam build(List<Tensor> params) {
-      return new Adam(List.of(new ParamGroup(params)), d);
-    }
-
-    /**
-     * An optimizer over several groups; the builder's options are the defaults of every group.
-     *
-     * @throws IllegalArgumentException if an option is invalid or unknown (named in the message)
-     */
-    public Adam buildGroups(List<ParamGroup> groups) {
-      return new Adam(groups, d);
-    }
-  }
-
   /** A builder with PyTorch's defaults. */
-  public static Builder builder() {
-    return new Builder();
+  public static AdamBuilder<Adam> builder() {
+    return new AdamBuilder<>(0.0, Adam::new);
   }
 
   /**
@@ -103,7 +32,7 @@ public final class Adam extends Optimizer {
    * @throws IllegalArgumentException if {@code lr} is negative
    */
   public Adam(List<Tensor> params, double lr) {
-    this(List.of(new ParamGroup(params)), builder().lr(lr).d);
+    this(List.of(new ParamGroup(params)), builder().lr(lr).options());
   }
 
   private Adam(List<ParamGroup> groups, Map<String, Object> defaults) {
