@@ -255,7 +255,7 @@ public final class Conv {
               }
             }
           }
-          Tensor gb = need[2] ? Reduce.sum(gr, new int[] {0, 2, 3}, false) : null;
+          Tensor gb = need[2] ? channelSums(gr) : null;
           return new Tensor[] {gx, gw, gb};
         },
         xc,
@@ -482,7 +482,7 @@ public final class Conv {
               }
             }
           }
-          Tensor gb = need[2] ? Reduce.sum(gr, new int[] {0, 2, 3}, false) : null;
+          Tensor gb = need[2] ? channelSums(gr) : null;
           return new Tensor[] {gx, gw, gb};
         },
         xc,
@@ -683,6 +683,24 @@ public final class Conv {
   // ------------------------------------------------------------------ helpers
 
   /** An output tensor holding the bias broadcast over each channel plane, or zeros. */
+  /**
+   * Sum of {@code g [N, C, H, W]} over N, H and W: one BLAS column sum per sample (the generic
+   * reduction walked every element through a strided loop).
+   */
+  private static Tensor channelSums(Tensor g) {
+    long[] s = g.shape();
+    int n = (int) s[0];
+    int c = (int) s[1];
+    int plane = (int) (s[2] * s[3]);
+    if (!g.dtype().isFloatingPoint() || n == 0 || plane == 0) {
+      return Reduce.sum(g, new int[] {0, 2, 3}, false);
+    }
+    // [N, C, HW] viewed as [N*C, HW]: row sums are the transposed view's column sums.
+    Tensor rows = Tensor.empty(g.dtype(), (long) n * c);
+    LinAlg.rowSums(g.storage(), n * c, plane, rows.storage());
+    return Reduce.sum(rows.reshape(n, c), new int[] {0}, false);
+  }
+
   private static Tensor biasFilled(DType type, long[] shape, Tensor bias) {
     if (bias == null) {
       return Tensor.zeros(type, shape);

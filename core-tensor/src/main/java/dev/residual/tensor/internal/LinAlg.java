@@ -486,4 +486,40 @@ public final class LinAlg {
     ones.storage().release();
     return out;
   }
+
+  /** {@code out[r] = sum_c m[r, c]} for a row-major {@code [rows, cols]} float matrix (gemv). */
+  static void rowSums(Storage m, int rows, int cols, Storage out) {
+    Tensor ones = Tensor.ones(m.dtype, cols);
+    dev.residual.tensor.Threads.ensureBlasConfigured();
+    if (m.dtype == DType.FLOAT32) {
+      cblas_sgemv(
+          CblasRowMajor,
+          CblasNoTrans,
+          rows,
+          cols,
+          1f,
+          new FloatPointer(m.pointer),
+          cols,
+          new FloatPointer(ones.storage().pointer),
+          1,
+          0f,
+          new FloatPointer(out.pointer),
+          1);
+    } else {
+      cblas_dgemv(
+          CblasRowMajor,
+          CblasNoTrans,
+          rows,
+          cols,
+          1.0,
+          new DoublePointer(m.pointer),
+          cols,
+          new DoublePointer(ones.storage().pointer),
+          1,
+          0.0,
+          new DoublePointer(out.pointer),
+          1);
+    }
+    ones.storage().release();
+  }
 }

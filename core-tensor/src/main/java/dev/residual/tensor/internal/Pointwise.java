@@ -127,7 +127,8 @@ public final class Pointwise {
       case SIGMOID:
         return sigmoid(x, exact);
       case RELU:
-        return x > 0 ? x : 0.0;
+        // NaN passes through, as PyTorch's relu (and the SIMD kernel) do.
+        return x > 0 || Double.isNaN(x) ? x : 0.0;
       case GELU:
         return 0.5 * x * (1.0 + Erf.erf(x * INV_SQRT_2));
       case GELU_TANH:
@@ -214,6 +215,8 @@ public final class Pointwise {
         Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.geluTanh(in.raw, o.raw, lo, hi));
       } else if (Simd.ENABLED && op == Unary.EXP) {
         Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.exp(in.raw, o.raw, lo, hi));
+      } else if (Simd.ENABLED && op == Unary.RELU) {
+        Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.relu(in.raw, o.raw, lo, hi));
       } else {
         Parallel.forRange(n, GRAIN, (lo, hi) -> unaryF(op, in.f, o.f, lo, hi));
       }
@@ -265,7 +268,7 @@ public final class Pointwise {
       case RELU:
         for (int k = lo; k < n; k++) {
           float v = in.get(k);
-          o.put(k, v > 0 ? v : 0f);
+          o.put(k, v > 0 || Float.isNaN(v) ? v : 0f);
         }
         break;
       case SQUARE:
@@ -300,6 +303,9 @@ public final class Pointwise {
       if (Simd.ENABLED && op == Unary.GELU_TANH) {
         Parallel.forRange(
             n, GRAIN, (lo, hi) -> VectorKernels.geluTanhBackward(xs.raw, gs.raw, os.raw, lo, hi));
+      } else if (Simd.ENABLED && op == Unary.RELU) {
+        Parallel.forRange(
+            n, GRAIN, (lo, hi) -> VectorKernels.reluBackward(xs.raw, gs.raw, os.raw, lo, hi));
       } else {
         Parallel.forRange(n, GRAIN, (lo, hi) -> unaryBackwardF(op, xs.f, ys.f, gs.f, os.f, lo, hi));
       }

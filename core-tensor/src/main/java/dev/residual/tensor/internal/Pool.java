@@ -38,7 +38,37 @@ public final class Pool {
     if (f32) {
       in.f.get(0, xa, 0, in.length);
     }
-    for (int p = 0; p < geo.planes; p++) {
+    boolean twoByTwo =
+        f32
+            && geo.kh == 2
+            && geo.kw == 2
+            && geo.sh == 2
+            && geo.sw == 2
+            && geo.ph == 0
+            && geo.pw == 0;
+    for (int p = 0; twoByTwo && p < geo.planes; p++) {
+      // The common 2x2, stride-2 window unrolled: same order and tie/NaN rule as the loop below.
+      int base = p * plane;
+      for (int r = 0; r < geo.oh; r++) {
+        for (int c = 0; c < geo.ow; c++) {
+          int i0 = 2 * r * geo.w + 2 * c;
+          int best = i0;
+          float max = xa[base + i0];
+          for (int k = 1; k < 4; k++) {
+            int t = i0 + (k >> 1) * geo.w + (k & 1);
+            float v = xa[base + t];
+            if (v > max || Float.isNaN(v)) {
+              max = v;
+              best = t;
+            }
+          }
+          int o = p * oPlane + r * geo.ow + c;
+          argmax[o] = best;
+          oa[o] = max;
+        }
+      }
+    }
+    for (int p = 0; !twoByTwo && p < geo.planes; p++) {
       int base = p * plane;
       for (int r = 0; r < geo.oh; r++) {
         int h0 = r * geo.sh - geo.ph;

@@ -95,4 +95,32 @@ final class VectorKernels {
     }
     return sum;
   }
+
+  /** {@code y = max(x, 0)}. */
+  static void relu(ByteBuffer x, ByteBuffer y, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    for (; k < bound; k += S.length()) {
+      FloatVector.fromByteBuffer(S, x, 4 * k, NO).max(0f).intoByteBuffer(y, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      float v = x.getFloat(4 * k);
+      y.putFloat(4 * k, v > 0 ? v : 0f);
+    }
+  }
+
+  /** {@code dx = x > 0 ? g : 0}. */
+  static void reluBackward(ByteBuffer x, ByteBuffer g, ByteBuffer dx, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    FloatVector zero = FloatVector.zero(S);
+    for (; k < bound; k += S.length()) {
+      FloatVector xv = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      FloatVector gv = FloatVector.fromByteBuffer(S, g, 4 * k, NO);
+      zero.blend(gv, xv.compare(VectorOperators.GT, 0f)).intoByteBuffer(dx, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      dx.putFloat(4 * k, x.getFloat(4 * k) > 0 ? g.getFloat(4 * k) : 0f);
+    }
+  }
 }
