@@ -180,35 +180,45 @@ public final class RMSprop extends Optimizer {
         }
       }
     } else {
-      FloatBuffer p = ps.f;
-      FloatBuffer gr = gs.f;
-      FloatBuffer sq = ss.f;
-      FloatBuffer b = bs == null ? null : bs.f;
-      FloatBuffer ga = as == null ? null : as.f;
-      for (int i = 0; i < n; i++) {
-        double gi = maximize ? -gr.get(i) : gr.get(i);
-        double pi = p.get(i);
-        if (wd != 0) {
-          gi = gi + wd * pi;
-        }
-        float si = (float) (sq.get(i) * alpha + (1 - alpha) * gi * gi);
-        sq.put(i, si);
-        double avg;
-        if (centered) {
-          float ai = (float) (ga.get(i) * alpha + (1 - alpha) * gi);
-          ga.put(i, ai);
-          avg = Math.sqrt(si - (double) ai * ai) + eps;
-        } else {
-          avg = Math.sqrt(si) + eps;
-        }
-        if (useMomentum) {
-          float bi = (float) (b.get(i) * momentum + gi / avg);
-          b.put(i, bi);
-          p.put(i, (float) (pi + -lr * bi));
-        } else {
-          p.put(i, (float) (pi + -lr * (gi / avg)));
-        }
-      }
+      // PyTorch's float32 order, in float arithmetic over heap chunks (see FloatChunks).
+      final float sign = maximize ? -1f : 1f;
+      final float wdF = (float) wd;
+      final float a1 = (float) alpha;
+      final float a2 = (float) (1 - alpha);
+      final float epsF = (float) eps;
+      final float mom = (float) momentum;
+      final float negLr = (float) -lr;
+      FloatChunks.run(
+          n,
+          new FloatBuffer[] {ps.f, gs.f, ss.f, bs == null ? null : bs.f, as == null ? null : as.f},
+          new boolean[] {true, false, true, true, true},
+          (a, len) -> {
+            float[] p = a[0];
+            float[] gr = a[1];
+            float[] sq = a[2];
+            float[] b = a[3];
+            float[] ga = a[4];
+            for (int i = 0; i < len; i++) {
+              float gi = sign * gr[i] + wdF * p[i];
+              float si = sq[i] * a1 + a2 * (gi * gi);
+              sq[i] = si;
+              float avg;
+              if (centered) {
+                float ai = ga[i] * a1 + a2 * gi;
+                ga[i] = ai;
+                avg = (float) Math.sqrt(si - ai * ai) + epsF;
+              } else {
+                avg = (float) Math.sqrt(si) + epsF;
+              }
+              if (useMomentum) {
+                float bi = b[i] * mom + gi / avg;
+                b[i] = bi;
+                p[i] = p[i] + negLr * bi;
+              } else {
+                p[i] = p[i] + negLr * (gi / avg);
+              }
+            }
+          });
     }
     ss.bumpVersion();
     if (bs != null) {

@@ -164,22 +164,30 @@ public final class SGD extends Optimizer {
         p.put(i, pi + -lr * d);
       }
     } else {
-      FloatBuffer p = ps.f;
-      FloatBuffer gr = gs.f;
-      FloatBuffer b = bs == null ? null : bs.f;
-      for (int i = 0; i < n; i++) {
-        double d = maximize ? -gr.get(i) : gr.get(i);
-        double pi = p.get(i);
-        if (wd != 0) {
-          d = d + wd * pi;
-        }
-        if (useMomentum) {
-          float bi = (float) (first ? d : b.get(i) * momentum + (1 - dampening) * d);
-          b.put(i, bi);
-          d = nesterov ? d + momentum * bi : bi;
-        }
-        p.put(i, (float) (pi + -lr * d));
-      }
+      // PyTorch's float32 order, in float arithmetic over heap chunks (see FloatChunks).
+      final float sign = maximize ? -1f : 1f;
+      final float wdF = (float) wd;
+      final float mom = (float) momentum;
+      final float damp = (float) (1 - dampening);
+      final float negLr = (float) -lr;
+      FloatChunks.run(
+          n,
+          new FloatBuffer[] {ps.f, gs.f, bs == null ? null : bs.f},
+          new boolean[] {true, false, true},
+          (a, len) -> {
+            float[] p = a[0];
+            float[] gr = a[1];
+            float[] b = a[2];
+            for (int i = 0; i < len; i++) {
+              float d = sign * gr[i] + wdF * p[i];
+              if (useMomentum) {
+                float bi = first ? d : b[i] * mom + damp * d;
+                b[i] = bi;
+                d = nesterov ? d + mom * bi : bi;
+              }
+              p[i] = p[i] + negLr * d;
+            }
+          });
     }
     if (bs != null) {
       bs.bumpVersion();

@@ -8,8 +8,8 @@ import java.util.Map;
  *
  * <p>A {@link Run} calls a sink from one background thread, in the order the records were made,
  * never from the training thread, so a sink may block on I/O. A sink must not throw for a transient
- * failure (network, disk full): it logs the problem through SLF4J and carries on; anything it throws
- * is caught, logged, and the sink is dropped from the run.
+ * failure (network, disk full): it logs the problem through SLF4J and carries on; anything it
+ * throws is caught, logged, and the sink is dropped from the run.
  */
 public interface Sink extends AutoCloseable {
   /** The run started; {@code config} is its configuration (JSON-serialisable values). */
