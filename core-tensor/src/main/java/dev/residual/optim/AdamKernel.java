@@ -123,8 +123,6 @@ final class AdamKernel {
     }
   }
 
-  private static final int CHUNK = 2048;
-
   private static void updateFloatChunks(
       FloatBuffer p,
       FloatBuffer gr,
@@ -149,32 +147,27 @@ final class AdamKernel {
     final float decayF = (float) decayFactor;
     final float l2wdF = (float) l2wd;
     final float signF = (float) sign;
-    float[] pa = new float[Math.min(CHUNK, n)];
-    float[] ga = new float[pa.length];
-    float[] ma = new float[pa.length];
-    float[] va = new float[pa.length];
-    for (int off = 0; off < n; off += CHUNK) {
-      int len = Math.min(CHUNK, n - off);
-      p.get(off, pa, 0, len);
-      gr.get(off, ga, 0, len);
-      m.get(off, ma, 0, len);
-      v.get(off, va, 0, len);
-      for (int i = 0; i < len; i++) {
-        // PyTorch's float32 op order: p *= 1 - lr*wd; g += wd*p; m = m*b1 + (1-b1)*g;
-        // v = v*b2 + (1-b2)*g*g; p += -stepSize * m / (sqrt(v)/sqrt(bc2) + eps). Float
-        // arithmetic, as PyTorch's kernels use for float32, lets the JIT vectorise the loop.
-        float pi = pa[i] * decayF;
-        float gi = signF * ga[i] + l2wdF * pi;
-        float mi = ma[i] * b1 + c1 * gi;
-        float vi = va[i] * b2 + c2 * (gi * gi);
-        ma[i] = mi;
-        va[i] = vi;
-        float denom = (float) Math.sqrt(vi) / bc2SqrtF + epsF;
-        pa[i] = pi + negStepF * (mi / denom);
-      }
-      p.put(off, pa, 0, len);
-      m.put(off, ma, 0, len);
-      v.put(off, va, 0, len);
-    }
+    FloatChunks.run(
+        n,
+        new FloatBuffer[] {p, gr, m, v},
+        new boolean[] {true, false, true, true},
+        (a, len) -> {
+          float[] pa = a[0];
+          float[] ga = a[1];
+          float[] ma = a[2];
+          float[] va = a[3];
+          for (int i = 0; i < len; i++) {
+            // PyTorch's float32 op order: p *= 1 - lr*wd; g += wd*p; m = m*b1 + (1-b1)*g;
+            // v = v*b2 + (1-b2)*g*g; p += -stepSize * m / (sqrt(v)/sqrt(bc2) + eps).
+            float pi = pa[i] * decayF;
+            float gi = signF * ga[i] + l2wdF * pi;
+            float mi = ma[i] * b1 + c1 * gi;
+            float vi = va[i] * b2 + c2 * (gi * gi);
+            ma[i] = mi;
+            va[i] = vi;
+            float denom = (float) Math.sqrt(vi) / bc2SqrtF + epsF;
+            pa[i] = pi + negStepF * (mi / denom);
+          }
+        });
   }
 }
