@@ -38,13 +38,39 @@ final class HtmlReport {
     }
   }
 
-  /** A growable (step, value) series. */
+  /**
+   * A (step, value) series of bounded memory: once it holds {@link #CAP} points it drops every
+   * other one and from then on keeps only every second (fourth, ...) point logged, always
+   * remembering the latest, so that a run of millions of steps costs the report a few hundred
+   * kilobytes.
+   */
   static final class Series {
+    static final int CAP = 20_000;
     long[] steps = new long[64];
     double[] values = new double[64];
     int size;
+    long every = 1;
+    long seen;
+    long latestStep;
+    double latestValue;
 
     void add(long step, double value) {
+      latestStep = step;
+      latestValue = value;
+      if (seen++ % every != 0) {
+        return;
+      }
+      if (size == CAP) {
+        for (int i = 0; i < size / 2; i++) {
+          steps[i] = steps[2 * i];
+          values[i] = values[2 * i];
+        }
+        size /= 2;
+        every *= 2;
+        if ((seen - 1) % every != 0) {
+          return;
+        }
+      }
       if (size == steps.length) {
         steps = Arrays.copyOf(steps, size * 2);
         values = Arrays.copyOf(values, size * 2);
@@ -58,10 +84,10 @@ final class HtmlReport {
     List<List<Object>> thinned() {
       List<Object> xs = new ArrayList<>();
       List<Object> ys = new ArrayList<>();
-      double stride = size <= MAX_POINTS ? 1 : (double) (size - 1) / (MAX_POINTS - 1);
+      double stride = size <= MAX_POINTS ? 1 : (double) (size - 1) / (MAX_POINTS - 2);
       int last = -1;
       for (int k = 0; k < Math.min(size, MAX_POINTS); k++) {
-        int i = size <= MAX_POINTS ? k : (int) Math.round(k * stride);
+        int i = (int) Math.round(k * stride);
         if (i == last || i >= size) {
           continue;
         }
@@ -69,6 +95,10 @@ final class HtmlReport {
         xs.add(steps[i]);
         // JSON has no NaN; null breaks the line in the chart.
         ys.add(Double.isFinite(values[i]) ? values[i] : null);
+      }
+      if (seen > 0 && (size == 0 || steps[size - 1] != latestStep || last != size - 1)) {
+        xs.add(latestStep);
+        ys.add(Double.isFinite(latestValue) ? latestValue : null);
       }
       return List.of(xs, ys);
     }
