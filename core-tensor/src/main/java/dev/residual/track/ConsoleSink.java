@@ -15,8 +15,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * <p>On an interactive terminal ({@code System.console() != null} and no {@code CI} variable) it
  * draws a progress bar ({@code me.tongfei:progressbar}) with rate and ETA and the latest metrics as
  * its message. Otherwise (logs, CI, pipes, where carriage returns make a mess) it prints a plain
- * line such as {@code step 120/1000  loss 0.512  lr 0.001  3.2 it/s} at most every {@code
- * everyMillis} or every {@code everySteps} steps, whichever comes first, and always the last step.
+ * line such as {@code step 120/1000 loss 0.512 lr 0.001 3.2 it/s} at most every {@code everyMillis}
+ * or every {@code everySteps} steps, whichever comes first, and always the last step.
  */
 public final class ConsoleSink implements Sink {
   private final PrintStream out;

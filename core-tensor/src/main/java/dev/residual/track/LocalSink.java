@@ -48,8 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalSink implements Sink {
   private static final Logger LOG = LoggerFactory.getLogger(LocalSink.class);
-  static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper JSON_LINE = new ObjectMapper();
 
   private final long reportIntervalMillis;
@@ -121,7 +120,9 @@ public final class LocalSink implements Sink {
         } else {
           line.put(e.getKey(), Double.isNaN(d) ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"));
         }
-      } else if (n instanceof Long || n instanceof Integer || n instanceof Short
+      } else if (n instanceof Long
+          || n instanceof Integer
+          || n instanceof Short
           || n instanceof Byte) {
         line.put(e.getKey(), n.longValue());
       } else {

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * One tracked experiment: configuration, metrics per step, images and a summary, handed to its
  * {@link Sink}s on one background thread.
  *
- * <p>Every call ({@link #config}, {@link #log}, {@link #logImage}, {@link #summary}) only copies its
- * arguments into a bounded queue; a daemon thread drains the queue and calls the sinks in the order
- * the records were made, so a training step never waits for disk or network I/O. If the queue is
- * full (the sinks have fallen behind by {@code queueCapacity} records) the caller blocks for up to
- * one second for room, then the record is dropped with a warning; the default bound of 100 000
+ * <p>Every call ({@link #config}, {@link #log}, {@link #logImage}, {@link #summary}) only copies
+ * its arguments into a bounded queue; a daemon thread drains the queue and calls the sinks in the
+ * order the records were made, so a training step never waits for disk or network I/O. If the queue
+ * is full (the sinks have fallen behind by {@code queueCapacity} records) the caller blocks for up
+ * to one second for room, then the record is dropped with a warning; the default bound of 100 000
  * records makes this practically unreachable. All methods are thread-safe.
  *
  * <p>A sink that throws is logged and removed; the others carry on. {@link #finish(int)} waits for
@@ -138,8 +138,8 @@ public final class Run implements AutoCloseable {
   }
 
   /**
-   * Adds the components of a record (such as a training settings record) to the configuration,
-   * one entry per component.
+   * Adds the components of a record (such as a training settings record) to the configuration, one
+   * entry per component.
    *
    * @throws IllegalStateException if the run has finished
    */
@@ -159,7 +159,10 @@ public final class Run implements AutoCloseable {
     for (Map.Entry<String, ? extends Number> e : metrics.entrySet()) {
       if (e.getKey() == null || e.getValue() == null) {
         throw new IllegalArgumentException(
-            "log: metric names and values must not be null, got " + e.getKey() + "=" + e.getValue());
+            "log: metric names and values must not be null, got "
+                + e.getKey()
+                + "="
+                + e.getValue());
       }
       copy.put(e.getKey(), e.getValue());
     }

@@ -29,8 +29,8 @@ import java.util.Map;
  *     System.getenv()}; tests pass their own)
  * @param queueCapacity bound of the run's record queue (default 100 000 records)
  * @param finishTimeout how long {@link Run#finish(int)} waits for the queue to drain (default 60 s)
- * @param reportInterval how often the local sink rewrites {@code index.html} while running
- *     (default 5 s); it is always rewritten at the end
+ * @param reportInterval how often the local sink rewrites {@code index.html} while running (default
+ *     5 s); it is always rewritten at the end
  */
 public record RunOptions(
     String project,

@@ -71,7 +71,9 @@ public final class Runs {
    */
   public static Run start(RunOptions options) {
     String project = options.resolvedProject();
-    if (project.contains("/") || project.contains("\\") || project.equals("..")
+    if (project.contains("/")
+        || project.contains("\\")
+        || project.equals("..")
         || project.equals(".")) {
       throw new IllegalArgumentException(
           "Runs.start: project must be usable as a directory name, got '" + project + "'");
@@ -141,7 +143,8 @@ public final class Runs {
     try {
       cls = Class.forName(WANDB_CLASS, true, Runs.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      LOG.warn("WANDB_API_KEY is set but {} is not on the class path; logging locally", WANDB_CLASS);
+      LOG.warn(
+          "WANDB_API_KEY is set but {} is not on the class path; logging locally", WANDB_CLASS);
       return;
     }
     synchronized (Runs.class) {

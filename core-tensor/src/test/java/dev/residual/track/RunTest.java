@@ -107,7 +107,9 @@ class RunTest {
     assertTrue(html.contains("\"acc\""));
     assertTrue(html.contains("test-run"));
     assertFalse(html.contains("<script src"), "no external scripts");
-    assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"));
+    assertFalse(
+        html.contains("http://")
+            && html.replace("http://www.w3.org/2000/svg", "").contains("http://"));
     assertFalse(html.contains("https://"));
   }
 
@@ -155,8 +157,7 @@ class RunTest {
               () -> run.logImage(1, "x", Tensor.of(new long[] {1, 2, 3, 4}, 2, 2)));
       assertTrue(e2.getMessage().contains("INT64"), e2.getMessage());
       assertThrows(
-          IllegalArgumentException.class,
-          () -> run.logImage(1, "x", Tensor.of(new float[4], 4)));
+          IllegalArgumentException.class, () -> run.logImage(1, "x", Tensor.of(new float[4], 4)));
       assertThrows(
           IllegalArgumentException.class,
           () -> run.logImage(1, "", new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)));

@@ -29,7 +29,12 @@ class RunsTest {
     Path dir;
     try (Run run =
         Runs.start(
-            RunOptions.builder().project("demo").rootDir(root).console(false).env(Map.of()).build())) {
+            RunOptions.builder()
+                .project("demo")
+                .rootDir(root)
+                .console(false)
+                .env(Map.of())
+                .build())) {
       assertTrue(run.id().matches("[a-z0-9]{8}"), run.id());
       assertEquals("demo", run.project());
       assertTrue(run.name().startsWith("run-"), run.name());
@@ -37,8 +42,7 @@ class RunsTest {
       assertEquals(root.resolve("demo").resolve(run.id()), dir);
       run.log(0, Map.of("x", 1));
     }
-    for (String f :
-        List.of("run.json", "config.json", "metrics.jsonl", "index.html", "media")) {
+    for (String f : List.of("run.json", "config.json", "metrics.jsonl", "index.html", "media")) {
       assertTrue(Files.exists(dir.resolve(f)), f);
     }
     assertTrue(Files.isDirectory(dir.resolve("media")));

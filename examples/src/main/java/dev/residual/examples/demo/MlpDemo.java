@@ -241,8 +241,8 @@ public final class MlpDemo implements Callable<Integer> {
 
   /**
    * Trains as {@link #train(Config, PrintStream, boolean)} and records the run in {@code run}
-   * (unless null): the configuration, {@code loss} and {@code lr} every step, {@code accuracy}
-   * ten times along the way, the decision boundary as an image at the end, and the final loss and
+   * (unless null): the configuration, {@code loss} and {@code lr} every step, {@code accuracy} ten
+   * times along the way, the decision boundary as an image at the end, and the final loss and
    * accuracy as its summary. The caller finishes the run.
    */
   public static Result train(Config config, PrintStream out, boolean progressBar, Run run) {
@@ -286,11 +286,7 @@ public final class MlpDemo implements Callable<Integer> {
           metrics.put("accuracy", acc);
           String line =
               String.format(
-                  Locale.ROOT,
-                  "step %5d  loss %.4f  accuracy %5.1f%%",
-                  step,
-                  loss,
-                  100 * acc);
+                  Locale.ROOT, "step %5d  loss %.4f  accuracy %5.1f%%", step, loss, 100 * acc);
           if (bar != null) {
             // Clear the bar's line first; the bar redraws itself below the new line.
             out.print("\r\033[K" + line + System.lineSeparator());

@@ -241,9 +241,12 @@ public final class MnistTrain implements Callable<Integer> {
         run.log(
             step,
             Map.of(
-                "epoch", epoch + 1,
-                "epoch_mean_loss", sum / Math.max(1, n),
-                "epoch_seconds", epochSeconds[epoch]));
+                "epoch",
+                epoch + 1,
+                "epoch_mean_loss",
+                sum / Math.max(1, n),
+                "epoch_seconds",
+                epochSeconds[epoch]));
       }
       out.printf(
           Locale.ROOT,
