@@ -211,7 +211,7 @@ class RunTest {
   }
 
   /** A sink that records every call. */
-  static final class RecordingSink implements Sink {
+  static class RecordingSink implements Sink {
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
     @Override
@@ -388,5 +388,68 @@ class RunTest {
     } finally {
       run.finish(0);
     }
+  }
+
+  /** A sink whose log calls wait for {@link #release}; counts the calls. */
+  static final class BlockingSink extends RecordingSink {
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicInteger logs = new AtomicInteger();
+
+    @Override
+    public void log(long step, Map<String, Number> metrics, long timestampMillis) {
+      logs.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Test
+  void aFullQueueMakesLogWaitBrieflyThenDropTheRecord() {
+    BlockingSink slow = new BlockingSink();
+    Run run =
+        Runs.start(
+            RunOptions.builder()
+                .rootDir(root)
+                .console(false)
+                .env(Map.of())
+                .queueCapacity(1)
+                .sink(slow)
+                .build());
+    run.log(0, Map.of("a", 0));
+    long deadline = System.currentTimeMillis() + 5000;
+    while (slow.logs.get() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    run.log(1, Map.of("a", 1)); // fills the queue
+    long t0 = System.nanoTime();
+    run.log(2, Map.of("a", 2)); // no room: waits about a second, then is dropped
+    double waited = (System.nanoTime() - t0) / 1e9;
+    assertTrue(waited >= 0.9 && waited < 5, "waited " + waited + " s");
+    slow.release.countDown();
+    run.finish(0);
+    assertEquals(2, slow.logs.get(), "the dropped record never reached the sink");
+  }
+
+  @Test
+  void finishGivesUpOnASinkThatHangs() {
+    BlockingSink hung = new BlockingSink();
+    Run run =
+        Runs.start(
+            RunOptions.builder()
+                .rootDir(root)
+                .console(false)
+                .env(Map.of())
+                .finishTimeout(Duration.ofMillis(300))
+                .sink(hung)
+                .build());
+    run.log(0, Map.of("a", 0));
+    long t0 = System.nanoTime();
+    run.finish(0);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(seconds < 3, "finish took " + seconds + " s");
+    assertTrue(run.isFinished());
   }
 }
