@@ -5,12 +5,18 @@ import dev.residual.nn.functional.F;
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
+import dev.residual.track.Run;
+import dev.residual.track.RunOptions;
+import dev.residual.track.Runs;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -31,6 +37,10 @@ import picocli.CommandLine.Spec;
  * <p>Everything random (the data and the initial weights) comes from one seeded {@link Generator},
  * so a seed always gives the same run on the same machine. Run it through the launcher ({@code
  * ./residual demo --steps 2000}) or directly through {@link #main(String[])}.
+ *
+ * <p>The command logs its training to a local run ({@code runs/residual-demo/<id>/}, with an
+ * offline {@code index.html} report; see {@link dev.residual.track.Runs}), and to Weights & Biases
+ * when {@code WANDB_API_KEY} is set; {@code --no-track} turns tracking off.
  */
 @Command(
     name = "demo",
@@ -126,6 +136,16 @@ public final class MlpDemo implements Callable<Integer> {
   private boolean noProgress;
 
   @Option(
+      names = "--runs-dir",
+      paramLabel = "DIR",
+      defaultValue = "runs",
+      description = "Root of the local run directories (default: ${DEFAULT-VALUE})")
+  private Path runsDir;
+
+  @Option(names = "--no-track", description = "Do not record the run (no runs/ directory).")
+  private boolean noTrack;
+
+  @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "Show this help message and exit.")
@@ -152,7 +172,7 @@ public final class MlpDemo implements Callable<Integer> {
               + ": training the 784-256-10 MLP for 3 epochs"
               + " (--spirals for the synthetic demo; `residual mnist --help` for more)");
       try {
-        MnistTrain.train(mnist, MnistTrain.Model.MLP, 3, out);
+        MnistTrain.train(mnist, MnistTrain.Model.MLP, 3, out, noTrack ? null : runsDir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -169,8 +189,28 @@ public final class MlpDemo implements Callable<Integer> {
         config.steps(),
         config.lr(),
         config.seed());
-    // A progress bar redraws its line with carriage returns, which only a terminal understands.
-    Result result = train(config, out, !noProgress && System.console() != null);
+    // The demo prints its own lines and bar, so the run's console sink stays off.
+    Run run =
+        noTrack
+            ? null
+            : Runs.start(
+                RunOptions.builder()
+                    .project("residual-demo")
+                    .rootDir(runsDir)
+                    .console(false)
+                    .totalSteps(config.steps())
+                    .tags("spirals", "mlp")
+                    .build());
+    Result result;
+    try {
+      // A progress bar redraws its line with carriage returns, which only a terminal understands.
+      result = train(config, out, !noProgress && System.console() != null, run);
+    } catch (RuntimeException | Error e) {
+      if (run != null) {
+        run.finish(1);
+      }
+      throw e;
+    }
     out.printf(
         Locale.ROOT,
         "Done in %.1f s: loss %.4f -> %.4f, accuracy %.1f%%%n",
@@ -178,6 +218,10 @@ public final class MlpDemo implements Callable<Integer> {
         result.initialLoss(),
         result.finalLoss(),
         100 * result.accuracy());
+    if (run != null) {
+      run.finish(0);
+      out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
+    }
     return 0;
   }
 
@@ -192,6 +236,19 @@ public final class MlpDemo implements Callable<Integer> {
    * @return the losses and accuracy reached
    */
   public static Result train(Config config, PrintStream out, boolean progressBar) {
+    return train(config, out, progressBar, null);
+  }
+
+  /**
+   * Trains as {@link #train(Config, PrintStream, boolean)} and records the run in {@code run}
+   * (unless null): the configuration, {@code loss} and {@code lr} every step, {@code accuracy} ten
+   * times along the way, the decision boundary as an image at the end, and the final loss and
+   * accuracy as its summary. The caller finishes the run.
+   */
+  public static Result train(Config config, PrintStream out, boolean progressBar, Run run) {
+    if (run != null) {
+      run.config(config);
+    }
     long start = System.nanoTime();
     Generator generator = new Generator(config.seed());
     Tensor[] data = twoSpirals(generator, config.pointsPerClass());
@@ -221,20 +278,24 @@ public final class MlpDemo implements Callable<Integer> {
         if (step == 1) {
           initialLoss = loss;
         }
+        Map<String, Number> metrics = new LinkedHashMap<>();
+        metrics.put("loss", loss);
+        metrics.put("lr", config.lr());
         if (step % logEvery == 0 || step == 1) {
+          double acc = accuracy(logits, y);
+          metrics.put("accuracy", acc);
           String line =
               String.format(
-                  Locale.ROOT,
-                  "step %5d  loss %.4f  accuracy %5.1f%%",
-                  step,
-                  loss,
-                  100 * accuracy(logits, y));
+                  Locale.ROOT, "step %5d  loss %.4f  accuracy %5.1f%%", step, loss, 100 * acc);
           if (bar != null) {
             // Clear the bar's line first; the bar redraws itself below the new line.
             out.print("\r\033[K" + line + System.lineSeparator());
           } else {
             out.println(line);
           }
+        }
+        if (run != null) {
+          run.log(step, metrics);
         }
 
         lossTensor.backward();
@@ -262,6 +323,14 @@ public final class MlpDemo implements Callable<Integer> {
     try (var noGrad = Tensor.noGrad()) {
       Tensor logits = F.linear(F.linear(F.linear(x, w1, b1).tanh(), w2, b2).tanh(), w3, b3);
       finalAccuracy = accuracy(logits, y);
+      if (run != null) {
+        java.util.function.UnaryOperator<Tensor> model =
+            p -> F.linear(F.linear(F.linear(p, w1, b1).tanh(), w2, b2).tanh(), w3, b3);
+        run.logImage(config.steps(), "decision_boundary", decisionBoundary(x, y, model));
+        run.summary("initial_loss", initialLoss);
+        run.summary("final_loss", loss);
+        run.summary("final_accuracy", finalAccuracy);
+      }
     }
     return new Result(initialLoss, loss, finalAccuracy, (System.nanoTime() - start) / 1e9);
   }
@@ -287,6 +356,56 @@ public final class MlpDemo implements Callable<Integer> {
       }
     }
     return new Tensor[] {Tensor.of(points, 2L * n, 2), Tensor.of(labels, 2L * n)};
+  }
+
+  /**
+   * The plane {@code [-1.2, 1.2]²} coloured by the model's prediction (blue for class 0, orange for
+   * class 1, paler where it is unsure), with the training points drawn on top.
+   */
+  private static BufferedImage decisionBoundary(
+      Tensor x, Tensor y, java.util.function.UnaryOperator<Tensor> model) {
+    int size = 160;
+    float[] grid = new float[2 * size * size];
+    for (int r = 0; r < size; r++) {
+      for (int c = 0; c < size; c++) {
+        grid[2 * (r * size + c)] = (float) (-1.2 + 2.4 * c / (size - 1));
+        grid[2 * (r * size + c) + 1] = (float) (1.2 - 2.4 * r / (size - 1));
+      }
+    }
+    float[] p1 =
+        F.softmax(model.apply(Tensor.of(grid, (long) size * size, 2)), 1)
+            .select(1, 1)
+            .contiguous()
+            .toFloatArray();
+    BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    int[] blue = {31, 119, 180};
+    int[] orange = {255, 127, 14};
+    for (int k = 0; k < p1.length; k++) {
+      double t = p1[k];
+      int[] rgb = new int[3];
+      for (int ch = 0; ch < 3; ch++) {
+        // Blend toward white as the probability nears 1/2.
+        double base = t >= 0.5 ? orange[ch] : blue[ch];
+        double sure = Math.abs(2 * t - 1);
+        rgb[ch] = (int) Math.round(255 - (255 - base) * (0.25 + 0.5 * sure));
+      }
+      img.setRGB(k % size, k / size, (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]);
+    }
+    float[] pts = x.toFloatArray();
+    long[] labels = y.toLongArray();
+    for (int i = 0; i < labels.length; i++) {
+      int c = (int) Math.round((pts[2 * i] + 1.2) / 2.4 * (size - 1));
+      int r = (int) Math.round((1.2 - pts[2 * i + 1]) / 2.4 * (size - 1));
+      int colour = labels[i] == 0 ? 0x1f4e79 : 0xb35900;
+      for (int dr = -1; dr <= 1; dr++) {
+        for (int dc = -1; dc <= 1; dc++) {
+          if (r + dr >= 0 && r + dr < size && c + dc >= 0 && c + dc < size) {
+            img.setRGB(c + dc, r + dr, colour);
+          }
+        }
+      }
+    }
+    return img;
   }
 
   /** A weight {@code [out, in]} drawn as PyTorch's {@code nn.Linear} does: U(±1/√in). */

@@ -14,13 +14,18 @@ import dev.residual.optim.Adam;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.MemoryScope;
 import dev.residual.tensor.Tensor;
+import dev.residual.track.Run;
+import dev.residual.track.RunOptions;
+import dev.residual.track.Runs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +38,12 @@ import picocli.CommandLine.Option;
  *
  * <p>Each step runs in a {@link MemoryScope} and gradients are zeroed in place, so memory stays
  * flat however long it trains ({@code --steps} with {@code --report-memory} shows it).
+ *
+ * <p>From the command line it records the run under {@code runs/mnist/<id>/} (loss and learning
+ * rate every 10 steps, mean loss per epoch, test accuracy as the summary, an offline {@code
+ * index.html} report), and to Weights & Biases when {@code WANDB_API_KEY} is set; {@code
+ * --no-track} turns that off. Built programmatically ({@code new MnistTrain()}), it records nothing
+ * unless {@link #runsDir} is set.
  */
 @Command(
     name = "mnist",
@@ -73,6 +84,16 @@ public final class MnistTrain implements Callable<Integer> {
   @Option(names = "--report-memory", description = "Print resident memory while training.")
   boolean reportMemory;
 
+  /** Root of the local run directories; null records nothing. */
+  @Option(
+      names = "--runs-dir",
+      defaultValue = "runs",
+      description = "Root of the local run directories (default: ${DEFAULT-VALUE}).")
+  Path runsDir;
+
+  @Option(names = "--no-track", description = "Do not record the run (no runs/ directory).")
+  boolean noTrack;
+
   /** The result of a run. */
   public record Result(double testAccuracy, double secondsPerEpoch, int steps, double lastLoss) {}
 
@@ -101,6 +122,32 @@ public final class MnistTrain implements Callable<Integer> {
    * @throws IOException if the data cannot be read
    */
   public Result run(PrintStream out) throws IOException {
+    Run run =
+        noTrack || runsDir == null
+            ? null
+            : Runs.start(
+                RunOptions.builder()
+                    .project("mnist")
+                    .rootDir(runsDir)
+                    .console(false)
+                    .tags(model.name().toLowerCase(Locale.ROOT))
+                    .build());
+    try {
+      Result r = run(out, run);
+      if (run != null) {
+        run.finish(0);
+        out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
+      }
+      return r;
+    } catch (IOException | RuntimeException | Error e) {
+      if (run != null) {
+        run.finish(1);
+      }
+      throw e;
+    }
+  }
+
+  private Result run(PrintStream out, Run run) throws IOException {
     Path dir = data != null ? data : findData();
     if (dir == null) {
       throw new CommandLine.ParameterException(
@@ -119,6 +166,18 @@ public final class MnistTrain implements Callable<Integer> {
             .build();
     int epochCount = epochs != null ? epochs : (model == Model.MLP ? 20 : 8);
     int maxSteps = steps != null ? steps : epochCount * loader.numBatches();
+    if (run != null) {
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("model", model.name().toLowerCase(Locale.ROOT));
+      config.put("epochs", epochCount);
+      config.put("steps", maxSteps);
+      config.put("batch_size", batchSize);
+      config.put("lr", lr);
+      config.put("seed", seed);
+      config.put("parameters", net.numParameters());
+      config.put("data", dir.toString());
+      run.config(config);
+    }
     out.printf(
         Locale.ROOT,
         "MNIST %s: %d train / %d test images from %s, %d parameters, batch %d, Adam lr %g%n",
@@ -156,6 +215,9 @@ public final class MnistTrain implements Callable<Integer> {
         sum += lastLoss;
         n++;
         step++;
+        if (run != null && (step % 10 == 0 || step == 1)) {
+          run.log(step, Map.of("loss", lastLoss, "lr", lr));
+        }
         if (reportMemory && step == 500) {
           rssAtWarmup = rssKb();
         }
@@ -175,6 +237,17 @@ public final class MnistTrain implements Callable<Integer> {
         }
       }
       epochSeconds[epoch] = (System.nanoTime() - t0) * 1e-9;
+      if (run != null) {
+        run.log(
+            step,
+            Map.of(
+                "epoch",
+                epoch + 1,
+                "epoch_mean_loss",
+                sum / Math.max(1, n),
+                "epoch_seconds",
+                epochSeconds[epoch]));
+      }
       out.printf(
           Locale.ROOT,
           "epoch %2d  mean loss %.4f  %.2f s%n",
@@ -184,6 +257,12 @@ public final class MnistTrain implements Callable<Integer> {
       epoch++;
     }
     double acc = accuracy(net, test);
+    if (run != null) {
+      run.log(step, Map.of("test_accuracy", acc));
+      run.summary("test_accuracy", acc);
+      run.summary("last_loss", lastLoss);
+      run.summary("steps", step);
+    }
     double[] sorted = java.util.Arrays.copyOf(epochSeconds, epoch);
     java.util.Arrays.sort(sorted);
     double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
@@ -218,10 +297,22 @@ public final class MnistTrain implements Callable<Integer> {
    */
   public static Result train(Path dir, Model model, int epochs, PrintStream out)
       throws IOException {
+    return train(dir, model, epochs, out, null);
+  }
+
+  /**
+   * Trains as {@link #train(Path, Model, int, PrintStream)} and records the run under {@code
+   * runsDir/mnist/<id>/} (nothing if {@code runsDir} is null).
+   *
+   * @throws IOException if the data cannot be read
+   */
+  public static Result train(Path dir, Model model, int epochs, PrintStream out, Path runsDir)
+      throws IOException {
     MnistTrain t = new MnistTrain();
     t.data = dir;
     t.model = model;
     t.epochs = epochs;
+    t.runsDir = runsDir;
     return t.run(out);
   }
 

@@ -1,8 +1,13 @@
 package dev.residual.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ResidualCliTest {
 
@@ -28,6 +33,27 @@ class ResidualCliTest {
 
   @Test
   void demoRunsThroughTheCommandLine() {
-    assertEquals(0, ResidualCli.execute("demo", "--steps", "3", "--seed", "1", "--no-progress"));
+    assertEquals(
+        0,
+        ResidualCli.execute("demo", "--steps", "3", "--seed", "1", "--no-progress", "--no-track"));
+  }
+
+  @Test
+  void demoRecordsARunWithAReport(@TempDir Path runs) throws Exception {
+    assertEquals(
+        0,
+        ResidualCli.execute(
+            "demo", "--steps", "5", "--no-progress", "--runs-dir", runs.toString()));
+    Path project = runs.resolve("residual-demo");
+    Path dir;
+    try (Stream<Path> ids = Files.list(project)) {
+      dir = ids.findFirst().orElseThrow();
+    }
+    assertEquals(5, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+    String html = Files.readString(dir.resolve("index.html"));
+    assertTrue(html.contains("\"accuracy\""), "accuracy chart data");
+    assertTrue(html.contains("media/decision_boundary_5.png"));
+    assertTrue(Files.exists(dir.resolve("media/decision_boundary_5.png")));
+    assertTrue(Files.readString(dir.resolve("summary.json")).contains("final_accuracy"));
   }
 }

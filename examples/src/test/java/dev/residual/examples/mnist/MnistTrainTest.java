@@ -7,8 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Integration test on the real MNIST subset; skipped when ../shared/data is not there. */
 class MnistTrainTest {
@@ -34,5 +37,28 @@ class MnistTrainTest {
     MnistTrain.Result r =
         t.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     assertTrue(r.lastLoss() < 2.0, "loss after 30 steps: " + r.lastLoss());
+  }
+
+  @Test
+  void aTrackedRunRecordsLossAndTestAccuracy(@TempDir Path runs) throws IOException {
+    Path data = MnistTrain.findData();
+    assumeTrue(data != null, "no ../shared/data/mnist-10k");
+    MnistTrain t = new MnistTrain();
+    t.data = data;
+    t.steps = 20;
+    t.runsDir = runs;
+    MnistTrain.Result r =
+        t.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    Path dir;
+    try (Stream<Path> ids = Files.list(runs.resolve("mnist"))) {
+      dir = ids.findFirst().orElseThrow();
+    }
+    String metrics = Files.readString(dir.resolve("metrics.jsonl"));
+    assertTrue(metrics.contains("\"loss\""), metrics);
+    assertTrue(metrics.contains("\"test_accuracy\""), metrics);
+    assertTrue(Files.readString(dir.resolve("summary.json")).contains("test_accuracy"));
+    assertTrue(Files.readString(dir.resolve("config.json")).contains("\"batch_size\" : 64"));
+    assertTrue(Files.exists(dir.resolve("index.html")));
+    assertTrue(r.testAccuracy() > 0);
   }
 }
