@@ -5,6 +5,9 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,6 +295,8 @@ public final class LineChart {
     if (logY) {
       LogAxis log = new LogAxis(yLabel);
       log.setSmallestValue(1e-300);
+      // The default labels are powers like 10^0.3; plain numbers read better on metric charts.
+      log.setNumberFormatOverride(new ShortNumberFormat());
       yAxis = log;
     } else {
       NumberAxis lin = new NumberAxis(yLabel);
@@ -376,11 +381,8 @@ public final class LineChart {
             top,
             right - left,
             bottom - top));
-    for (int k = 0; k <= 4; k++) {
-      double fx = xmin + (xmax - xmin) * k / 4;
-      double fy = ymin + (ymax - ymin) * k / 4;
-      double px = left + (right - left) * k / 4.0;
-      double py = bottom - (bottom - top) * k / 4.0;
+    for (double fx : niceTicks(xmin, xmax, 6)) {
+      double px = left + (fx - xmin) / (xmax - xmin) * (right - left);
       sb.append(
           String.format(
               Locale.ROOT,
@@ -393,6 +395,31 @@ public final class LineChart {
               px,
               bottom + 14,
               esc(Heatmap.fmt(fx))));
+    }
+    // On a log axis spanning at least a decade, ticks sit on powers of ten (or every few); on a
+    // narrower one, at round values of the data itself.
+    double[] yTicks;
+    if (!logY) {
+      yTicks = niceTicks(ymin, ymax, 6);
+    } else if (ymax - ymin >= 1) {
+      yTicks = niceTicks(ymin, ymax, 6);
+      double step = Math.max(1, Math.ceil(yTicks.length > 1 ? yTicks[1] - yTicks[0] : 1));
+      List<Double> decades = new ArrayList<>();
+      for (double e = Math.ceil(ymin / step) * step; e <= ymax; e += step) {
+        decades.add(e);
+      }
+      yTicks = decades.stream().mapToDouble(Double::doubleValue).toArray();
+    } else {
+      yTicks = niceTicks(Math.pow(10, ymin), Math.pow(10, ymax), 6);
+      for (int k = 0; k < yTicks.length; k++) {
+        yTicks[k] = Math.log10(yTicks[k]);
+      }
+    }
+    for (double fy : yTicks) {
+      if (Double.isNaN(fy)) {
+        continue;
+      }
+      double py = bottom - (fy - ymin) / (ymax - ymin) * (bottom - top);
       sb.append(
           String.format(
               Locale.ROOT,
@@ -468,6 +495,51 @@ public final class LineChart {
     }
     sb.append("</svg>\n");
     return sb.toString();
+  }
+
+  /** Formats log-axis tick values with three significant digits, without exponents when short. */
+  private static final class ShortNumberFormat extends NumberFormat {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public StringBuffer format(double number, StringBuffer toAppendTo, FieldPosition pos) {
+      double a = Math.abs(number);
+      if (number != 0 && (a >= 1e5 || a < 1e-3)) {
+        return toAppendTo.append(String.format(Locale.ROOT, "%.2e", number));
+      }
+      String s = String.format(Locale.ROOT, "%.3g", number);
+      if (s.contains(".")) {
+        s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+      }
+      return toAppendTo.append(s);
+    }
+
+    @Override
+    public StringBuffer format(long number, StringBuffer toAppendTo, FieldPosition pos) {
+      return format((double) number, toAppendTo, pos);
+    }
+
+    @Override
+    public Number parse(String source, ParsePosition parsePosition) {
+      throw new UnsupportedOperationException("ShortNumberFormat only formats");
+    }
+  }
+
+  /**
+   * Round tick values inside [lo, hi]: multiples of 1, 2 or 5 times a power of ten, about {@code
+   * target} of them.
+   */
+  static double[] niceTicks(double lo, double hi, int target) {
+    double raw = (hi - lo) / Math.max(1, target);
+    double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    double f = raw / mag;
+    double step = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+    List<Double> ticks = new ArrayList<>();
+    for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+      // Snap away floating-point residue such as 0.30000000000000004.
+      ticks.add(Math.round(t / step) * step);
+    }
+    return ticks.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static String esc(String s) {

@@ -4,6 +4,7 @@ import dev.residual.tensor.Tensor;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.AbstractXYAnnotation;
-import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.PlotRenderingInfo;
@@ -25,7 +25,6 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -174,16 +173,13 @@ public final class ScatterPlot {
           plot.addAnnotation(new ArrowAnnotation(gr.x()[i], gr.y()[i], color));
         }
         if (gr.labels() != null) {
-          XYTextAnnotation label = new XYTextAnnotation(gr.labels().get(i), gr.x()[i], gr.y()[i]);
-          label.setFont(Plots.font(Font.PLAIN, 12));
-          // Offset by anchoring the text's bottom-left at the point; the marker sits just below.
-          label.setTextAnchor(TextAnchor.BOTTOM_LEFT);
-          plot.addAnnotation(label);
+          plot.addAnnotation(new PointLabel(gr.labels().get(i), gr.x()[i], gr.y()[i], arrows));
         }
       }
       data.addSeries(s);
       renderer.setSeriesPaint(k, color);
-      renderer.setSeriesShape(k, new Ellipse2D.Double(-4, -4, 8, 8));
+      double radius = arrows ? 2.5 : 4;
+      renderer.setSeriesShape(k, new Ellipse2D.Double(-radius, -radius, 2 * radius, 2 * radius));
     }
     renderer.setLegendItemLabelGenerator(
         (dataset, series) -> {
@@ -191,7 +187,7 @@ public final class ScatterPlot {
           return key.substring(0, key.lastIndexOf('#'));
         });
     if (arrows) {
-      double r = extent == 0 ? 1 : extent * 1.15;
+      double r = extent == 0 ? 1 : extent * 1.25;
       xAxis.setRange(-r, r);
       yAxis.setRange(-r, r);
     } else {
@@ -206,6 +202,57 @@ public final class ScatterPlot {
     chart.setBackgroundPaint(Color.WHITE);
     chart.setAntiAlias(true);
     return chart;
+  }
+
+  /**
+   * A point's label, placed a few pixels away from the marker: up and to the right, or, with
+   * arrows, beyond the arrowhead along the arrow so it never sits on the line.
+   */
+  private static final class PointLabel extends AbstractXYAnnotation {
+    private static final long serialVersionUID = 1L;
+    private final String text;
+    private final double x;
+    private final double y;
+    private final boolean radial;
+
+    PointLabel(String text, double x, double y, boolean radial) {
+      this.text = text;
+      this.x = x;
+      this.y = y;
+      this.radial = radial;
+    }
+
+    @Override
+    public void draw(
+        Graphics2D g2,
+        XYPlot plot,
+        Rectangle2D dataArea,
+        ValueAxis domainAxis,
+        ValueAxis rangeAxis,
+        int rendererIndex,
+        PlotRenderingInfo info) {
+      double px = domainAxis.valueToJava2D(x, dataArea, plot.getDomainAxisEdge());
+      double py = rangeAxis.valueToJava2D(y, dataArea, plot.getRangeAxisEdge());
+      g2.setFont(Plots.font(Font.PLAIN, 12));
+      g2.setPaint(Color.BLACK);
+      FontMetrics fm = g2.getFontMetrics();
+      double w = fm.stringWidth(text);
+      double ux = 0.7071;
+      double uy = -0.7071;
+      if (radial) {
+        double ox = domainAxis.valueToJava2D(0, dataArea, plot.getDomainAxisEdge());
+        double oy = rangeAxis.valueToJava2D(0, dataArea, plot.getRangeAxisEdge());
+        double len = Math.hypot(px - ox, py - oy);
+        if (len >= 1) {
+          ux = (px - ox) / len;
+          uy = (py - oy) / len;
+        }
+      }
+      // Centre the text box on a point 10 px out, shifted so its near edge clears the marker.
+      double cx = px + ux * (10 + w / 2);
+      double cy = py + uy * (10 + fm.getAscent() / 2.0);
+      g2.drawString(text, (float) (cx - w / 2), (float) (cy + fm.getAscent() / 2.0 - 1));
+    }
   }
 
   /** A line from the origin to (x, y) with an arrowhead at (x, y), sized in pixels. */

@@ -123,6 +123,12 @@ class LineChartTest {
   }
 
   @Test
+  void svgTicksAreRoundNumbers() {
+    assertArrayEquals(new double[] {0, 500, 1000, 1500}, LineChart.niceTicks(0, 1990, 4), 0);
+    assertArrayEquals(new double[] {0.2, 0.4, 0.6}, LineChart.niceTicks(0.13, 0.7, 2), 1e-15);
+  }
+
+  @Test
   void logScaleRejectsNonPositiveValuesNamingTheSeries() {
     LineChart chart = new LineChart().logY(true).series("loss", new double[] {1, 0.5, 0});
     IllegalArgumentException e =
