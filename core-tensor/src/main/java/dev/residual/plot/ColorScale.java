@@ -18,15 +18,15 @@ public final class ColorScale {
           "viridis",
           false,
           new int[] {
-            0x440154, 0x472c7a, 0x3b518b, 0x2c718e, 0x21908d, 0x27ad81, 0x5cc863, 0xaadc32,
-            0xfde725
+            0x440154, 0x472c7a, 0x3b518b, 0x2c718e, 0x21908d, 0x27ad81, 0x5cc863, 0xaadc32, 0xfde725
           });
 
   /** Blue (negative) through white (zero) to red (positive); used with a symmetric range. */
   public static final ColorScale DIVERGING =
       new ColorScale(
-          "diverging", true, new int[] {0x2166ac, 0x67a9cf, 0xd1e5f0, 0xf7f7f7, 0xfddbc7,
-            0xef8a62, 0xb2182b});
+          "diverging",
+          true,
+          new int[] {0x2166ac, 0x67a9cf, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xef8a62, 0xb2182b});
 
   /** Black (low) to white (high). */
   public static final ColorScale GRAYS =

@@ -58,7 +58,8 @@ public final class Heatmap {
    */
   public static Heatmap of(double[][] values) {
     if (values == null || values.length == 0 || values[0] == null || values[0].length == 0) {
-      throw new IllegalArgumentException("Heatmap: the matrix must have at least one row and column");
+      throw new IllegalArgumentException(
+          "Heatmap: the matrix must have at least one row and column");
     }
     double[][] copy = new double[values.length][];
     for (int r = 0; r < values.length; r++) {
@@ -287,8 +288,7 @@ public final class Heatmap {
 
       // Label sizes depend on the cell size, which depends on the label sizes; one pass with a
       // provisional cell size is enough for readable labels.
-      float labelSize =
-          (float) Math.max(8, Math.min(12, 0.8 * (bottom - top) / Math.max(rows, 1)));
+      float labelSize = (float) Math.max(8, Math.min(12, 0.8 * (bottom - top) / Math.max(rows, 1)));
       Font labelFont = Plots.font(Font.PLAIN, labelSize);
       g.setFont(labelFont);
       FontMetrics lfm = g.getFontMetrics();
@@ -346,6 +346,10 @@ public final class Heatmap {
         for (int r = 0; r < rows; r++) {
           for (int c = 0; c < cols; c++) {
             String s = String.format(Locale.ROOT, format, values[r][c]);
+            // A tiny negative value rounds to "-0.00"; the sign carries no information there.
+            if (s.matches("-0*\\.?0*(e[+-]?0+)?")) {
+              s = s.substring(1);
+            }
             int sw = afm.stringWidth(s);
             if (annotate == null && (sw > cw - 2 || afm.getAscent() > ch - 2)) {
               continue;
@@ -395,9 +399,7 @@ public final class Heatmap {
         g.setFont(Plots.font(Font.PLAIN, 13));
         FontMetrics fm = g.getFontMetrics();
         g.drawString(
-            xLabel,
-            (left + right - fm.stringWidth(xLabel)) / 2,
-            height - margin - fm.getDescent());
+            xLabel, (left + right - fm.stringWidth(xLabel)) / 2, height - margin - fm.getDescent());
       }
       if (yLabel != null) {
         g.setFont(Plots.font(Font.PLAIN, 13));

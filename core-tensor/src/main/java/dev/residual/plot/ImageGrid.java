@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * A grid of images from a tensor {@code [N, C, H, W]} (C = 1 grey or 3 RGB): diffusion samples,
  * MNIST digits, reconstructions. Like torchvision's {@code make_grid}, {@code nrow} is the number
- * of images in each row of the grid (default 8); images are separated and framed by {@code
- * padding} pixels of the background colour. Optional captions are drawn in a band below each cell.
+ * of images in each row of the grid (default 8); images are separated and framed by {@code padding}
+ * pixels of the background colour. Optional captions are drawn in a band below each cell.
  *
  * <p>Layout, with {@code cols = min(nrow, N)}, {@code k = scale}: cell i sits at column {@code i %
  * cols}, grid row {@code i / cols}; its top-left pixel is {@code (padding + col * (W*k + padding),
@@ -52,8 +52,8 @@ public final class ImageGrid {
   /**
    * A grid of the images of {@code images} {@code [N, C, H, W]}.
    *
-   * @throws IllegalArgumentException when the tensor is not 4-D, C is not 1 or 3, or a dimension
-   *     is zero
+   * @throws IllegalArgumentException when the tensor is not 4-D, C is not 1 or 3, or a dimension is
+   *     zero
    */
   public static ImageGrid of(Tensor images) {
     long[] s = images.shape();
@@ -69,7 +69,10 @@ public final class ImageGrid {
       throw new IllegalArgumentException("ImageGrid: empty tensor, shape " + Arrays.toString(s));
     }
     return new ImageGrid(
-        images.detach().contiguous().toFloatArray(), (int) s[0], (int) s[1], (int) s[2],
+        images.detach().contiguous().toFloatArray(),
+        (int) s[0],
+        (int) s[1],
+        (int) s[2],
         (int) s[3]);
   }
 

@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * Conversion of image tensors to {@link BufferedImage}s.
  *
- * <p>Values are mapped linearly from [{@code lo}, {@code hi}] to [0, 255] and clamped, so the
- * usual conventions are {@code [0, 1]} (the default) and {@code [-1, 1]} (diffusion samples).
+ * <p>Values are mapped linearly from [{@code lo}, {@code hi}] to [0, 255] and clamped, so the usual
+ * conventions are {@code [0, 1]} (the default) and {@code [-1, 1]} (diffusion samples).
  */
 public final class Images {
   private Images() {}
@@ -50,7 +50,9 @@ public final class Images {
     }
     if (c != 1 && c != 3) {
       throw new IllegalArgumentException(
-          "Images.toBufferedImage: expected 1 or 3 channels, got " + c + " in shape "
+          "Images.toBufferedImage: expected 1 or 3 channels, got "
+              + c
+              + " in shape "
               + Arrays.toString(s));
     }
     if (h == 0 || w == 0) {

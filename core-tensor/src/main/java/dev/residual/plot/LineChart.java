@@ -115,7 +115,9 @@ public final class LineChart {
     return this;
   }
 
-  /** Adds a series whose steps are 0, 1, 2, ... (see {@link #series(String, double[], double[])}). */
+  /**
+   * Adds a series whose steps are 0, 1, 2, ... (see {@link #series(String, double[], double[])}).
+   */
   public LineChart series(String name, double[] values) {
     double[] steps = new double[values.length];
     for (int i = 0; i < steps.length; i++) {
@@ -192,8 +194,8 @@ public final class LineChart {
   /**
    * Renders the chart with JFreeChart.
    *
-   * @throws IllegalArgumentException when the chart has no series, the size is below 64 pixels,
-   *     or {@code logY} is set and a series has a value {@code <= 0}
+   * @throws IllegalArgumentException when the chart has no series, the size is below 64 pixels, or
+   *     {@code logY} is set and a series has a value {@code <= 0}
    * @throws IllegalStateException when no fonts are available (see {@link Plots})
    */
   public BufferedImage toImage(int width, int height) {
@@ -451,7 +453,10 @@ public final class LineChart {
     for (Curve c : curves) {
       String color =
           String.format(
-              Locale.ROOT, "#%02x%02x%02x", c.color().getRed(), c.color().getGreen(),
+              Locale.ROOT,
+              "#%02x%02x%02x",
+              c.color().getRed(),
+              c.color().getGreen(),
               c.color().getBlue());
       double opacity = c.color().getAlpha() / 255.0;
       // Each finite run of points becomes one polyline, so non-finite values leave gaps.
@@ -543,6 +548,9 @@ public final class LineChart {
   }
 
   private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

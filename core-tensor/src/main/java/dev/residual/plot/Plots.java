@@ -17,11 +17,11 @@ import javax.imageio.ImageIO;
  * Shared plumbing of the plot package: headless set-up, atomic PNG writing, the series palette and
  * the translation of a machine without fonts into a clear error.
  *
- * <p>Headless: every chart class calls {@link #ensureHeadless()} before touching AWT. It sets {@code
- * java.awt.headless=true} only when the property is unset and there is evidently no display (no
- * {@code DISPLAY} or {@code WAYLAND_DISPLAY} on a Unix that is not macOS), so a user with a desktop
- * keeps AWT's default and an explicit {@code -Djava.awt.headless=false} is respected. The property
- * only takes effect if AWT has not been initialised yet in the JVM.
+ * <p>Headless: every chart class calls {@link #ensureHeadless()} before touching AWT. It sets
+ * {@code java.awt.headless=true} only when the property is unset and there is evidently no display
+ * (no {@code DISPLAY} or {@code WAYLAND_DISPLAY} on a Unix that is not macOS), so a user with a
+ * desktop keeps AWT's default and an explicit {@code -Djava.awt.headless=false} is respected. The
+ * property only takes effect if AWT has not been initialised yet in the JVM.
  */
 public final class Plots {
   /** The message of the error raised when AWT finds no font to draw text with. */
@@ -55,7 +55,9 @@ public final class Plots {
     }
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     boolean desktopOs = os.contains("win") || os.contains("mac");
-    if (!desktopOs && System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+    if (!desktopOs
+        && System.getenv("DISPLAY") == null
+        && System.getenv("WAYLAND_DISPLAY") == null) {
       System.setProperty("java.awt.headless", "true");
     }
   }
@@ -156,17 +158,17 @@ public final class Plots {
 
   /**
    * Whether {@code t} is one of the ways AWT reports missing fonts: {@code java.lang.Error:
-   * Probable fatal error: No fonts found}, an exception thrown from inside {@code
-   * sun.awt.FontConfiguration} or {@code sun.font} (typically a NullPointerException), or the font
-   * manager's native library failing to load (no libfreetype/fontconfig).
+   * Probable fatal error: No physical fonts found} (or {@code No fonts found}), an exception thrown
+   * from inside {@code sun.awt.FontConfiguration} or {@code sun.font} (typically a
+   * NullPointerException), or the font manager's native library failing to load (no
+   * libfreetype/fontconfig).
    */
   static boolean isFontFailure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String msg = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
-      if (c instanceof Error && (msg.contains("no fonts") || msg.contains("fontmanager"))) {
-        return true;
-      }
-      if (c instanceof UnsatisfiedLinkError && msg.contains("font")) {
+      // "No fonts found", "No physical fonts found", "Could not initialize class
+      // sun.font.SunFontManager", "libfontmanager.so: libfreetype.so.6: cannot open ...".
+      if (c instanceof Error && msg.contains("font")) {
         return true;
       }
       for (StackTraceElement frame : c.getStackTrace()) {

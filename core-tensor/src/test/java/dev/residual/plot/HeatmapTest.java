@@ -48,9 +48,7 @@ class HeatmapTest {
     double[][] m = {{-1, 0.5}, {3, 2}};
     assertArrayEquals(new double[] {-1, 3}, Heatmap.of(m).effectiveRange(), 0);
     assertArrayEquals(
-        new double[] {-3, 3},
-        Heatmap.of(m).scale(ColorScale.DIVERGING).effectiveRange(),
-        0);
+        new double[] {-3, 3}, Heatmap.of(m).scale(ColorScale.DIVERGING).effectiveRange(), 0);
     assertArrayEquals(new double[] {0, 10}, Heatmap.of(m).range(0, 10).effectiveRange(), 0);
     assertArrayEquals(
         new double[] {1.5, 2.5}, Heatmap.of(new double[][] {{2, 2}}).effectiveRange(), 0);
@@ -131,7 +129,8 @@ class HeatmapTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> Heatmap.of(Tensor.of(new double[8], 2, 2, 2)));
-    assertEquals("Heatmap: expected a 2-D tensor [rows, cols], got shape [2, 2, 2]", e.getMessage());
+    assertEquals(
+        "Heatmap: expected a 2-D tensor [rows, cols], got shape [2, 2, 2]", e.getMessage());
   }
 
   @Test

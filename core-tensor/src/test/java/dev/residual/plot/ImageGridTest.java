@@ -59,8 +59,7 @@ class ImageGridTest {
   void rgbChannelsAndSignedRangeMapToColours() {
     // One 1x2 RGB image in [-1, 1]: pixel 0 pure red, pixel 1 mid grey (all zeros).
     float[] px = {1, 0, -1, 0, -1, 0};
-    BufferedImage img =
-        ImageGrid.of(Tensor.of(px, 1, 3, 1, 2)).range(-1, 1).padding(0).toImage();
+    BufferedImage img = ImageGrid.of(Tensor.of(px, 1, 3, 1, 2)).range(-1, 1).padding(0).toImage();
     assertEquals(2, img.getWidth());
     assertEquals(1, img.getHeight());
     assertEquals(0xff0000, rgbAt(img, 0, 0));
@@ -131,7 +130,8 @@ class ImageGridTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> ImageGrid.of(Tensor.of(new float[8], 1, 2, 2, 2)));
-    assertEquals("ImageGrid: expected 1 or 3 channels, got 2 in shape [1, 2, 2, 2]", e.getMessage());
+    assertEquals(
+        "ImageGrid: expected 1 or 3 channels, got 2 in shape [1, 2, 2, 2]", e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,

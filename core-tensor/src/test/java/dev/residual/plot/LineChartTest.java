@@ -133,7 +133,8 @@ class LineChartTest {
     LineChart chart = new LineChart().logY(true).series("loss", new double[] {1, 0.5, 0});
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> chart.toImage(200, 200));
-    assertTrue(e.getMessage().contains("'loss'") && e.getMessage().contains("<= 0"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'loss'") && e.getMessage().contains("<= 0"), e.getMessage());
   }
 
   @Test

@@ -40,8 +40,7 @@ class PlotsTest {
     Files.writeString(file, "x");
     BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
     UncheckedIOException e =
-        assertThrows(
-            UncheckedIOException.class, () -> Plots.savePng(img, file.resolve("img.png")));
+        assertThrows(UncheckedIOException.class, () -> Plots.savePng(img, file.resolve("img.png")));
     assertTrue(e.getMessage().contains("img.png"), e.getMessage());
   }
 
@@ -54,6 +53,11 @@ class PlotsTest {
   @Test
   void recognisesTheWaysAwtReportsMissingFonts() {
     assertTrue(Plots.isFontFailure(new Error("Probable fatal error: No fonts found.")));
+    // What JDK 17 raises when /usr/share/fonts is empty (checked by hand in a mount namespace).
+    assertTrue(Plots.isFontFailure(new Error("Probable fatal error: No physical fonts found.")));
+    assertTrue(
+        Plots.isFontFailure(
+            new NoClassDefFoundError("Could not initialize class sun.font.SunFontManager")));
     NullPointerException npe = new NullPointerException();
     npe.setStackTrace(
         new StackTraceElement[] {
@@ -67,6 +71,7 @@ class PlotsTest {
                 "wrapped",
                 new UnsatisfiedLinkError("libfontmanager.so: libfreetype.so.6: cannot open"))));
     assertFalse(Plots.isFontFailure(new IllegalArgumentException("bad shape")));
+    assertFalse(Plots.isFontFailure(new OutOfMemoryError("Java heap space")));
   }
 
   @Test

@@ -66,7 +66,8 @@ class ScatterAndBarTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> new ScatterPlot().points("p", Tensor.of(new double[6], 2, 3), null));
-    assertEquals("ScatterPlot.points 'p': expected a tensor [n, 2], got shape [2, 3]", e.getMessage());
+    assertEquals(
+        "ScatterPlot.points 'p': expected a tensor [n, 2], got shape [2, 3]", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new ScatterPlot().toImage(100, 100));
   }
 
