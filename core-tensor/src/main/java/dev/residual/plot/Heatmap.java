@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A heatmap of a matrix {@code [rows, cols]} with optional row and column labels, a colour bar and
- * optional value annotations in the cells: attention patterns (query tokens down, key tokens
- * across), Q-value tables, confusion matrices.
+ * A heatmap of a matrix {@code [rows, cols]} with optional row and column labels (thinned to every
+ * k-th when they would overlap), a colour bar and optional value annotations in the cells:
+ * attention patterns (query tokens down, key tokens across), Q-value tables, confusion matrices.
  *
  * <p>Row 0 is drawn at the top, column 0 at the left, like a printed matrix. Values map to colours
  * through a {@link ColorScale}; by default {@link ColorScale#VIRIDIS} over [min, max] of the finite
@@ -277,7 +277,12 @@ public final class Heatmap {
       g.setFont(tickFont);
       FontMetrics tfm = g.getFontMetrics();
       double[] range = effectiveRange();
-      String[] ticks = {fmt(range[1]), fmt((range[0] + range[1]) / 2), fmt(range[0])};
+      double mid = (range[0] + range[1]) / 2;
+      // Rounding residue of a range like [-1, 1 + 1e-12] must read as 0, not 5e-13.
+      if (Math.abs(mid) < 1e-9 * (range[1] - range[0])) {
+        mid = 0;
+      }
+      String[] ticks = {fmt(range[1]), fmt(mid), fmt(range[0])};
       int tickW = 0;
       for (String s : ticks) {
         tickW = Math.max(tickW, tfm.stringWidth(s));
@@ -370,8 +375,12 @@ public final class Heatmap {
       g.drawRect(left, top, right - left, bottom - top);
       g.setColor(Color.BLACK);
       g.setFont(labelFont);
+      // With more labels than fit (a 128-token attention map), every k-th one is drawn so the
+      // text never overlaps.
+      int rowStride = Math.max(1, (int) Math.ceil(lfm.getHeight() / ch));
+      int colStride = rotateCols ? Math.max(1, (int) Math.ceil(lfm.getHeight() / cw)) : 1;
       if (rowLabels != null) {
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < rows; r += rowStride) {
           String s = rowLabels.get(r);
           double cy = top + (r + 0.5) * ch;
           g.drawString(
@@ -381,7 +390,7 @@ public final class Heatmap {
         }
       }
       if (colLabels != null) {
-        for (int c = 0; c < cols; c++) {
+        for (int c = 0; c < cols; c += colStride) {
           String s = colLabels.get(c);
           double cx = left + (c + 0.5) * cw;
           if (rotateCols) {

@@ -114,6 +114,22 @@ class HeatmapTest {
   }
 
   @Test
+  void rendersALargeLabelledMatrixWithoutAnnotations() throws Exception {
+    int n = 96;
+    double[][] m = new double[n][n];
+    String[] labels = new String[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = "tok" + i;
+      for (int j = 0; j < n; j++) {
+        m[i][j] = Math.cos(0.1 * i * j);
+      }
+    }
+    Path png = dir.resolve("large.png");
+    Heatmap.of(m).rowLabels(labels).colLabels(labels).savePng(png, 600, 600);
+    assertNotBlank(decode(png, 600, 600), 100);
+  }
+
+  @Test
   void labelCountsMustMatchTheMatrix() {
     Heatmap h = Heatmap.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
     IllegalArgumentException rows =
