@@ -28,10 +28,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * overlaid (series named {@code run/metric}), optional exponential-moving-average smoothing, a
  * logarithmic y axis on request. Drawn with JFreeChart.
  *
- * <p>Smoothing follows TensorBoard and W&B: with weight {@code a} in [0, 1), {@code s_t = a s_{t-1}
- * + (1 - a) y_t} from {@code s_{-1} = 0}, divided by {@code 1 - a^(t+1)} so the start is not pulled
- * towards zero (debiasing); see {@link #ema}. When smoothing is on, each raw curve is drawn faintly
- * behind its smoothed curve in the same colour.
+ * <p>Smoothing follows TensorBoard and W&amp;B: with weight {@code a} in [0, 1), {@code s_t = a
+ * s_{t-1} + (1 - a) y_t} from {@code s_{-1} = 0}, divided by {@code 1 - a^(t+1)} so the start is
+ * not pulled towards zero (debiasing); see {@link #ema}. When smoothing is on, each raw curve is
+ * drawn faintly behind its smoothed curve in the same colour.
  *
  * <pre>{@code
  * new LineChart().title("loss").xLabel("step").yLabel("loss").smoothing(0.6).logY(true)
