@@ -27,7 +27,14 @@ final class FakeWandb extends Dispatcher implements AutoCloseable {
   static final String BUCKET_ID = "UnVuOnYxOnJ1bjE=";
 
   /** One request as the server saw it. */
-  record Seen(String method, String path, String auth, String body, long nanos, List<String> hdr) {
+  record Seen(
+      String method,
+      String path,
+      String auth,
+      String body,
+      byte[] raw,
+      long nanos,
+      List<String> hdr) {
     JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -86,6 +93,7 @@ final class FakeWandb extends Dispatcher implements AutoCloseable {
             path,
             req.getHeaders().get("Authorization"),
             body,
+            req.getBody() == null ? new byte[0] : req.getBody().toByteArray(),
             System.nanoTime(),
             hdr));
     synchronized (this) {
