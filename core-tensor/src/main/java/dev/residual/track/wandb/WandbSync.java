@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * an offline run, or one whose connection failed or whose process was killed.
  *
  * <p>It reads {@code run.json} (id, name, project, entity, tags, exitCode; without it the
- * directory name is the id), {@code config.json}, {@code metrics.jsonl} (a torn last line, left by
+ * directory name is the id; a run without an exit code never finished and is marked exit code 1),
+ * {@code config.json}, {@code metrics.jsonl} (a torn last line, left by
  * a killed process, is skipped), {@code summary.json} and {@code media/*.png}, then creates or
  * updates the run with {@code upsertBucket}, streams the history from offset 0 in chunks, sends
  * the summary, uploads the images as {@code media/images/<file>} and marks the run complete. The
