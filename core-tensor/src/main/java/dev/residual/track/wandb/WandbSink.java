@@ -42,11 +42,17 @@ import org.slf4j.LoggerFactory;
  * anyway, for {@link WandbSync}); failures are logged through SLF4J, never thrown. A refusal that
  * retrying cannot fix (bad API key, unknown project) switches the sink off for the rest of the run.
  *
+ * <p>At most 200,000 history lines wait for the server; beyond that, new lines are kept only in
+ * the local run directory. Non-finite metric values are sent as the strings {@code "NaN"}, {@code
+ * "Infinity"}, {@code "-Infinity"}, as the local run directory writes them.
+ *
  * <p>In OFFLINE or DISABLED mode the sink does nothing at all.
  */
 public final class WandbSink implements Sink {
   private static final Logger LOG = LoggerFactory.getLogger(WandbSink.class);
   private static final int MAX_LINES_PER_POST = 1000;
+  // About 100 MB of rows; past it a long outage would eat the training process's memory.
+  private static final int MAX_PENDING_LINES = 200_000;
   static final String HISTORY = "wandb-history.jsonl";
   static final String SUMMARY = "wandb-summary.json";
 
@@ -77,6 +83,7 @@ public final class WandbSink implements Sink {
   private boolean failing;
   private boolean off;
   private boolean completed;
+  private long droppedLines;
 
   /**
    * A sink with the default timings: batches every 5 s, a heartbeat after 30 s idle, {@link
@@ -90,6 +97,18 @@ public final class WandbSink implements Sink {
         Duration.ofSeconds(5),
         Duration.ofSeconds(30),
         Duration.ofSeconds(60));
+  }
+
+  /**
+   * The sink the environment asks for ({@code WANDB_*}, see {@link
+   * WandbSettings#fromEnvironment}); it does nothing unless the mode is ONLINE.
+   *
+   * @param env the environment, usually {@code System.getenv()}
+   * @param defaultProject the project when {@code WANDB_PROJECT} is not set
+   * @throws IllegalArgumentException if {@code WANDB_MODE} is invalid or online without a key
+   */
+  public static WandbSink fromEnvironment(Map<String, String> env, String defaultProject) {
+    return new WandbSink(WandbSettings.fromEnvironment(env, defaultProject));
   }
 
   /**
@@ -198,8 +217,17 @@ public final class WandbSink implements Sink {
             putNumber(row, e.getKey(), e.getValue());
             lastMetrics.put(e.getKey(), e.getValue());
           }
-          pending.add(row);
           summaryDirty = true;
+          if (pending.size() >= MAX_PENDING_LINES) {
+            if (droppedLines++ == 0) {
+              LOG.warn(
+                  "wandb: {} history lines wait for the server; later lines are kept only in the"
+                      + " local run directory (upload it with `residual track sync <run-dir>`)",
+                  pending.size());
+            }
+            return;
+          }
+          pending.add(row);
         });
   }
 

@@ -312,6 +312,28 @@ class WandbSinkTest {
   }
 
   @Test
+  void nonFiniteMetricsAreSentAsStrings() throws Exception {
+    WandbSink s = sink();
+    s.start(info(), Map.of());
+    s.log(0, Map.of("loss", Double.NaN, "gain", Double.POSITIVE_INFINITY), 1_700_000_000_000L);
+    s.finish(0);
+    JsonNode row =
+        FakeWandb.JSON.readTree(
+            historyChunks(fake.fileStreams()).get(0).path("content").path(0).asText());
+    assertEquals("NaN", row.path("loss").asText());
+    assertEquals("Infinity", row.path("gain").asText());
+  }
+
+  @Test
+  void fromEnvironmentWithoutAKeyIsAnInertSink() {
+    WandbSink s = WandbSink.fromEnvironment(Map.of(), "proj");
+    s.start(info(), Map.of());
+    s.log(0, m(1), 1L);
+    s.finish(0);
+    s.close();
+  }
+
+  @Test
   void offlineAndDisabledSinksSendNothing() {
     for (Mode mode : new Mode[] {Mode.OFFLINE, Mode.DISABLED}) {
       WandbSink s =
