@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How {@link WandbClient} retries a request that failed for a transient reason (connection
- * failure, timeout, HTTP 408, 409, 429 or 5xx): exponential backoff from {@code base}, doubled per
- * attempt up to {@code max}, with jitter in its upper half, and a server's {@code Retry-After}
- * honoured (it may exceed {@code max}); it gives up once the next wait would pass {@code total}
- * since the first attempt.
+ * How {@link WandbClient} retries a request that failed for a transient reason (connection failure,
+ * timeout, HTTP 408, 409, 429 or 5xx): exponential backoff from {@code base}, doubled per attempt
+ * up to {@code max}, with jitter in its upper half, and a server's {@code Retry-After} honoured (it
+ * may exceed {@code max}); it gives up once the next wait would pass {@code total} since the first
+ * attempt.
  *
  * @param base the first wait
  * @param max the longest single wait

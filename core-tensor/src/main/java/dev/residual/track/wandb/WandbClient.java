@@ -3,7 +3,6 @@ package dev.residual.track.wandb;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -27,14 +26,14 @@ import org.slf4j.LoggerFactory;
  * Python client speaks them.
  *
  * <ul>
- *   <li>Every request to the server carries HTTP Basic auth, user {@code api}, password the API key.
- *       Signed upload URLs on another host get no credentials (they carry their own).
+ *   <li>Every request to the server carries HTTP Basic auth, user {@code api}, password the API
+ *       key. Signed upload URLs on another host get no credentials (they carry their own).
  *   <li>Runs are created and updated with the GraphQL mutation {@code upsertBucket} at {@code
  *       <base>/graphql}; the configuration travels as a JSON string {@code {"key": {"value": v}}}.
  *   <li>Metrics and the summary are streamed to {@code
  *       <base>/files/<entity>/<project>/<run>/file_stream}.
- *   <li>Files are uploaded by asking GraphQL for signed URLs ({@code model { bucket { files(names) {
- *       uploadHeaders edges { node { name url(upload: true) } } } } }}) and PUTting the bytes.
+ *   <li>Files are uploaded by asking GraphQL for signed URLs ({@code model { bucket { files(names)
+ *       { uploadHeaders edges { node { name url(upload: true) } } } } }}) and PUTting the bytes.
  * </ul>
  *
  * <p>Transient failures (connection errors, timeouts, HTTP 408, 409, 429 and 5xx) are retried as
@@ -178,9 +177,7 @@ public final class WandbClient implements AutoCloseable {
     return id.asText();
   }
 
-  /**
-   * The configuration as W&B stores it: a JSON string mapping each key to {@code {"value": v}}.
-   */
+  /** The configuration as W&B stores it: a JSON string mapping each key to {@code {"value": v}}. */
   static String configJson(Map<String, ?> config) {
     Map<String, Object> wrapped = new LinkedHashMap<>();
     for (Map.Entry<String, ?> e : config.entrySet()) {
@@ -278,7 +275,9 @@ public final class WandbClient implements AutoCloseable {
       throw new WandbException("wandb upload: '" + url + "' is not an http(s) URL", -1, null);
     }
     Request.Builder b =
-        new Request.Builder().url(target).put(RequestBody.create(bytes, MediaType.get(contentType)));
+        new Request.Builder()
+            .url(target)
+            .put(RequestBody.create(bytes, MediaType.get(contentType)));
     for (String h : headers) {
       int colon = h.indexOf(':');
       if (colon > 0) {
@@ -404,10 +403,5 @@ public final class WandbClient implements AutoCloseable {
 
   private static String abbreviate(String s) {
     return s.length() <= 300 ? s : s.substring(0, 300) + "...";
-  }
-
-  /** A JSON object node, for building file_stream payloads. */
-  static ObjectNode object() {
-    return MAPPER.createObjectNode();
   }
 }

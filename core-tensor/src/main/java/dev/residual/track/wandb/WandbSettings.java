@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * Where and whether a run is sent to Weights & Biases.
  *
- * @param apiKey the API key (HTTP Basic password, user {@code api}); null only when {@code mode}
- *     is not {@link Mode#ONLINE}
+ * @param apiKey the API key (HTTP Basic password, user {@code api}); null only when {@code mode} is
+ *     not {@link Mode#ONLINE}
  * @param baseUrl the server, e.g. {@code https://api.wandb.ai} (no trailing slash)
  * @param entity the user or team that owns the project, or null for the API key's default entity
  * @param project the project name
@@ -85,9 +85,7 @@ public record WandbSettings(
             case "disabled" -> Mode.DISABLED;
             default ->
                 throw new IllegalArgumentException(
-                    "wandb: WANDB_MODE='"
-                        + modeText
-                        + "' is not one of online, offline, disabled");
+                    "wandb: WANDB_MODE='" + modeText + "' is not one of online, offline, disabled");
           };
     }
     return new WandbSettings(

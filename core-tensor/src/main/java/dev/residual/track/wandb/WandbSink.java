@@ -37,13 +37,14 @@ import org.slf4j.LoggerFactory;
  * posted for {@code heartbeatInterval}.
  *
  * <p>History offsets count lines the server has acknowledged: a chunk that fails is kept and resent
- * with the same offset and the same lines before anything newer, so the server sees every line once,
- * in order, with no gap. What cannot be sent stays queued (the local run directory holds everything
- * anyway, for {@link WandbSync}); failures are logged through SLF4J, never thrown. A refusal that
- * retrying cannot fix (bad API key, unknown project) switches the sink off for the rest of the run.
+ * with the same offset and the same lines before anything newer, so the server sees every line
+ * once, in order, with no gap. What cannot be sent stays queued (the local run directory holds
+ * everything anyway, for {@link WandbSync}); failures are logged through SLF4J, never thrown. A
+ * refusal that retrying cannot fix (bad API key, unknown project) switches the sink off for the
+ * rest of the run.
  *
- * <p>At most 200,000 history lines wait for the server; beyond that, new lines are kept only in
- * the local run directory. Non-finite metric values are sent as the strings {@code "NaN"}, {@code
+ * <p>At most 200,000 history lines wait for the server; beyond that, new lines are kept only in the
+ * local run directory. Non-finite metric values are sent as the strings {@code "NaN"}, {@code
  * "Infinity"}, {@code "-Infinity"}, as the local run directory writes them.
  *
  * <p>In OFFLINE or DISABLED mode the sink does nothing at all.
@@ -100,8 +101,8 @@ public final class WandbSink implements Sink {
   }
 
   /**
-   * The sink the environment asks for ({@code WANDB_*}, see {@link
-   * WandbSettings#fromEnvironment}); it does nothing unless the mode is ONLINE.
+   * The sink the environment asks for ({@code WANDB_*}, see {@link WandbSettings#fromEnvironment});
+   * it does nothing unless the mode is ONLINE.
    *
    * @param env the environment, usually {@code System.getenv()}
    * @param defaultProject the project when {@code WANDB_PROJECT} is not set
@@ -232,8 +233,8 @@ public final class WandbSink implements Sink {
   }
 
   /**
-   * Queues the PNG for upload as {@code media/images/<key>_<step>_<sha>.png} and references it
-   * from the history at {@code step} (W&B's {@code image-file} value), so it shows in the UI.
+   * Queues the PNG for upload as {@code media/images/<key>_<step>_<sha>.png} and references it from
+   * the history at {@code step} (W&B's {@code image-file} value), so it shows in the UI.
    */
   @Override
   public void image(long step, String key, Path png, long timestampMillis) {
@@ -248,8 +249,13 @@ public final class WandbSink implements Sink {
           }
           String sha = sha256(bytes);
           String name =
-              "media/images/" + key.replaceAll("[^A-Za-z0-9_.-]", "_") + "_" + step + "_"
-                  + sha.substring(0, 20) + ".png";
+              "media/images/"
+                  + key.replaceAll("[^A-Za-z0-9_.-]", "_")
+                  + "_"
+                  + step
+                  + "_"
+                  + sha.substring(0, 20)
+                  + ".png";
           media.add(new Media(name, bytes));
           ObjectNode ref = WandbClient.MAPPER.createObjectNode();
           ref.put("_type", "image-file");
@@ -286,8 +292,8 @@ public final class WandbSink implements Sink {
   }
 
   /**
-   * Sends everything still queued, then {@code {"complete": true, "exitcode": exitCode}}; waits
-   * at most the finish timeout and never throws. What could not be sent stays in the local run
+   * Sends everything still queued, then {@code {"complete": true, "exitcode": exitCode}}; waits at
+   * most the finish timeout and never throws. What could not be sent stays in the local run
    * directory for {@link WandbSync}.
    */
   @Override
@@ -413,8 +419,7 @@ public final class WandbSink implements Sink {
         entity = client.viewerEntity();
       }
       bucketId =
-          client.upsertRun(
-              null, entity, project, info.id(), info.name(), info.tags(), config);
+          client.upsertRun(null, entity, project, info.id(), info.name(), info.tags(), config);
       configDirty = false;
       succeeded();
       LOG.info("wandb: run {}/{}/{} created", entity, project, info.id());
@@ -444,7 +449,8 @@ public final class WandbSink implements Sink {
     while (!media.isEmpty()) {
       Media m = media.peek();
       try {
-        WandbClient.UploadUrls urls = client.uploadUrls(entity, project, info.id(), List.of(m.name));
+        WandbClient.UploadUrls urls =
+            client.uploadUrls(entity, project, info.id(), List.of(m.name));
         client.upload(urls.urls().get(m.name), m.bytes, "image/png", urls.headers());
         media.poll();
         succeeded();
@@ -462,8 +468,8 @@ public final class WandbSink implements Sink {
   }
 
   /**
-   * Posts the pending history chunk and summary, if any; false if there was nothing to post or
-   * the post failed.
+   * Posts the pending history chunk and summary, if any; false if there was nothing to post or the
+   * post failed.
    */
   private boolean postStream() {
     if (inFlight.isEmpty() && !pending.isEmpty()) {
@@ -536,7 +542,9 @@ public final class WandbSink implements Sink {
       off = true;
     } else if (!failing) {
       LOG.warn(
-          "wandb: {} failed ({}); unsent records stay queued and are retried", what, e.getMessage());
+          "wandb: {} failed ({}); unsent records stay queued and are retried",
+          what,
+          e.getMessage());
       failing = true;
     } else {
       LOG.debug("wandb: {} failed again ({})", what, e.getMessage());
@@ -576,7 +584,9 @@ public final class WandbSink implements Sink {
   }
 
   private static int readInt(byte[] b, int at) {
-    return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8)
+    return ((b[at] & 0xff) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
         | (b[at + 3] & 0xff);
   }
 

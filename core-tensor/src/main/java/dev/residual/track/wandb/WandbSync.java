@@ -18,14 +18,13 @@ import org.slf4j.LoggerFactory;
  * Uploads a local run directory ({@code runs/<project>/<id>/}) to Weights & Biases after the fact:
  * an offline run, or one whose connection failed or whose process was killed.
  *
- * <p>It reads {@code run.json} (id, name, project, entity, tags, exitCode; without it the
- * directory name is the id; a run without an exit code never finished and is marked exit code 1),
- * {@code config.json}, {@code metrics.jsonl} (a torn last line, left by
- * a killed process, is skipped), {@code summary.json} and {@code media/*.png}, then creates or
- * updates the run with {@code upsertBucket}, streams the history from offset 0 in chunks, sends
- * the summary, uploads the images as {@code media/images/<file>} and marks the run complete. The
- * server keys history by offset, so syncing a run twice rewrites the same lines rather than
- * duplicating them.
+ * <p>It reads {@code run.json} (id, name, project, entity, tags, exitCode; without it the directory
+ * name is the id; a run without an exit code never finished and is marked exit code 1), {@code
+ * config.json}, {@code metrics.jsonl} (a torn last line, left by a killed process, is skipped),
+ * {@code summary.json} and {@code media/*.png}, then creates or updates the run with {@code
+ * upsertBucket}, streams the history from offset 0 in chunks, sends the summary, uploads the images
+ * as {@code media/images/<file>} and marks the run complete. The server keys history by offset, so
+ * syncing a run twice rewrites the same lines rather than duplicating them.
  */
 public final class WandbSync {
   private static final Logger LOG = LoggerFactory.getLogger(WandbSync.class);
@@ -44,11 +43,16 @@ public final class WandbSync {
    * @param files the media files uploaded
    */
   public record Result(
-      String entity, String project, String runId, long historyLines, int skippedLines, int files) {}
+      String entity,
+      String project,
+      String runId,
+      long historyLines,
+      int skippedLines,
+      int files) {}
 
   /**
-   * Uploads {@code runDir} with a client made from {@code settings} (its mode is ignored: asking
-   * to sync is asking to go online).
+   * Uploads {@code runDir} with a client made from {@code settings} (its mode is ignored: asking to
+   * sync is asking to go online).
    *
    * @throws IllegalArgumentException if {@code runDir} is not a directory or the settings have no
    *     API key

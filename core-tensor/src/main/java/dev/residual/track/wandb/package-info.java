@@ -12,7 +12,7 @@
  * </ul>
  *
  * <p>Not here: the {@code Run} API, the local run directory and the console (package {@code
- * dev.residual.track}), charts ({@code dev.residual.plot}), and W&B artifacts, sweeps and
- * system metrics, which Residual does not use.
+ * dev.residual.track}), charts ({@code dev.residual.plot}), and W&B artifacts, sweeps and system
+ * metrics, which Residual does not use.
  */
 package dev.residual.track.wandb;

@@ -57,13 +57,11 @@ class WandbClientTest {
   }
 
   @Test
-  void upsertSendsTheUpsertBucketMutationWithWrappedConfigAndReturnsTheBucketId()
-      throws Exception {
+  void upsertSendsTheUpsertBucketMutationWithWrappedConfigAndReturnsTheBucketId() throws Exception {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("lr", 0.1);
     config.put("layers", List.of(64, 32));
-    String id =
-        client.upsertRun(null, "team", "proj", "run1", "first", List.of("a", "b"), config);
+    String id = client.upsertRun(null, "team", "proj", "run1", "first", List.of("a", "b"), config);
     assertEquals(FakeWandb.BUCKET_ID, id);
 
     FakeWandb.Seen req = fake.seen.get(0);
@@ -146,7 +144,8 @@ class WandbClientTest {
     try (WandbClient quick =
         new WandbClient(
             settings(fake.baseUrl()),
-            new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(200)))) {
+            new RetryPolicy(
+                Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(200)))) {
       long t0 = System.nanoTime();
       WandbException e =
           assertThrows(

@@ -219,7 +219,8 @@ class WandbSinkTest {
     JsonNode vars = upserts.get(1).json().path("variables");
     assertEquals(FakeWandb.BUCKET_ID, vars.path("id").asText());
     assertEquals(
-        0.2, FakeWandb.JSON.readTree(vars.path("config").asText()).path("lr").path("value").asDouble());
+        0.2,
+        FakeWandb.JSON.readTree(vars.path("config").asText()).path("lr").path("value").asDouble());
   }
 
   @Test
@@ -282,7 +283,11 @@ class WandbSinkTest {
     client = new WandbClient(settings, RetryPolicy.DEFAULT);
     WandbSink s =
         new WandbSink(
-            settings, client, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(800));
+            settings,
+            client,
+            Duration.ofMillis(50),
+            Duration.ofMillis(100),
+            Duration.ofMillis(800));
     sinks.add(s);
     long t0 = System.nanoTime();
     s.start(info(), Map.of("lr", 1));
@@ -336,8 +341,7 @@ class WandbSinkTest {
   @Test
   void offlineAndDisabledSinksSendNothing() {
     for (Mode mode : new Mode[] {Mode.OFFLINE, Mode.DISABLED}) {
-      WandbSink s =
-          new WandbSink(new WandbSettings(null, fake.baseUrl(), null, "proj", mode));
+      WandbSink s = new WandbSink(new WandbSettings(null, fake.baseUrl(), null, "proj", mode));
       s.start(info(), Map.of("a", 1));
       s.log(0, m(1), 1L);
       s.summary(Map.of("b", 2));

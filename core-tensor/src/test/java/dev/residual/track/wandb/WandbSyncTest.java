@@ -85,7 +85,13 @@ class WandbSyncTest {
         FakeWandb.JSON.readTree(history.path("content").path(2).asText()).path("loss").asDouble());
     JsonNode summary =
         FakeWandb.JSON.readTree(
-            posts.get(1).json().path("files").path(WandbSink.SUMMARY).path("content").path(0)
+            posts
+                .get(1)
+                .json()
+                .path("files")
+                .path(WandbSink.SUMMARY)
+                .path("content")
+                .path(0)
                 .asText());
     assertEquals(1.0, summary.path("best").asDouble());
     assertEquals(1.0, summary.path("loss").asDouble());
@@ -109,16 +115,23 @@ class WandbSyncTest {
     assertEquals("ab12cd34", r.runId());
     JsonNode line =
         FakeWandb.JSON.readTree(
-            fake.fileStreams().get(0).json().path("files").path(WandbSink.HISTORY).path("content")
-                .path(0).asText());
+            fake.fileStreams()
+                .get(0)
+                .json()
+                .path("files")
+                .path(WandbSink.HISTORY)
+                .path("content")
+                .path(0)
+                .asText());
     assertEquals(1_700_000_000.0, line.path("_timestamp").asDouble(), 1e-6, "millis -> seconds");
   }
 
   @Test
   void aFinishedRunKeepsItsExitCode() throws Exception {
     Path run = tmp.resolve("fin");
-    write(run.resolve("run.json"), "{\"id\":\"fin00001\",\"project\":\"p\",\"entity\":\"e\","
-        + "\"exitCode\":0}");
+    write(
+        run.resolve("run.json"),
+        "{\"id\":\"fin00001\",\"project\":\"p\",\"entity\":\"e\"," + "\"exitCode\":0}");
     WandbSync.sync(run, client);
     List<FakeWandb.Seen> posts = fake.fileStreams();
     assertEquals(0, posts.get(posts.size() - 1).json().path("exitcode").asInt());
@@ -127,8 +140,7 @@ class WandbSyncTest {
   @Test
   void aRefusingServerMakesSyncThrow() {
     fake.failGraphql(FakeWandb.status(403));
-    WandbException e =
-        assertThrows(WandbException.class, () -> WandbSync.sync(tmp, client));
+    WandbException e = assertThrows(WandbException.class, () -> WandbSync.sync(tmp, client));
     assertEquals(403, e.status());
   }
 

@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code residual track}: commands on local run directories ({@code runs/<project>/<id>/}).
- * Without a subcommand it reports bad usage.
+ * {@code residual track}: commands on local run directories ({@code runs/<project>/<id>/}). Without
+ * a subcommand it reports bad usage.
  */
 @Command(
     name = "track",
