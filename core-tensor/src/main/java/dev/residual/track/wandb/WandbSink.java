@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * network I/O, so a slow or dead server never holds up the run. That thread creates the run with
  * {@code upsertBucket} when the run starts and then, every {@code batchInterval}, uploads queued
  * images, posts the queued history lines as one {@code wandb-history.jsonl} chunk and the summary
- * as a whole {@code wandb-summary.json}, or a heartbeat (an empty {@code files}) when nothing was
- * posted for {@code heartbeatInterval}.
+ * as a whole {@code wandb-summary.json}, or a heartbeat (empty {@code files}, {@code complete:
+ * false}) when nothing was posted for {@code heartbeatInterval}.
  *
  * <p>History offsets count lines the server has acknowledged: a chunk that fails is kept and resent
  * with the same offset and the same lines before anything newer, so the server sees every line
@@ -56,6 +56,9 @@ public final class WandbSink implements Sink {
   private static final int MAX_PENDING_LINES = 200_000;
   static final String HISTORY = "wandb-history.jsonl";
   static final String SUMMARY = "wandb-summary.json";
+  // The official client's heartbeat says "still running"; the empty files keep the stream alive.
+  private static final Map<String, Object> HEARTBEAT =
+      Map.of("files", Map.of(), "complete", false, "failed", false);
 
   private final WandbSettings settings;
   private final WandbClient client;
@@ -374,7 +377,7 @@ public final class WandbSink implements Sink {
         return;
       }
       if (!postStream() && !failing && elapsedSinceLastPost() >= heartbeatInterval.toNanos()) {
-        post(Map.of("files", Map.of()), "heartbeat");
+        post(HEARTBEAT, "heartbeat");
       }
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again; keep the schedule alive.

@@ -241,6 +241,7 @@ class WandbSinkTest {
     FakeWandb.await(WAIT, () -> !fake.fileStreams().isEmpty());
     JsonNode beat = fake.fileStreams().get(0).json();
     assertTrue(beat.path("files").isObject() && beat.path("files").isEmpty(), beat.toString());
+    assertFalse(beat.path("complete").asBoolean(true), beat.toString());
     s.finish(0);
   }
 
