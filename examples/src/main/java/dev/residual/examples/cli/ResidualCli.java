@@ -19,7 +19,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ResidualCli.Version.class,
     description = "Residual: machine-learning research in plain Java.",
-    subcommands = {MlpDemo.class, MnistTrain.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      MlpDemo.class,
+      MnistTrain.class,
+      TrackCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ResidualCli implements Runnable {
 
   @Spec private CommandSpec spec;
