@@ -116,6 +116,17 @@ public final class WandbSink implements Sink {
   }
 
   /**
+   * The sink {@link dev.residual.track.Runs#start} adds when W&B is enabled: settings from the run
+   * options' environment, the run's project as the default project.
+   *
+   * @throws IllegalArgumentException if {@code WANDB_MODE} is invalid or online without a key
+   */
+  public static WandbSink create(dev.residual.track.RunOptions options) {
+    String project = options.project() != null ? options.project() : "uncategorized";
+    return fromEnvironment(options.env(), project);
+  }
+
+  /**
    * A sink that talks through {@code client} (which it does not close) with explicit timings.
    *
    * @param client the client; ignored (may be null) unless the mode is ONLINE
