@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CrashSafetyTest {
+public class CrashSafetyTest {
   @TempDir Path root;
 
   @Test
@@ -72,5 +72,20 @@ class CrashSafetyTest {
     assertTrue(Files.exists(dir.resolve("index.html")));
     assertTrue(Files.readString(dir.resolve("index.html")).contains("\"loss\""));
     assertTrue(Files.readString(dir.resolve("run.json")).contains("running"));
+    lastCrashedRun = dir;
+  }
+
+  /** The directory the last run of {@link #aKilledRunLeavesReadableMetricsAndAReport} left. */
+  static Path lastCrashedRun;
+
+  /**
+   * Kills a child run mid-training and returns the run directory it left (for the sync test in
+   * {@code track.wandb}).
+   */
+  public static Path killedRun(Path root) throws Exception {
+    CrashSafetyTest t = new CrashSafetyTest();
+    t.root = root;
+    t.aKilledRunLeavesReadableMetricsAndAReport();
+    return lastCrashedRun;
   }
 }
