@@ -452,49 +452,27 @@ public final class LinAlg {
       }
       return out;
     }
-    Tensor ones = Tensor.ones(type, rows);
-    dev.residual.tensor.Threads.ensureBlasConfigured();
-    if (type == DType.FLOAT32) {
-      cblas_sgemv(
-          CblasRowMajor,
-          CblasTrans,
-          rows,
-          cols,
-          1f,
-          new FloatPointer(m.pointer),
-          cols,
-          new FloatPointer(ones.storage().pointer),
-          1,
-          0f,
-          new FloatPointer(out.storage().pointer),
-          1);
-    } else {
-      cblas_dgemv(
-          CblasRowMajor,
-          CblasTrans,
-          rows,
-          cols,
-          1.0,
-          new DoublePointer(m.pointer),
-          cols,
-          new DoublePointer(ones.storage().pointer),
-          1,
-          0.0,
-          new DoublePointer(out.storage().pointer),
-          1);
-    }
-    ones.storage().release();
+    sumsByGemv(true, m, rows, cols, out.storage());
     return out;
   }
 
   /** {@code out[r] = sum_c m[r, c]} for a row-major {@code [rows, cols]} float matrix (gemv). */
   static void rowSums(Storage m, int rows, int cols, Storage out) {
-    Tensor ones = Tensor.ones(m.dtype, cols);
+    sumsByGemv(false, m, rows, cols, out);
+  }
+
+  /**
+   * Row sums ({@code columns == false}) or column sums of a row-major {@code [rows, cols]} floating
+   * matrix into {@code out}, as one BLAS gemv against a vector of ones.
+   */
+  private static void sumsByGemv(boolean columns, Storage m, int rows, int cols, Storage out) {
+    Tensor ones = Tensor.ones(m.dtype, columns ? rows : cols);
     dev.residual.tensor.Threads.ensureBlasConfigured();
+    int trans = columns ? CblasTrans : CblasNoTrans;
     if (m.dtype == DType.FLOAT32) {
       cblas_sgemv(
           CblasRowMajor,
-          CblasNoTrans,
+          trans,
           rows,
           cols,
           1f,
@@ -508,7 +486,7 @@ public final class LinAlg {
     } else {
       cblas_dgemv(
           CblasRowMajor,
-          CblasNoTrans,
+          trans,
           rows,
           cols,
           1.0,
