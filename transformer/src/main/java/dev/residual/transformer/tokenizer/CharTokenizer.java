@@ -39,7 +39,8 @@ public final class CharTokenizer implements Tokenizer {
    */
   public static CharTokenizer fit(String text) {
     if (text.isEmpty()) {
-      throw new IllegalArgumentException("CharTokenizer.fit: text is empty, no vocabulary to build");
+      throw new IllegalArgumentException(
+          "CharTokenizer.fit: text is empty, no vocabulary to build");
     }
     return new CharTokenizer(text.codePoints().distinct().sorted().toArray());
   }
@@ -61,7 +62,10 @@ public final class CharTokenizer implements Tokenizer {
       String s = vocab[i];
       if (s == null || s.isEmpty() || s.codePointCount(0, s.length()) != 1) {
         throw new IllegalArgumentException(
-            "CharTokenizer: vocabulary entry " + i + " must be exactly one character, got " + quote(s));
+            "CharTokenizer: vocabulary entry "
+                + i
+                + " must be exactly one character, got "
+                + quote(s));
       }
       cps[i] = s.codePointAt(0);
       if (i > 0 && cps[i] <= cps[i - 1]) {
@@ -131,6 +135,7 @@ public final class CharTokenizer implements Tokenizer {
     return sb.toString();
   }
 
+  /** Returns the number of distinct characters in the vocabulary. */
   @Override
   public int vocabSize() {
     return chars.length;

@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  * <p>Encoding splits the text with GPT-2's pre-tokenisation pattern ({@link #PATTERN}), turns each
  * piece into its UTF-8 bytes, and repeatedly merges the adjacent pair of lowest merge rank until no
  * pair merges. The result equals OpenAI's {@code tiktoken} {@code gpt2}/{@code r50k_base} encoding
- * and Hugging Face's {@code GPT2Tokenizer}, token for token. Results per piece are cached (the cache
- * is bounded and thread-safe), which is what makes encoding a megabyte of prose take well under a
- * second.
+ * and Hugging Face's {@code GPT2Tokenizer}, token for token. Results per piece are cached (the
+ * cache is bounded and thread-safe), which is what makes encoding a megabyte of prose take well
+ * under a second.
  *
  * <p>Two sources of the vocabulary:
  *
@@ -64,7 +64,7 @@ public final class GPT2Tokenizer implements Tokenizer {
 
   /*
    * UNICODE_CHARACTER_CLASS makes \s the Unicode White_Space property (as in tiktoken's Rust regex
-   * and Python's re on str); without it Java's \s is ASCII-only and e.g. U+3000 would split wrongly.
+   * and Python's re on str); without it Java's \s is ASCII-only and U+3000 would split wrongly.
    */
   private static final Pattern PRE_TOKENIZER =
       Pattern.compile(PATTERN, Pattern.UNICODE_CHARACTER_CLASS);
@@ -481,12 +481,13 @@ public final class GPT2Tokenizer implements Tokenizer {
     return ByteLevel.toVocabString(bytesOf(token, 0));
   }
 
+  /** Returns one past the largest token id (50257 for GPT-2). */
   @Override
   public int vocabSize() {
     return tokenBytes.length;
   }
 
-  /** Returns the id of {@code <|endoftext|>} (50256 for GPT-2), or -1 if the vocabulary lacks it. */
+  /** Returns the id of {@code <|endoftext|>} (50256 for GPT-2), or -1 if there is none. */
   @Override
   public int eotToken() {
     return eot;

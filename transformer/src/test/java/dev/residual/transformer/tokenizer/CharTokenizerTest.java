@@ -40,7 +40,8 @@ class CharTokenizerTest {
   @Test
   void encodeUnknownCharacterNamesItAndItsPosition() {
     CharTokenizer t = CharTokenizer.fit("abc");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.encode("abz"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> t.encode("abz"));
     assertTrue(e.getMessage().contains("'z'"), e.getMessage());
     assertTrue(e.getMessage().contains("U+007A"), e.getMessage());
     assertTrue(e.getMessage().contains("index 2"), e.getMessage());

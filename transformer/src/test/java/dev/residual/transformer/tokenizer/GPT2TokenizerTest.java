@@ -201,6 +201,44 @@ class GPT2TokenizerTest {
   }
 
   @Test
+  void longPiecesBeyondTheCacheLimitMatchTiktoken() {
+    GPT2Tokenizer t = GPT2Tokenizer.standard();
+    String[] texts = {
+      " ".repeat(1000) + "x",
+      "\n".repeat(300),
+      "a".repeat(500),
+      "ab".repeat(300) + " " + "9".repeat(257),
+      "😀".repeat(200),
+      "-".repeat(400) + "\t".repeat(10),
+    };
+    for (String s : texts) {
+      assertArrayEquals(oracle(s), t.encode(s), () -> "length " + s.length());
+      assertEquals(s, t.decode(t.encode(s)));
+      if (fromFiles != null) {
+        assertArrayEquals(oracle(s), fromFiles.encode(s), () -> "files, length " + s.length());
+      }
+    }
+  }
+
+  @Test
+  void repeatedEncodingIsStableAcrossCacheHits() {
+    GPT2Tokenizer t = GPT2Tokenizer.standard();
+    String s = CORPUS[2];
+    int[] first = t.encode(s);
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(first, t.encode(s));
+    }
+  }
+
+  @Test
+  void allowSpecialIsOrdinaryWhenTheVocabularyHasNoEndOfText() throws IOException {
+    GPT2Tokenizer t = GPT2Tokenizer.fromDirectory(writeTinyVocab(tmp, "l o\n"));
+    String s = "lo<|endoftext|>";
+    assertArrayEquals(t.encode(s), t.encode(s, true));
+    assertEquals(s, t.decode(t.encodeWithSpecial(s)));
+  }
+
+  @Test
   void decodeRejectsOutOfRangeIds() {
     GPT2Tokenizer t = GPT2Tokenizer.standard();
     assertThrows(IllegalArgumentException.class, () -> t.decode(new int[] {50257}));
