@@ -32,26 +32,27 @@ import java.util.Set;
  * <p>Parameter names are nanoGPT's: {@code transformer.wte.weight}, {@code transformer.wpe.weight},
  * {@code transformer.h.{i}.ln_1.weight}, {@code transformer.h.{i}.attn.c_attn.weight} ({@code [3C,
  * C]}), {@code transformer.h.{i}.attn.c_proj.weight}, {@code transformer.h.{i}.ln_2.weight}, {@code
- * transformer.h.{i}.mlp.c_fc.weight} ({@code [4C, C]}), {@code transformer.h.{i}.mlp.c_proj.weight},
- * {@code transformer.ln_f.weight} and {@code lm_head.weight}. With tied weights {@code
- * lm_head.weight} is the same tensor as {@code transformer.wte.weight}: {@link #namedParameters()}
- * lists it once (under the embedding's name) and {@link #numParameters()} counts it once, while
- * {@link #stateDict()} has both keys, as in PyTorch.
+ * transformer.h.{i}.mlp.c_fc.weight} ({@code [4C, C]}), {@code
+ * transformer.h.{i}.mlp.c_proj.weight}, {@code transformer.ln_f.weight} and {@code lm_head.weight}.
+ * With tied weights {@code lm_head.weight} is the same tensor as {@code transformer.wte.weight}:
+ * {@link #namedParameters()} lists it once (under the embedding's name) and {@link
+ * #numParameters()} counts it once, while {@link #stateDict()} has both keys, as in PyTorch.
  *
  * <p>Dropout (when {@code config.dropout() > 0}, training mode only) is applied to the embedding
  * sum, to each attention block's output projection and to each MLP's output, as nanoGPT does; the
  * dropout on attention probabilities is not applied because the fused attention kernel does not
  * materialise them.
  *
- * <p>Weights are read through {@link #getParameter} on every forward, so {@link #to(DType)} (e.g. to
- * FLOAT64 for exact checks) works.
+ * <p>Weights are read through {@link #getParameter} on every forward, so {@link #to(DType)} (e.g.
+ * to FLOAT64 for exact checks) works.
  */
 public class GPT2 extends Module {
   /** Ignore index of {@link #forward(Tensor, Tensor)}'s targets, as nanoGPT. */
   public static final int IGNORE_INDEX = -1;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> CONV1D = List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj");
+  private static final List<String> CONV1D =
+      List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj");
 
   private final GPT2Config config;
   private final Transformer transformer;
@@ -125,7 +126,10 @@ public class GPT2 extends Module {
     long b = config.bias() ? 1 : 0;
     long ln = c + b * c;
     long perLayer =
-        2 * ln + (c * 3 * c + b * 3 * c) + (c * c + b * c) + (c * 4 * c + b * 4 * c)
+        2 * ln
+            + (c * 3 * c + b * 3 * c)
+            + (c * c + b * c)
+            + (c * 4 * c + b * 4 * c)
             + (4 * c * c + b * c);
     long n = (long) config.vocabSize() * c + (long) config.blockSize() * c;
     n += config.nLayer() * perLayer + ln;
@@ -147,6 +151,10 @@ public class GPT2 extends Module {
    */
   public Tensor forward(Tensor idx) {
     checkIndices("forward", idx);
+    return logits(idx);
+  }
+
+  private Tensor logits(Tensor idx) {
     long t = idx.shape()[1];
     Tensor pos = Tensor.arange(t);
     Tensor x = transformer.wte.forward(idx).add(transformer.wpe.forward(pos));
@@ -176,7 +184,7 @@ public class GPT2 extends Module {
               + " must equal idx shape "
               + Arrays.toString(idx.shape()));
     }
-    Tensor logits = forward(idx);
+    Tensor logits = logits(idx);
     Tensor loss = F.crossEntropy(logits, targets, IGNORE_INDEX, F.Reduction.MEAN);
     return new Output(logits, loss);
   }
@@ -301,7 +309,10 @@ public class GPT2 extends Module {
     }
     if (!problems.isEmpty()) {
       throw new IOException(
-          "GPT2.fromPretrained: " + weights + " does not match config.json: " + String.join("; ", problems));
+          "GPT2.fromPretrained: "
+              + weights
+              + " does not match config.json: "
+              + String.join("; ", problems));
     }
     model.loadStateDict(state, false);
     return model;
@@ -320,8 +331,13 @@ public class GPT2 extends Module {
     JsonNode inner = n.get("n_inner");
     if (inner != null && !inner.isNull() && inner.asInt() != 4 * nEmbd) {
       throw new IOException(
-          "GPT2.fromPretrained: n_inner = " + inner.asInt() + " in " + path
-              + " is not supported (only 4 * n_embd = " + (4 * nEmbd) + ")");
+          "GPT2.fromPretrained: n_inner = "
+              + inner.asInt()
+              + " in "
+              + path
+              + " is not supported (only 4 * n_embd = "
+              + (4 * nEmbd)
+              + ")");
     }
     double eps = n.has("layer_norm_epsilon") ? n.get("layer_norm_epsilon").asDouble() : 1e-5;
     String act = n.has("activation_function") ? n.get("activation_function").asText() : "gelu_new";
@@ -329,13 +345,18 @@ public class GPT2 extends Module {
     switch (act) {
       case "gelu_new", "gelu_pytorch_tanh" -> activation = GPT2Config.Activation.GELU_TANH;
       case "gelu" -> activation = GPT2Config.Activation.GELU;
-      default -> throw new IOException(
-          "GPT2.fromPretrained: activation_function '" + act + "' in " + path
-              + " is not supported (gelu_new, gelu_pytorch_tanh, gelu)");
+      default ->
+          throw new IOException(
+              "GPT2.fromPretrained: activation_function '"
+                  + act
+                  + "' in "
+                  + path
+                  + " is not supported (gelu_new, gelu_pytorch_tanh, gelu)");
     }
     boolean tie = !n.has("tie_word_embeddings") || n.get("tie_word_embeddings").asBoolean();
     try {
-      return new GPT2Config(nLayer, nHead, nEmbd, nPositions, vocab, 0.0, true, eps, activation, tie);
+      return new GPT2Config(
+          nLayer, nHead, nEmbd, nPositions, vocab, 0.0, true, eps, activation, tie);
     } catch (IllegalArgumentException e) {
       throw new IOException("GPT2.fromPretrained: invalid " + path + ": " + e.getMessage(), e);
     }
@@ -353,8 +374,8 @@ public class GPT2 extends Module {
   /**
    * Writes this model as a Hugging Face GPT-2 directory ({@code config.json} and {@code
    * model.safetensors}, created with {@code dir} if needed): keys without the {@code transformer.}
-   * prefix, Conv1D weights transposed back to {@code [in, out]}, {@code lm_head.weight} omitted when
-   * tied. {@link #fromPretrained} of the result reproduces every parameter exactly.
+   * prefix, Conv1D weights transposed back to {@code [in, out]}, {@code lm_head.weight} omitted
+   * when tied. {@link #fromPretrained} of the result reproduces every parameter exactly.
    *
    * @throws IllegalStateException if the model has no biases ({@code bias = false}), which the
    *     Hugging Face GPT-2 format cannot express
@@ -381,7 +402,8 @@ public class GPT2 extends Module {
     ObjectNode c = JSON.createObjectNode();
     c.putArray("architectures").add("GPT2LMHeadModel");
     c.put("model_type", "gpt2");
-    c.put("activation_function",
+    c.put(
+        "activation_function",
         config.activation() == GPT2Config.Activation.GELU ? "gelu" : "gelu_new");
     c.put("n_layer", config.nLayer());
     c.put("n_head", config.nHead());

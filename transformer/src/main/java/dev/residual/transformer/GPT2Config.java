@@ -8,8 +8,8 @@ package dev.residual.transformer;
  * @param nEmbd model width {@code d_model}
  * @param blockSize maximum sequence length (number of learned positions)
  * @param vocabSize number of tokens
- * @param dropout dropout probability on embeddings, attention output and MLP output, in {@code
- *     [0, 1)}
+ * @param dropout dropout probability on embeddings, attention output and MLP output, in {@code [0,
+ *     1)}
  * @param bias whether Linear layers and LayerNorms carry biases (GPT-2: true)
  * @param layerNormEps epsilon inside the LayerNorm square root (GPT-2: 1e-5)
  * @param activation MLP nonlinearity (GPT-2: {@link Activation#GELU_TANH})
@@ -71,8 +71,7 @@ public record GPT2Config(
 
   private static void requirePositive(String name, int value) {
     if (value <= 0) {
-      throw new IllegalArgumentException(
-          "GPT2Config: " + name + " must be positive, got " + value);
+      throw new IllegalArgumentException("GPT2Config: " + name + " must be positive, got " + value);
     }
   }
 

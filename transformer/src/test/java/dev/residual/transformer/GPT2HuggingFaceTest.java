@@ -148,7 +148,8 @@ class GPT2HuggingFaceTest {
       double[][] qkv = new double[t][];
       for (int i = 0; i < t; i++) {
         double[] h = layerNorm(x[i], vec(w.get(p + "ln_1.weight")), vec(w.get(p + "ln_1.bias")));
-        qkv[i] = conv1d(h, mat(w.get(p + "attn.c_attn.weight")), vec(w.get(p + "attn.c_attn.bias")));
+        qkv[i] =
+            conv1d(h, mat(w.get(p + "attn.c_attn.weight")), vec(w.get(p + "attn.c_attn.bias")));
       }
       double[][] y = new double[t][C];
       for (int head = 0; head < H; head++) {
@@ -176,7 +177,8 @@ class GPT2HuggingFaceTest {
         }
       }
       for (int i = 0; i < t; i++) {
-        double[] a = conv1d(y[i], mat(w.get(p + "attn.c_proj.weight")), vec(w.get(p + "attn.c_proj.bias")));
+        double[] a =
+            conv1d(y[i], mat(w.get(p + "attn.c_proj.weight")), vec(w.get(p + "attn.c_proj.bias")));
         for (int c = 0; c < C; c++) {
           x[i][c] += a[c];
         }
@@ -185,7 +187,8 @@ class GPT2HuggingFaceTest {
         for (int k = 0; k < f.length; k++) {
           f[k] = geluNew(f[k]);
         }
-        double[] m = conv1d(f, mat(w.get(p + "mlp.c_proj.weight")), vec(w.get(p + "mlp.c_proj.bias")));
+        double[] m =
+            conv1d(f, mat(w.get(p + "mlp.c_proj.weight")), vec(w.get(p + "mlp.c_proj.bias")));
         for (int c = 0; c < C; c++) {
           x[i][c] += m[c];
         }

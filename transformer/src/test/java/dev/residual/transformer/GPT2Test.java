@@ -47,9 +47,12 @@ class GPT2Test {
             "transformer.ln_f.bias"),
         names);
     assertTrue(m.stateDict().containsKey("lm_head.weight"));
-    assertArrayEquals(new long[] {24, 8}, m.getParameter("transformer.h.0.attn.c_attn.weight").shape());
-    assertArrayEquals(new long[] {32, 8}, m.getParameter("transformer.h.0.mlp.c_fc.weight").shape());
-    assertArrayEquals(new long[] {8, 32}, m.getParameter("transformer.h.0.mlp.c_proj.weight").shape());
+    assertArrayEquals(
+        new long[] {24, 8}, m.getParameter("transformer.h.0.attn.c_attn.weight").shape());
+    assertArrayEquals(
+        new long[] {32, 8}, m.getParameter("transformer.h.0.mlp.c_fc.weight").shape());
+    assertArrayEquals(
+        new long[] {8, 32}, m.getParameter("transformer.h.0.mlp.c_proj.weight").shape());
   }
 
   @Test
@@ -207,7 +210,8 @@ class GPT2Test {
   void sequenceLongerThanBlockSizeIsRejected() {
     GPT2 m = new GPT2(TINY, 0);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.zeros(DType.INT64, 1, 17)));
+        assertThrows(
+            IllegalArgumentException.class, () -> m.forward(Tensor.zeros(DType.INT64, 1, 17)));
     assertTrue(e.getMessage().contains("T = 17 exceeds blockSize 16"), e.getMessage());
   }
 
@@ -215,11 +219,13 @@ class GPT2Test {
   void outOfRangeTokenIdIsNamed() {
     GPT2 m = new GPT2(TINY, 0);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> m.forward(ids(new long[] {1, 11}, 1, 2)));
+        assertThrows(
+            IllegalArgumentException.class, () -> m.forward(ids(new long[] {1, 11}, 1, 2)));
     assertTrue(e.getMessage().contains("token id 11"), e.getMessage());
     assertTrue(e.getMessage().contains("[0, 11)"), e.getMessage());
     IllegalArgumentException neg =
-        assertThrows(IllegalArgumentException.class, () -> m.forward(ids(new long[] {-1, 1}, 1, 2)));
+        assertThrows(
+            IllegalArgumentException.class, () -> m.forward(ids(new long[] {-1, 1}, 1, 2)));
     assertTrue(neg.getMessage().contains("token id -1"), neg.getMessage());
   }
 
@@ -301,5 +307,4 @@ class GPT2Test {
     GPT2 m = new GPT2(TINY, 0);
     assertThrows(IllegalArgumentException.class, () -> m.forward(null));
   }
-
 }
