@@ -207,6 +207,44 @@ class GPT2Test {
   }
 
   @Test
+  void gradientsMatchFiniteDifferencesInFloat64IncludingTiedEmbedding() {
+    GPT2 m = new GPT2(TINY, 12);
+    m.to(DType.FLOAT64);
+    Tensor idx = ids(new long[] {1, 2, 3, 1, 0, 10, 4, 4}, 2, 4);
+    Tensor tg = ids(new long[] {2, 3, 1, -1, 10, 4, 4, 5}, 2, 4);
+    m.forward(idx, tg).loss().backward();
+    String[] names = {
+      "transformer.wte.weight",
+      "transformer.wpe.weight",
+      "transformer.h.0.attn.c_attn.weight",
+      "transformer.h.1.attn.c_proj.bias",
+      "transformer.h.0.ln_1.weight",
+      "transformer.h.1.mlp.c_fc.weight",
+      "transformer.ln_f.bias"
+    };
+    double eps = 1e-6;
+    for (String name : names) {
+      Tensor p = m.getParameter(name);
+      double[] grad = p.grad().toDoubleArray();
+      for (int k = 0; k < p.numel(); k += Math.max(1, (int) p.numel() / 5)) {
+        double orig = p.toDoubleArray()[k];
+        double up = lossWith(m, p, k, orig + eps, idx, tg);
+        double down = lossWith(m, p, k, orig - eps, idx, tg);
+        lossWith(m, p, k, orig, idx, tg);
+        assertEquals((up - down) / (2 * eps), grad[k], 1e-7, name + "[" + k + "]");
+      }
+    }
+  }
+
+  static double lossWith(GPT2 m, Tensor p, int k, double value, Tensor idx, Tensor tg) {
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      // In-place on the storage: select() would copy, and the parameter must keep its identity.
+      p.storage().setDouble(k, value);
+      return m.forward(idx, tg).loss().item();
+    }
+  }
+
+  @Test
   void sequenceLongerThanBlockSizeIsRejected() {
     GPT2 m = new GPT2(TINY, 0);
     IllegalArgumentException e =
