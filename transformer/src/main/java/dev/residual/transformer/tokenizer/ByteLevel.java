@@ -3,9 +3,9 @@ package dev.residual.transformer.tokenizer;
 /**
  * GPT-2's byte↔unicode table ({@code bytes_to_unicode} in OpenAI's {@code encoder.py}). BPE
  * vocabulary files store tokens as strings in which every byte is one printable character: bytes
- * 33–126, 161–172 and 174–255 stand for themselves, and the remaining 68 bytes (control
- * characters, space, DEL, the Latin-1 block's non-printables and the soft hyphen) map in ascending
- * order to U+0100, U+0101, ... so that, for example, a space is {@code 'Ġ'} (U+0120).
+ * 33–126, 161–172 and 174–255 stand for themselves, and the remaining 68 bytes (control characters,
+ * space, DEL, the Latin-1 block's non-printables and the soft hyphen) map in ascending order to
+ * U+0100, U+0101, ... so that, for example, a space is {@code 'Ġ'} (U+0120).
  */
 final class ByteLevel {
 

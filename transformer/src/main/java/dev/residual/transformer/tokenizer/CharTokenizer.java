@@ -205,8 +205,7 @@ public final class CharTokenizer implements Tokenizer {
     }
     JsonNode vocab = root.get("vocab");
     if (vocab == null || !vocab.isArray()) {
-      throw new IllegalArgumentException(
-          "CharTokenizer.load: " + file + " has no \"vocab\" array");
+      throw new IllegalArgumentException("CharTokenizer.load: " + file + " has no \"vocab\" array");
     }
     String[] entries = new String[vocab.size()];
     for (int i = 0; i < entries.length; i++) {

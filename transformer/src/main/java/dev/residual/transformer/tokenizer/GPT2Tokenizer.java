@@ -77,6 +77,7 @@ public final class GPT2Tokenizer implements Tokenizer {
   private final int[] byteToId;
   private final PairTable merges;
   private final int eot;
+
   /** Whole-piece lookup (bytes as a Latin-1 string → id), used only for tiktoken-style ranks. */
   private final Map<String, Integer> directLookup;
 
@@ -470,8 +471,8 @@ public final class GPT2Tokenizer implements Tokenizer {
   }
 
   /**
-   * Returns the token's text as stored in {@code vocab.json} (bytes through the byte↔unicode
-   * table, so a leading space shows as {@code 'Ġ'}).
+   * Returns the token's text as stored in {@code vocab.json} (bytes through the byte↔unicode table,
+   * so a leading space shows as {@code 'Ġ'}).
    *
    * @param token a token id
    * @return the vocabulary string

@@ -20,8 +20,7 @@ class CharTokenizerTest {
   @Test
   void fitBuildsSortedDistinctCharacterVocabulary() {
     CharTokenizer t = CharTokenizer.fit("hello world\n");
-    assertArrayEquals(
-        new String[] {"\n", " ", "d", "e", "h", "l", "o", "r", "w"}, t.vocabulary());
+    assertArrayEquals(new String[] {"\n", " ", "d", "e", "h", "l", "o", "r", "w"}, t.vocabulary());
     assertEquals(9, t.vocabSize());
     assertArrayEquals(new int[] {4, 3, 5, 5, 6}, t.encode("hello"));
     assertEquals(-1, t.eotToken());
