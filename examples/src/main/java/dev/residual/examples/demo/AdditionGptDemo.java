@@ -13,6 +13,7 @@ import dev.residual.transformer.GPT2Config;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +103,9 @@ public final class AdditionGptDemo {
       }
     }
 
-    /** The settings {@code residual demo} uses when given no options (about a minute on 2 cores). */
+    /**
+     * The settings {@code residual demo} uses when given no options (about a minute on 2 cores).
+     */
     public static Config defaults() {
       return new Config(DEFAULT_STEPS, 0, DEFAULT_LR, 64, 2, 4, 64, 0.1, 200);
     }
@@ -123,7 +126,11 @@ public final class AdditionGptDemo {
    * @param samples a few held-out problems with the model's answers, e.g. {@code "37+45=82 ✓"}
    */
   public record Result(
-      double initialLoss, double finalLoss, double accuracy, double seconds, List<String> samples) {}
+      double initialLoss,
+      double finalLoss,
+      double accuracy,
+      double seconds,
+      List<String> samples) {}
 
   static final int DEFAULT_STEPS = 1500;
   static final double DEFAULT_LR = 3e-3;
@@ -205,7 +212,7 @@ public final class AdditionGptDemo {
     int[][] split = split(generator, config.heldOutFraction());
     int[] train = split[0];
     int[] heldOut = split[1];
-    int[] scored = java.util.Arrays.copyOf(heldOut, Math.min(config.evalProblems(), heldOut.length));
+    int[] scored = Arrays.copyOf(heldOut, Math.min(config.evalProblems(), heldOut.length));
 
     GPT2 model = new GPT2(config.model(), generator);
     AdamW optimizer =
@@ -232,8 +239,7 @@ public final class AdditionGptDemo {
       }
       model.train();
       try (MemoryScope scope = MemoryScope.open()) {
-        Tensor lossTensor =
-            model.forward(Tensor.of(x, b, SEQ), Tensor.of(y, b, SEQ)).loss();
+        Tensor lossTensor = model.forward(Tensor.of(x, b, SEQ), Tensor.of(y, b, SEQ)).loss();
         loss = lossTensor.item();
         optimizer.zeroGrad();
         lossTensor.backward();
@@ -260,7 +266,7 @@ public final class AdditionGptDemo {
       }
     }
     List<String> samples = new ArrayList<>();
-    int[] shown = java.util.Arrays.copyOf(scored, Math.min(6, scored.length));
+    int[] shown = Arrays.copyOf(scored, Math.min(6, scored.length));
     exactMatch(model, shown, samples);
     if (run != null) {
       run.summary("initial_loss", initialLoss);
@@ -381,8 +387,7 @@ public final class AdditionGptDemo {
         if (samples != null) {
           String prompt = text(problems[i]).substring(0, PROMPT);
           String shown = got.strip().replace("\n", "");
-          samples.add(
-              prompt + shown + (ok ? " ✓" : " ✗ (" + expected.strip() + ")"));
+          samples.add(prompt + shown + (ok ? " ✓" : " ✗ (" + expected.strip() + ")"));
         }
       }
       return (double) correct / n;

@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
  * The {@code residual demo} command. By default ({@code --task gpt}) it trains a tiny GPT-2 on
  * generated two-digit addition ({@link AdditionGptDemo}); {@code --task mnist} trains the MNIST MLP
  * when {@code ../shared/data/mnist-10k} is present, and {@code --task spirals} (or {@code
- * --spirals}) the synthetic demo this class implements itself: a small MLP ({@code 2 -> 32 -> 32 -> 2}, tanh) learns to tell
- * apart two interleaved spirals, trained with Residual's autograd and plain full-batch gradient
- * descent written out by hand.
+ * --spirals}) the synthetic demo this class implements itself: a small MLP ({@code 2 -> 32 -> 32 ->
+ * 2}, tanh) learns to tell apart two interleaved spirals, trained with Residual's autograd and
+ * plain full-batch gradient descent written out by hand.
  *
  * <p>Everything random (the data and the initial weights) comes from one seeded {@link Generator},
  * so a seed always gives the same run on the same machine. Run it through the launcher ({@code
@@ -112,7 +112,7 @@ public final class MlpDemo implements Callable<Integer> {
       names = "--steps",
       paramLabel = "N",
       defaultValue = "" + DEFAULT_STEPS,
-      description = "Gradient-descent steps (default: ${DEFAULT-VALUE})")
+      description = "Training steps (default: ${DEFAULT-VALUE} for spirals, 1500 for gpt)")
   private int steps;
 
   @Option(
@@ -126,10 +126,12 @@ public final class MlpDemo implements Callable<Integer> {
       names = "--lr",
       paramLabel = "RATE",
       defaultValue = "" + DEFAULT_LR,
-      description = "Learning rate (default: ${DEFAULT-VALUE})")
+      description = "Learning rate (default: ${DEFAULT-VALUE} for spirals, 0.003 for gpt)")
   private double lr;
 
-  /** Which demo {@code residual demo} runs. */
+  /**
+   * Which demo {@code residual demo} runs; the constants are spelled as typed on the command line.
+   */
   public enum Task {
     /** A tiny GPT-2 learns two-digit addition ({@link AdditionGptDemo}). */
     gpt,

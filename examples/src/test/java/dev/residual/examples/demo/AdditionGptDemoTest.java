@@ -73,8 +73,7 @@ class AdditionGptDemoTest {
 
   @Test
   void exactMatchScoresAnUntrainedModelAndFormatsSamples() {
-    var model =
-        new dev.residual.transformer.GPT2(Config.defaults().model(), new Generator(1));
+    var model = new dev.residual.transformer.GPT2(Config.defaults().model(), new Generator(1));
     List<String> samples = new ArrayList<>();
     double acc = AdditionGptDemo.exactMatch(model, new int[] {1234, 9999}, samples);
     assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
