@@ -30,9 +30,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code residual demo} command: a small MLP ({@code 2 -> 32 -> 32 -> 2}, tanh) learns to tell
- * apart two interleaved spirals, trained with Residual's autograd and plain full-batch gradient
- * descent written out by hand.
+ * The {@code residual demo} command. By default ({@code --task gpt}) it trains a tiny GPT-2 on
+ * generated two-digit addition ({@link AdditionGptDemo}); {@code --task mnist} trains the MNIST MLP
+ * when {@code ../shared/data/mnist-10k} is present, and {@code --task spirals} (or {@code
+ * --spirals}) the synthetic demo this class implements itself: a small MLP ({@code 2 -> 32 -> 32 ->
+ * 2}, tanh) learns to tell apart two interleaved spirals, trained with Residual's autograd and
+ * plain full-batch gradient descent written out by hand.
  *
  * <p>Everything random (the data and the initial weights) comes from one seeded {@link Generator},
  * so a seed always gives the same run on the same machine. Run it through the launcher ({@code
@@ -45,8 +48,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "Train a small MLP (2 -> 32 -> 32 -> 2, tanh) on two interleaved spirals with Residual's"
-          + " autograd and print the loss falling."
+      "Train a tiny GPT-2 on generated two-digit addition (the default, about a minute), the"
+          + " MNIST MLP (--task mnist), or a small MLP on two interleaved spirals (--task spirals)"
+          + " with Residual's autograd, and print the loss falling.",
+      "Without --task, giving --steps or --lr selects the spirals demo, as before."
     },
     sortOptions = false)
 public final class MlpDemo implements Callable<Integer> {
@@ -107,7 +112,7 @@ public final class MlpDemo implements Callable<Integer> {
       names = "--steps",
       paramLabel = "N",
       defaultValue = "" + DEFAULT_STEPS,
-      description = "Gradient-descent steps (default: ${DEFAULT-VALUE})")
+      description = "Training steps (default: ${DEFAULT-VALUE} for spirals, 1500 for gpt)")
   private int steps;
 
   @Option(
@@ -121,13 +126,30 @@ public final class MlpDemo implements Callable<Integer> {
       names = "--lr",
       paramLabel = "RATE",
       defaultValue = "" + DEFAULT_LR,
-      description = "Learning rate (default: ${DEFAULT-VALUE})")
+      description = "Learning rate (default: ${DEFAULT-VALUE} for spirals, 0.003 for gpt)")
   private double lr;
 
+  /**
+   * Which demo {@code residual demo} runs; the constants are spelled as typed on the command line.
+   */
+  public enum Task {
+    /** A tiny GPT-2 learns two-digit addition ({@link AdditionGptDemo}). */
+    gpt,
+    /** The MNIST MLP, for three epochs (needs {@code ../shared/data/mnist-10k}). */
+    mnist,
+    /** The spirals MLP of this class. */
+    spirals
+  }
+
   @Option(
-      names = "--spirals",
+      names = "--task",
+      paramLabel = "TASK",
       description =
-          "Train on the synthetic spirals even when MNIST is available (../shared/data/mnist-10k).")
+          "gpt (tiny GPT-2 on two-digit addition), mnist or spirals (default: gpt; spirals when"
+              + " --steps or --lr is given without --task)")
+  private Task task;
+
+  @Option(names = "--spirals", description = "Same as --task spirals.")
   private boolean spirals;
 
   @Option(
@@ -164,13 +186,45 @@ public final class MlpDemo implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintStream out = System.out;
-    Path mnist = spirals ? null : MnistTrain.findData();
-    if (mnist != null && !spec.commandLine().getParseResult().hasMatchedOption("--steps")) {
+    var parsed = spec.commandLine().getParseResult();
+    boolean tuned = parsed.hasMatchedOption("--steps") || parsed.hasMatchedOption("--lr");
+    if (spirals && task != null && task != Task.spirals) {
+      throw new ParameterException(
+          spec.commandLine(), "demo: --spirals contradicts --task " + task);
+    }
+    Task chosen = task != null ? task : spirals || tuned ? Task.spirals : Task.gpt;
+    if (chosen == Task.gpt) {
+      AdditionGptDemo.Config d = AdditionGptDemo.Config.defaults();
+      AdditionGptDemo.Config gpt;
+      try {
+        gpt =
+            new AdditionGptDemo.Config(
+                parsed.hasMatchedOption("--steps") ? steps : d.steps(),
+                seed,
+                parsed.hasMatchedOption("--lr") ? lr : d.lr(),
+                d.batchSize(),
+                d.nLayer(),
+                d.nHead(),
+                d.nEmbd(),
+                d.heldOutFraction(),
+                d.evalProblems());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      AdditionGptDemo.run(gpt, out, noTrack ? null : runsDir);
+      return 0;
+    }
+    if (chosen == Task.mnist) {
+      Path mnist = MnistTrain.findData();
+      if (mnist == null) {
+        System.err.println(
+            "demo: --task mnist needs ../shared/data/mnist-10k; try --task gpt or --task spirals");
+        return 1;
+      }
       out.println(
           "MNIST found at "
               + mnist
-              + ": training the 784-256-10 MLP for 3 epochs"
-              + " (--spirals for the synthetic demo; `residual mnist --help` for more)");
+              + ": training the 784-256-10 MLP for 3 epochs (`residual mnist --help` for more)");
       try {
         MnistTrain.train(mnist, MnistTrain.Model.MLP, 3, out, noTrack ? null : runsDir);
       } catch (IOException e) {

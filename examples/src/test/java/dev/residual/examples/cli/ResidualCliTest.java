@@ -56,4 +56,30 @@ class ResidualCliTest {
     assertTrue(Files.exists(dir.resolve("media/decision_boundary_5.png")));
     assertTrue(Files.readString(dir.resolve("summary.json")).contains("final_accuracy"));
   }
+
+  @Test
+  void demoTaskOptionRejectsUnknownTasksAndContradictions() {
+    assertEquals(2, ResidualCli.execute("demo", "--task", "chess"));
+    assertEquals(2, ResidualCli.execute("demo", "--spirals", "--task", "gpt"));
+  }
+
+  @Test
+  void demoGptTaskTrainsAndRecordsHeldOutAccuracy(@TempDir Path runs) throws Exception {
+    assertEquals(
+        0,
+        ResidualCli.execute(
+            "demo", "--task", "gpt", "--steps", "4", "--runs-dir", runs.toString()));
+    Path dir;
+    try (Stream<Path> ids = Files.list(runs.resolve("residual-demo"))) {
+      dir = ids.findFirst().orElseThrow();
+    }
+    assertEquals(4, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+    assertTrue(Files.readString(dir.resolve("summary.json")).contains("heldout_accuracy"));
+  }
+
+  @Test
+  void spiralsAliasAndTaskOptionRunTheSpiralsDemo() {
+    assertEquals(0, ResidualCli.execute("demo", "--spirals", "--steps", "2", "--no-track"));
+    assertEquals(0, ResidualCli.execute("demo", "--task", "spirals", "--steps", "2", "--no-track"));
+  }
 }
