@@ -43,6 +43,8 @@ import java.util.Map;
  * @param project the tracking project name
  * @param runName the tracking run name, or null for a generated one
  * @param console whether to print progress to the console
+ * @param runsDir root of the local tracking directories (kept apart from {@code outDir}, which a
+ *     checkpoint save replaces as a whole)
  */
 public record TrainConfig(
     String dataDir,
@@ -75,7 +77,8 @@ public record TrainConfig(
     boolean wandb,
     String project,
     String runName,
-    boolean console) {
+    boolean console,
+    String runsDir) {
 
   /** Where a run's initial weights come from. */
   public enum InitFrom {
@@ -93,8 +96,9 @@ public record TrainConfig(
    * @throws IllegalArgumentException naming the first setting out of range
    */
   public TrainConfig {
-    if (dataDir == null || outDir == null || initFrom == null) {
-      throw new IllegalArgumentException("TrainConfig: dataDir, outDir and initFrom are required");
+    if (dataDir == null || outDir == null || initFrom == null || runsDir == null) {
+      throw new IllegalArgumentException(
+          "TrainConfig: dataDir, outDir, runsDir and initFrom are required");
     }
     if (initFrom == InitFrom.GPT2 && hfDir == null) {
       throw new IllegalArgumentException("TrainConfig: initFrom GPT2 needs hfDir");
@@ -233,6 +237,7 @@ public record TrainConfig(
       values.put("project", "shakespeare-char");
       values.put("runName", null);
       values.put("console", true);
+      values.put("runsDir", "runs");
     }
 
     static Builder from(Map<String, ?> map) {
@@ -399,6 +404,11 @@ public record TrainConfig(
       return set("console", v);
     }
 
+    /** Sets {@code runsDir}. */
+    public Builder runsDir(String v) {
+      return set("runsDir", v);
+    }
+
     /**
      * Builds the config.
      *
@@ -437,7 +447,8 @@ public record TrainConfig(
             bool("wandb"),
             str("project"),
             str("runName"),
-            bool("console"));
+            bool("console"),
+            str("runsDir"));
       } catch (ClassCastException e) {
         throw new IllegalArgumentException("TrainConfig: a setting has the wrong type: " + e, e);
       }

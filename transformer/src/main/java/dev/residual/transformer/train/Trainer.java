@@ -267,7 +267,7 @@ public final class Trainer {
     RunOptions.Builder ro =
         RunOptions.builder()
             .project(config.project())
-            .rootDir(Path.of(config.outDir()).resolve("runs"))
+            .rootDir(Path.of(config.runsDir()))
             .console(config.console())
             .totalSteps(config.maxIters())
             .config(runConfig);

@@ -35,6 +35,7 @@ class TrainerTest {
     return TrainConfig.builder()
         .dataDir(data.toString())
         .outDir(out.toString())
+        .runsDir(out.resolveSibling(out.getFileName() + "-runs").toString())
         .model(1, 2, 16)
         .blockSize(8)
         .batchSize(4)
