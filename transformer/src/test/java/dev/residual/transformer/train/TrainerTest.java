@@ -88,6 +88,28 @@ class TrainerTest {
   }
 
   @Test
+  void initFromHuggingFaceCropsBlockAndFineTunes(@TempDir Path dir) throws Exception {
+    Path data = tinyData(dir);
+    int vocab = DataPrep.vocabSize(data, 0);
+    GPT2 pretrained = new GPT2(GPT2Config.of(1, 2, 16, 16, vocab), 5);
+    Path hf = dir.resolve("hf");
+    pretrained.saveHuggingFace(hf);
+    Trainer t =
+        new Trainer(
+            tiny(data, dir.resolve("out"))
+                .initFrom(TrainConfig.InitFrom.GPT2)
+                .hfDir(hf.toString())
+                .maxIters(10)
+                .build());
+    assertEquals(8, t.modelConfig().blockSize());
+    assertEquals(
+        pretrained.getParameter("transformer.h.0.attn.c_attn.weight").toDoubleArray()[3],
+        t.model().getParameter("transformer.h.0.attn.c_attn.weight").toDoubleArray()[3]);
+    Trainer.Result r = t.train();
+    assertTrue(r.valLoss() < r.evals().get(0).val(), r.evals().toString());
+  }
+
+  @Test
   void weightDecayOnlyOnMatrices() {
     GPT2 model = new GPT2(GPT2Config.of(2, 2, 8, 4, 11), 0);
     List<ParamGroup> groups = Trainer.paramGroups(model, 0.1);
