@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.residual.examples.cli.ResidualCli;
 import dev.residual.transformer.GPT2;
 import dev.residual.transformer.GPT2Config;
+import dev.residual.transformer.train.TrainConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -76,6 +77,20 @@ class GptCommandTest {
     String text = sample.toString().replaceAll("\\R$", "");
     assertTrue(text.startsWith("to be"), text);
     assertEquals("to be".length() + 10, text.length(), text);
+  }
+
+  @Test
+  void configFileSettingsAreOverriddenByFlags(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("train.json");
+    Files.writeString(cfg, "{\"maxIters\": 7, \"lr\": 0.005, \"nLayer\": 2}");
+    GptCommand.Train train = new GptCommand.Train();
+    new CommandLine(train).parseArgs("--config", cfg.toString(), "--lr", "0.002", "--seed", "9");
+    TrainConfig c = train.config();
+    assertEquals(7, c.maxIters());
+    assertEquals(0.002, c.lr());
+    assertEquals(2, c.nLayer());
+    assertEquals(9, c.seed());
+    assertEquals(64, c.blockSize());
   }
 
   @Test
