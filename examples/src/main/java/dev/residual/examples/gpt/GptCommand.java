@@ -200,6 +200,9 @@ public final class GptCommand implements Runnable {
     @Option(names = "--console", arity = "1", description = "Progress output (default true).")
     Boolean console;
 
+    @Option(names = "--activation", description = "GELU (exact, nanoGPT) or GELU_TANH.")
+    GPT2Config.Activation activation;
+
     @Option(names = "--runs-dir", description = "Root of the local run records (default: runs).")
     String runsDir;
 
@@ -242,6 +245,7 @@ public final class GptCommand implements Runnable {
       put(m, "project", project);
       put(m, "runName", runName);
       put(m, "console", console);
+      put(m, "activation", activation == null ? null : activation.name());
       put(m, "runsDir", runsDir);
       return TrainConfig.fromMap(m);
     }

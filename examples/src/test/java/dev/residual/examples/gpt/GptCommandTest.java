@@ -91,6 +91,8 @@ class GptCommandTest {
     assertEquals(2, c.nLayer());
     assertEquals(9, c.seed());
     assertEquals(64, c.blockSize());
+    new CommandLine(train).parseArgs("--activation", "GELU");
+    assertEquals(GPT2Config.Activation.GELU, train.config().activation());
   }
 
   @Test

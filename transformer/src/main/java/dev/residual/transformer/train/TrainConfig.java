@@ -43,6 +43,9 @@ import java.util.Map;
  * @param project the tracking project name
  * @param runName the tracking run name, or null for a generated one
  * @param console whether to print progress to the console
+ * @param activation the MLP nonlinearity of a model built from scratch (default GPT-2's tanh
+ *     approximation; nanoGPT's {@code nn.GELU()} is the exact {@link GPT2Config.Activation#GELU},
+ *     which is currently several times slower here)
  * @param runsDir root of the local tracking directories (kept apart from {@code outDir}, which a
  *     checkpoint save replaces as a whole)
  */
@@ -78,6 +81,7 @@ public record TrainConfig(
     String project,
     String runName,
     boolean console,
+    GPT2Config.Activation activation,
     String runsDir) {
 
   /** Where a run's initial weights come from. */
@@ -96,9 +100,10 @@ public record TrainConfig(
    * @throws IllegalArgumentException naming the first setting out of range
    */
   public TrainConfig {
-    if (dataDir == null || outDir == null || initFrom == null || runsDir == null) {
+    if (dataDir == null || outDir == null || initFrom == null || runsDir == null
+        || activation == null) {
       throw new IllegalArgumentException(
-          "TrainConfig: dataDir, outDir, runsDir and initFrom are required");
+          "TrainConfig: dataDir, outDir, runsDir, activation and initFrom are required");
     }
     if (initFrom == InitFrom.GPT2 && hfDir == null) {
       throw new IllegalArgumentException("TrainConfig: initFrom GPT2 needs hfDir");
@@ -173,7 +178,7 @@ public record TrainConfig(
         dropout,
         bias,
         1e-5,
-        GPT2Config.Activation.GELU_TANH,
+        activation,
         true);
   }
 
@@ -237,6 +242,7 @@ public record TrainConfig(
       values.put("project", "shakespeare-char");
       values.put("runName", null);
       values.put("console", true);
+      values.put("activation", "GELU_TANH");
       values.put("runsDir", "runs");
     }
 
@@ -404,6 +410,11 @@ public record TrainConfig(
       return set("console", v);
     }
 
+    /** Sets {@code activation}. */
+    public Builder activation(GPT2Config.Activation v) {
+      return set("activation", v.name());
+    }
+
     /** Sets {@code runsDir}. */
     public Builder runsDir(String v) {
       return set("runsDir", v);
@@ -448,6 +459,7 @@ public record TrainConfig(
             str("project"),
             str("runName"),
             bool("console"),
+            GPT2Config.Activation.valueOf(str("activation").toUpperCase(java.util.Locale.ROOT)),
             str("runsDir"));
       } catch (ClassCastException e) {
         throw new IllegalArgumentException("TrainConfig: a setting has the wrong type: " + e, e);
