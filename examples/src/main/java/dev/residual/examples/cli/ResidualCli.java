@@ -1,6 +1,7 @@
 package dev.residual.examples.cli;
 
 import dev.residual.examples.demo.MlpDemo;
+import dev.residual.examples.gpt.GptCommand;
 import dev.residual.examples.mnist.MnistTrain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
       MlpDemo.class,
       MnistTrain.class,
       TrackCommand.class,
+      GptCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ResidualCli implements Runnable {

@@ -1,0 +1,401 @@
+package dev.residual.examples.gpt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.residual.io.Checkpoint;
+import dev.residual.tensor.Generator;
+import dev.residual.tensor.Tensor;
+import dev.residual.transformer.GPT2;
+import dev.residual.transformer.GPT2Config;
+import dev.residual.transformer.tokenizer.CharTokenizer;
+import dev.residual.transformer.train.DataPrep;
+import dev.residual.transformer.train.TrainConfig;
+import dev.residual.transformer.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code residual gpt} command group: {@code prepare}, {@code train} and {@code sample}, the
+ * three steps of nanoGPT's character-level Shakespeare walkthrough.
+ */
+@Command(
+    name = "gpt",
+    mixinStandardHelpOptions = true,
+    description = "Prepare data for, train and sample from a GPT (nanoGPT style).",
+    subcommands = {GptCommand.Prepare.class, GptCommand.Train.class, GptCommand.Sample.class})
+public final class GptCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand there is nothing to do. */
+  @Override
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "Missing a subcommand: prepare, train or sample");
+  }
+
+  /** {@code gpt prepare}: tokenizes a text file into {@code train.bin}, {@code val.bin}. */
+  @Command(
+      name = "prepare",
+      mixinStandardHelpOptions = true,
+      description = "Tokenize a text file into train.bin / val.bin (90%/10%) and meta.json.")
+  public static final class Prepare implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--input", description = "The text file to tokenize.")
+    Path input;
+
+    @Option(
+        names = "--dataset",
+        description = "A named dataset (shakespeare_char); needs network access, else --input.")
+    String dataset;
+
+    @Option(names = "--tokenizer", description = "char or gpt2 (default: ${DEFAULT-VALUE}).")
+    DataPrep.TokenizerKind tokenizer = DataPrep.TokenizerKind.CHAR;
+
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter w = spec.commandLine().getOut();
+      if (input == null) {
+        if (dataset == null) {
+          throw new ParameterException(spec.commandLine(), "Pass --input FILE (or --dataset)");
+        }
+        // Downloading needs network access, which this build does not assume; say what to do.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "gpt prepare: dataset '"
+                    + dataset
+                    + "' is not available offline. Download it (for shakespeare_char:"
+                    + " https://raw.githubusercontent.com/karpathy/char-rnn/master/data/"
+                    + "tinyshakespeare/input.txt) and pass it with --input FILE.");
+        return 1;
+      }
+      DataPrep.Summary s = DataPrep.prepare(input, tokenizer, out);
+      w.printf(
+          Locale.ROOT,
+          "vocab size %d, train %d tokens, val %d tokens -> %s%n",
+          s.vocabSize(),
+          s.trainTokens(),
+          s.valTokens(),
+          out);
+      w.flush();
+      return 0;
+    }
+  }
+
+  /** {@code gpt train}: runs {@link Trainer} with flags for every {@link TrainConfig} setting. */
+  @Command(
+      name = "train",
+      mixinStandardHelpOptions = true,
+      description = "Train a GPT (defaults: nanoGPT's CPU baby run on shakespeare_char).")
+  public static final class Train implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", description = "JSON file of TrainConfig settings (flags win).")
+    Path configFile;
+
+    @Option(names = "--data", description = "Directory with train.bin, val.bin, meta.json.")
+    String data;
+
+    @Option(names = "--out-dir", description = "Checkpoint directory.")
+    String outDir;
+
+    @Option(names = "--init-from", description = "scratch, resume or gpt2.")
+    TrainConfig.InitFrom initFrom;
+
+    @Option(names = "--hf-dir", description = "Hugging Face GPT-2 directory for --init-from gpt2.")
+    String hfDir;
+
+    @Option(names = "--n-layer")
+    Integer nLayer;
+
+    @Option(names = "--n-head")
+    Integer nHead;
+
+    @Option(names = "--n-embd")
+    Integer nEmbd;
+
+    @Option(names = "--block-size")
+    Integer blockSize;
+
+    @Option(names = "--bias", arity = "1")
+    Boolean bias;
+
+    @Option(names = "--dropout")
+    Double dropout;
+
+    @Option(names = "--batch-size")
+    Integer batchSize;
+
+    @Option(names = "--grad-accum")
+    Integer gradAccum;
+
+    @Option(names = "--max-iters")
+    Integer maxIters;
+
+    @Option(names = "--lr")
+    Double lr;
+
+    @Option(names = "--min-lr")
+    Double minLr;
+
+    @Option(names = "--warmup-iters")
+    Integer warmupIters;
+
+    @Option(names = "--lr-decay-iters")
+    Integer lrDecayIters;
+
+    @Option(names = "--beta1")
+    Double beta1;
+
+    @Option(names = "--beta2")
+    Double beta2;
+
+    @Option(names = "--weight-decay")
+    Double weightDecay;
+
+    @Option(names = "--grad-clip")
+    Double gradClip;
+
+    @Option(names = "--eval-interval")
+    Integer evalInterval;
+
+    @Option(names = "--eval-iters")
+    Integer evalIters;
+
+    @Option(names = "--log-interval")
+    Integer logInterval;
+
+    @Option(names = "--always-save-checkpoint", arity = "1")
+    Boolean alwaysSaveCheckpoint;
+
+    @Option(names = "--seed")
+    Long seed;
+
+    @Option(names = "--peak-flops", description = "Peak FLOP/s for the MFU estimate.")
+    Double peakFlops;
+
+    @Option(names = "--wandb", arity = "1", description = "Log to W&B (needs WANDB_API_KEY).")
+    Boolean wandb;
+
+    @Option(names = "--project")
+    String project;
+
+    @Option(names = "--run-name")
+    String runName;
+
+    @Option(names = "--console", arity = "1", description = "Progress output (default true).")
+    Boolean console;
+
+    @Option(names = "--activation", description = "GELU (exact, nanoGPT) or GELU_TANH.")
+    GPT2Config.Activation activation;
+
+    @Option(names = "--runs-dir", description = "Root of the local run records (default: runs).")
+    String runsDir;
+
+    /** The config the flags (over the config file, over the defaults) describe. */
+    TrainConfig config() throws java.io.IOException {
+      Map<String, Object> m = new LinkedHashMap<>();
+      if (configFile != null) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> file = new ObjectMapper().readValue(configFile.toFile(), Map.class);
+        m.putAll(file);
+      }
+      put(m, "dataDir", data);
+      put(m, "outDir", outDir);
+      put(m, "initFrom", initFrom == null ? null : initFrom.name());
+      put(m, "hfDir", hfDir);
+      put(m, "nLayer", nLayer);
+      put(m, "nHead", nHead);
+      put(m, "nEmbd", nEmbd);
+      put(m, "blockSize", blockSize);
+      put(m, "bias", bias);
+      put(m, "dropout", dropout);
+      put(m, "batchSize", batchSize);
+      put(m, "gradAccum", gradAccum);
+      put(m, "maxIters", maxIters);
+      put(m, "lr", lr);
+      put(m, "minLr", minLr);
+      put(m, "warmupIters", warmupIters);
+      put(m, "lrDecayIters", lrDecayIters);
+      put(m, "beta1", beta1);
+      put(m, "beta2", beta2);
+      put(m, "weightDecay", weightDecay);
+      put(m, "gradClip", gradClip);
+      put(m, "evalInterval", evalInterval);
+      put(m, "evalIters", evalIters);
+      put(m, "logInterval", logInterval);
+      put(m, "alwaysSaveCheckpoint", alwaysSaveCheckpoint);
+      put(m, "seed", seed);
+      put(m, "peakFlops", peakFlops);
+      put(m, "wandb", wandb);
+      put(m, "project", project);
+      put(m, "runName", runName);
+      put(m, "console", console);
+      put(m, "activation", activation == null ? null : activation.name());
+      put(m, "runsDir", runsDir);
+      return TrainConfig.fromMap(m);
+    }
+
+    private static void put(Map<String, Object> m, String k, Object v) {
+      if (v != null) {
+        m.put(k, v);
+      }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      TrainConfig c;
+      try {
+        c = config();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      Trainer trainer = new Trainer(c);
+      Trainer.Result r = trainer.train();
+      PrintWriter w = spec.commandLine().getOut();
+      for (Trainer.Eval e : r.evals()) {
+        w.printf(
+            Locale.ROOT, "step %d: train loss %.4f, val loss %.4f%n", e.iter(), e.train(), e.val());
+      }
+      w.printf(
+          Locale.ROOT,
+          "final: train loss %.4f, val loss %.4f (best %.4f); median %.2f ms/iter,"
+              + " %.0f tokens/s, MFU %.4f%%%n",
+          r.trainLoss(),
+          r.valLoss(),
+          r.bestValLoss(),
+          r.medianMsPerIter(),
+          r.tokensPerSecond(),
+          100 * r.mfu());
+      w.flush();
+      return 0;
+    }
+  }
+
+  /** {@code gpt sample}: greedy or temperature sampling from a checkpoint. */
+  @Command(
+      name = "sample",
+      mixinStandardHelpOptions = true,
+      description = "Generate text from a checkpoint (character tokenizer from meta.json).")
+  public static final class Sample implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, description = "Checkpoint directory.")
+    Path checkpoint;
+
+    @Option(names = "--meta", description = "meta.json (default: the training data's).")
+    Path meta;
+
+    @Option(names = "--prompt", description = "Start text (default: a newline).")
+    String prompt = "\n";
+
+    @Option(names = "--max-new-tokens", description = "Tokens to generate (default: 200).")
+    int maxNewTokens = 200;
+
+    @Option(names = "--temperature", description = "0 for greedy (default: ${DEFAULT-VALUE}).")
+    double temperature = 0.8;
+
+    @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed = 1337;
+
+    @Override
+    public Integer call() throws Exception {
+      Checkpoint.Contents ck = Checkpoint.load(checkpoint);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> mc = (Map<String, Object>) ck.config().get("model");
+      GPT2Config cfg = Trainer.modelConfigFromMap(mc);
+      GPT2 model = new GPT2(cfg, 0);
+      model.loadStateDict(ck.model(), true);
+      Path metaFile =
+          meta != null ? meta : Path.of(String.valueOf(ck.config().get("dataDir")), "meta.json");
+      if (!Files.exists(metaFile)) {
+        throw new ParameterException(
+            spec.commandLine(), "No tokenizer at " + metaFile + "; pass --meta FILE");
+      }
+      CharTokenizer tok = CharTokenizer.load(metaFile);
+      int[] out = generate(model, tok.encode(prompt), maxNewTokens, temperature, seed);
+      PrintWriter w = spec.commandLine().getOut();
+      w.println(tok.decode(out));
+      w.flush();
+      return 0;
+    }
+  }
+
+  /**
+   * Extends {@code prompt} by {@code n} tokens, each the argmax of the last position's logits when
+   * {@code temperature == 0}, else drawn from {@code softmax(logits / temperature)}; the context is
+   * cropped to the model's block size.
+   *
+   * @return the prompt followed by the new tokens
+   * @throws IllegalArgumentException if the prompt is empty or the temperature negative
+   */
+  public static int[] generate(GPT2 model, int[] prompt, int n, double temperature, long seed) {
+    if (prompt.length == 0 || temperature < 0) {
+      throw new IllegalArgumentException(
+          "generate: need a non-empty prompt and temperature >= 0, got "
+              + prompt.length
+              + " tokens and "
+              + temperature);
+    }
+    int block = model.config().blockSize();
+    int[] seq = Arrays.copyOf(prompt, prompt.length + n);
+    Generator g = new Generator(seed);
+    model.eval();
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      for (int len = prompt.length; len < seq.length; len++) {
+        int start = Math.max(0, len - block);
+        long[] ctx = new long[len - start];
+        for (int i = 0; i < ctx.length; i++) {
+          ctx[i] = seq[start + i];
+        }
+        Tensor logits = model.forward(Tensor.of(ctx, 1, ctx.length));
+        Tensor last = logits.select(1, ctx.length - 1).select(0, 0);
+        double[] l = last.toDoubleArray();
+        seq[len] = temperature == 0 ? argmax(l) : sample(l, temperature, g);
+      }
+    }
+    return seq;
+  }
+
+  private static int argmax(double[] l) {
+    int best = 0;
+    for (int i = 1; i < l.length; i++) {
+      if (l[i] > l[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static int sample(double[] l, double temperature, Generator g) {
+    double max = l[argmax(l)];
+    double[] p = new double[l.length];
+    double sum = 0;
+    for (int i = 0; i < l.length; i++) {
+      p[i] = Math.exp((l[i] - max) / temperature);
+      sum += p[i];
+    }
+    double u = g.nextDouble() * sum;
+    for (int i = 0; i < p.length; i++) {
+      u -= p[i];
+      if (u < 0) {
+        return i;
+      }
+    }
+    return p.length - 1;
+  }
+}
