@@ -76,8 +76,8 @@ public final class DataPrep {
   }
 
   /**
-   * The vocabulary size recorded in {@code dataDir/meta.json}, or {@code fallback} when there is
-   * no such file.
+   * The vocabulary size recorded in {@code dataDir/meta.json}, or {@code fallback} when there is no
+   * such file.
    *
    * @throws IOException if the file exists but cannot be read
    * @throws IllegalArgumentException if it holds neither {@code vocab} nor {@code vocab_size}

@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every setting of a GPT training run, named after nanoGPT's {@code train.py} globals. The
- * defaults ({@link #builder()}) are nanoGPT's CPU "baby" run on tinyshakespeare characters: block
- * 64, batch 12, 4 layers, 4 heads, 128 wide, no bias, dropout 0, lr 1e-3 warmed up over 100
- * iterations and decayed by a cosine to 1e-4 over 2000, betas (0.9, 0.99), weight decay 0.1, clip
- * 1.0, 2000 iterations, an evaluation every 250 iterations on 20 batches.
+ * Every setting of a GPT training run, named after nanoGPT's {@code train.py} globals. The defaults
+ * ({@link #builder()}) are nanoGPT's CPU "baby" run on tinyshakespeare characters: block 64, batch
+ * 12, 4 layers, 4 heads, 128 wide, no bias, dropout 0, lr 1e-3 warmed up over 100 iterations and
+ * decayed by a cosine to 1e-4 over 2000, betas (0.9, 0.99), weight decay 0.1, clip 1.0, 2000
+ * iterations, an evaluation every 250 iterations on 20 batches.
  *
  * @param dataDir directory holding {@code train.bin}, {@code val.bin} and optionally {@code
  *     meta.json} (whose vocabulary sets the model's vocab size; 50304 without it, as nanoGPT)
@@ -100,7 +100,10 @@ public record TrainConfig(
    * @throws IllegalArgumentException naming the first setting out of range
    */
   public TrainConfig {
-    if (dataDir == null || outDir == null || initFrom == null || runsDir == null
+    if (dataDir == null
+        || outDir == null
+        || initFrom == null
+        || runsDir == null
         || activation == null) {
       throw new IllegalArgumentException(
           "TrainConfig: dataDir, outDir, runsDir, activation and initFrom are required");
@@ -147,7 +150,8 @@ public record TrainConfig(
       throw new IllegalArgumentException("TrainConfig: dropout must be in [0, 1), got " + dropout);
     }
     if (!(peakFlops > 0)) {
-      throw new IllegalArgumentException("TrainConfig: peakFlops must be positive, got " + peakFlops);
+      throw new IllegalArgumentException(
+          "TrainConfig: peakFlops must be positive, got " + peakFlops);
     }
   }
 
@@ -170,16 +174,7 @@ public record TrainConfig(
   /** The model shape this config asks for, with {@code vocabSize} tokens. */
   public GPT2Config modelConfig(int vocabSize) {
     return new GPT2Config(
-        nLayer,
-        nHead,
-        nEmbd,
-        blockSize,
-        vocabSize,
-        dropout,
-        bias,
-        1e-5,
-        activation,
-        true);
+        nLayer, nHead, nEmbd, blockSize, vocabSize, dropout, bias, 1e-5, activation, true);
   }
 
   /** Every setting by component name, JSON-serialisable (the enum as its name). */

@@ -30,10 +30,10 @@ import java.util.Map;
 /**
  * nanoGPT's training loop. Construction builds (or loads) the model, AdamW with two parameter
  * groups (weight decay on parameters with two or more dimensions only), the warmup + cosine
- * schedule and the data generators; {@link #train()} then runs iterations {@code start ..
- * maxIters - 1}. Each iteration runs inside one {@link MemoryScope}: {@code gradAccum}
- * micro-batches each backpropagate {@code loss / gradAccum}, the global gradient norm is clipped,
- * AdamW steps, the schedule advances and the gradients are zeroed in place.
+ * schedule and the data generators; {@link #train()} then runs iterations {@code start .. maxIters
+ * - 1}. Each iteration runs inside one {@link MemoryScope}: {@code gradAccum} micro-batches each
+ * backpropagate {@code loss / gradAccum}, the global gradient norm is clipped, AdamW steps, the
+ * schedule advances and the gradients are zeroed in place.
  *
  * <p>Every {@code evalInterval} iterations, and at {@code maxIters}, {@link #estimateLoss()}
  * averages the loss of {@code evalIters} batches of each split in eval mode without gradients; a
@@ -177,9 +177,9 @@ public final class Trainer {
   }
 
   /**
-   * nanoGPT's {@code configure_optimizers} grouping: parameters with two or more dimensions
-   * (matmul weights, embeddings) get {@code weightDecay}, the others (biases, LayerNorm gains) get
-   * none. A tied weight appears once.
+   * nanoGPT's {@code configure_optimizers} grouping: parameters with two or more dimensions (matmul
+   * weights, embeddings) get {@code weightDecay}, the others (biases, LayerNorm gains) get none. A
+   * tied weight appears once.
    *
    * @return two groups, decayed first
    */
@@ -330,10 +330,14 @@ public final class Trainer {
           run.log(
               iter,
               Map.of(
-                  "train/loss", loss,
-                  "ms_per_iter", ms,
-                  "tokens_per_s", tokensPerIter / (ms / 1e3),
-                  "mfu", flopsPerIter / (ms / 1e3) / config.peakFlops()));
+                  "train/loss",
+                  loss,
+                  "ms_per_iter",
+                  ms,
+                  "tokens_per_s",
+                  tokensPerIter / (ms / 1e3),
+                  "mfu",
+                  flopsPerIter / (ms / 1e3) / config.peakFlops()));
         }
       }
       double median = median(times);
@@ -357,7 +361,8 @@ public final class Trainer {
     gens.put("data", dataState);
     Checkpoint.save(
         Path.of(config.outDir()),
-        new Checkpoint.Contents(iter, model.stateDict(), os.tensors(), os.meta(), sched, gens, cfg));
+        new Checkpoint.Contents(
+            iter, model.stateDict(), os.tensors(), os.meta(), sched, gens, cfg));
   }
 
   private static double median(List<Double> xs) {
