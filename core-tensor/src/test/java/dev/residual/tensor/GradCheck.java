@@ -329,19 +329,19 @@ public final class GradCheck {
   static Set<String> graphOps(Tensor t) {
     Set<String> names = new LinkedHashSet<>();
     Map<Node, Boolean> seen = new IdentityHashMap<>();
-    List<Node> todo = new ArrayList<>();
+    List<Node> stack = new ArrayList<>();
     if (t.gradFn() != null) {
-      todo.add(t.gradFn());
+      stack.add(t.gradFn());
     }
-    while (!todo.isEmpty()) {
-      Node node = todo.remove(todo.size() - 1);
+    while (!stack.isEmpty()) {
+      Node node = stack.remove(stack.size() - 1);
       if (seen.put(node, Boolean.TRUE) != null) {
         continue;
       }
       names.add(node.name);
       for (Object o : node.next) {
         if (o instanceof Node m) {
-          todo.add(m);
+          stack.add(m);
         }
       }
     }
