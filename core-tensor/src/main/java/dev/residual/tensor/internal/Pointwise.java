@@ -620,8 +620,14 @@ public final class Pointwise {
       FloatBuffer bf = bs.f;
       FloatBuffer of = o.f;
       if (Arrays.equals(a.shape(), os) && Arrays.equals(b.shape(), os)) {
-        Parallel.forRange(
-            o.length, GRAIN, (lo, hi) -> runF(op, af, lo, 1, bf, lo, 1, of, lo, hi - lo));
+        if (Simd.ENABLED && VectorKernels.supports(op)) {
+          // Same bits as the scalar loop (IEEE add, sub, mul, div are exact per element).
+          Parallel.forRange(
+              o.length, GRAIN, (lo, hi) -> VectorKernels.binary(op, as.raw, bs.raw, o.raw, lo, hi));
+        } else {
+          Parallel.forRange(
+              o.length, GRAIN, (lo, hi) -> runF(op, af, lo, 1, bf, lo, 1, of, lo, hi - lo));
+        }
         return;
       }
       forEachRun(

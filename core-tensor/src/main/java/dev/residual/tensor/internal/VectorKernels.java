@@ -123,4 +123,43 @@ final class VectorKernels {
       dx.putFloat(4 * k, x.getFloat(4 * k) > 0 ? g.getFloat(4 * k) : 0f);
     }
   }
+
+  /** True for the binary ops {@link #binary} implements. */
+  static boolean supports(Pointwise.Binary op) {
+    return op == Pointwise.Binary.ADD
+        || op == Pointwise.Binary.SUB
+        || op == Pointwise.Binary.MUL
+        || op == Pointwise.Binary.DIV;
+  }
+
+  /** {@code o = a op b} elementwise over same-shaped FLOAT32 tensors. */
+  static void binary(
+      Pointwise.Binary op, ByteBuffer a, ByteBuffer b, ByteBuffer o, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    for (; k < bound; k += S.length()) {
+      FloatVector x = FloatVector.fromByteBuffer(S, a, 4 * k, NO);
+      FloatVector y = FloatVector.fromByteBuffer(S, b, 4 * k, NO);
+      FloatVector r =
+          switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            default -> x.div(y);
+          };
+      r.intoByteBuffer(o, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      float x = a.getFloat(4 * k);
+      float y = b.getFloat(4 * k);
+      o.putFloat(
+          4 * k,
+          switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            default -> x / y;
+          });
+    }
+  }
 }
