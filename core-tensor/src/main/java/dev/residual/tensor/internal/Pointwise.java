@@ -130,7 +130,8 @@ public final class Pointwise {
         // NaN passes through, as PyTorch's relu (and the SIMD kernel) do.
         return x > 0 || Double.isNaN(x) ? x : 0.0;
       case GELU:
-        return 0.5 * x * (1.0 + Erf.erf(x * INV_SQRT_2));
+        // erfc(-x/√2) rather than 1 + erf(x/√2): no cancellation in the negative tail.
+        return exact ? 0.5 * x * Erf.erfc(-x * INV_SQRT_2) : x * FastMath.normalCdf(x);
       case GELU_TANH:
         {
           double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
@@ -174,7 +175,10 @@ public final class Pointwise {
         return x > 0 ? 1.0 : 0.0;
       case GELU:
         {
-          double cdf = 0.5 * (1.0 + Erf.erf(x * INV_SQRT_2));
+          if (!exact) {
+            return FastMath.normalCdf(x) + x * INV_SQRT_2PI * FastMath.exp(-0.5 * x * x);
+          }
+          double cdf = 0.5 * Erf.erfc(-x * INV_SQRT_2);
           return cdf + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
         }
       case GELU_TANH:
@@ -213,6 +217,8 @@ public final class Pointwise {
     if (x.dtype() == DType.FLOAT32) {
       if (Simd.ENABLED && op == Unary.GELU_TANH) {
         Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.geluTanh(in.raw, o.raw, lo, hi));
+      } else if (Simd.ENABLED && op == Unary.GELU) {
+        Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.gelu(in.raw, o.raw, lo, hi));
       } else if (Simd.ENABLED && op == Unary.EXP) {
         Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.exp(in.raw, o.raw, lo, hi));
       } else if (Simd.ENABLED && op == Unary.RELU) {
@@ -303,6 +309,9 @@ public final class Pointwise {
       if (Simd.ENABLED && op == Unary.GELU_TANH) {
         Parallel.forRange(
             n, GRAIN, (lo, hi) -> VectorKernels.geluTanhBackward(xs.raw, gs.raw, os.raw, lo, hi));
+      } else if (Simd.ENABLED && op == Unary.GELU) {
+        Parallel.forRange(
+            n, GRAIN, (lo, hi) -> VectorKernels.geluBackward(xs.raw, gs.raw, os.raw, lo, hi));
       } else if (Simd.ENABLED && op == Unary.RELU) {
         Parallel.forRange(
             n, GRAIN, (lo, hi) -> VectorKernels.reluBackward(xs.raw, gs.raw, os.raw, lo, hi));

@@ -63,6 +63,89 @@ final class VectorKernels {
     }
   }
 
+  private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
+  private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+  private static final float[] ERFC_R = toFloats(FastMath.ERFC_R);
+  private static final float[] ERF_S = toFloats(FastMath.ERF_S);
+
+  private static float[] toFloats(double[] c) {
+    float[] f = new float[c.length];
+    for (int i = 0; i < c.length; i++) {
+      f[i] = (float) c[i];
+    }
+    return f;
+  }
+
+  private static FloatVector poly(float[] c, FloatVector x) {
+    FloatVector r = FloatVector.broadcast(S, c[c.length - 1]);
+    for (int k = c.length - 2; k >= 0; k--) {
+      r = r.fma(x, FloatVector.broadcast(S, c[k]));
+    }
+    return r;
+  }
+
+  /**
+   * The two halves of exact GELU for a vector {@code x}: returns {@code Φ(x)} and stores {@code
+   * e^{-x²/2}} in {@code gauss[0]}. Uses {@link FastMath}'s erfc fits: {@code erfc(z) = 1 - z
+   * S(z²)} below 0.5, {@code e^{-z²} R(u)} above, {@code z = |x| / √2}; {@code z²}'s rounding error
+   * is folded back into the exponential, so the tail keeps float precision.
+   */
+  private static FloatVector normalCdf(FloatVector v, FloatVector[] gauss) {
+    FloatVector z = v.abs().mul(INV_SQRT2);
+    // z² = x²/2 from x itself (halving is exact), not from the rounded z: in the far tail
+    // e^{-z²} is tiny and a relative error in z² would be multiplied by z² there.
+    FloatVector xx = v.mul(v);
+    FloatVector z2 = xx.mul(0.5f);
+    FloatVector z2err = v.fma(v, xx.neg()).mul(0.5f); // x*x - fl(x*x), exactly, halved
+    FloatVector e = z2.neg().lanewise(VectorOperators.EXP);
+    e = e.sub(e.mul(z2err)); // e^{-(z2 + z2err)} to first order
+    gauss[0] = e;
+    FloatVector small = z.mul(poly(ERF_S, z2)).neg().add(1f);
+    FloatVector zc = z.min((float) FastMath.ERFC_MAX);
+    FloatVector t = zc.fma(0.5f, 1f);
+    t = FloatVector.broadcast(S, 1f).div(t);
+    FloatVector u = t.sub((float) FastMath.ERFC_T_MID).mul((float) FastMath.ERFC_T_SCALE);
+    FloatVector large = e.mul(poly(ERFC_R, u));
+    FloatVector erfc =
+        large.blend(small, z.compare(VectorOperators.LT, (float) FastMath.ERFC_SPLIT));
+    FloatVector half = erfc.mul(0.5f);
+    // Φ(x) = erfc(-x/√2)/2: for x >= 0 that is 1 - erfc(z)/2, for x < 0 it is erfc(z)/2.
+    return half.blend(half.neg().add(1f), v.compare(VectorOperators.GE, 0f));
+  }
+
+  /** {@code y = x Φ(x)}, exact (erf) GELU. */
+  static void gelu(ByteBuffer x, ByteBuffer y, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    FloatVector[] gauss = new FloatVector[1];
+    for (; k < bound; k += S.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      v.mul(normalCdf(v, gauss)).intoByteBuffer(y, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      double xv = x.getFloat(4 * k);
+      y.putFloat(4 * k, (float) (xv * FastMath.normalCdf(xv)));
+    }
+  }
+
+  /** {@code dx = g (Φ(x) + x φ(x))}, {@code φ(x) = e^{-x²/2} / √(2π)}. */
+  static void geluBackward(ByteBuffer x, ByteBuffer g, ByteBuffer dx, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    FloatVector[] gauss = new FloatVector[1];
+    for (; k < bound; k += S.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      FloatVector cdf = normalCdf(v, gauss);
+      FloatVector d = v.mul(gauss[0]).mul(INV_SQRT_2PI).add(cdf);
+      FloatVector.fromByteBuffer(S, g, 4 * k, NO).mul(d).intoByteBuffer(dx, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      double xv = x.getFloat(4 * k);
+      double d = FastMath.normalCdf(xv) + xv * INV_SQRT_2PI * FastMath.exp(-0.5 * xv * xv);
+      dx.putFloat(4 * k, (float) (g.getFloat(4 * k) * d));
+    }
+  }
+
   /** {@code y = e^x}. */
   static void exp(ByteBuffer x, ByteBuffer y, int lo, int hi) {
     int k = lo;
