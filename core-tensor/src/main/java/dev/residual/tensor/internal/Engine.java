@@ -122,6 +122,7 @@ public final class Engine {
             savedStorages,
             isAnomalyEnabled() ? new Throwable("forward of '" + name + "'") : null);
     out.attachGradFn(node);
+    Profiling.event(name, Profiling.FORWARD);
     return out;
   }
 
@@ -247,6 +248,7 @@ public final class Engine {
           refs.protect(g.storage());
         }
         checkVersions(n);
+        long t0 = Profiling.clock();
         Tensor[] grads = n.fn.apply(g, n.needs);
         if (anomaly) {
           checkFinite(n, grads);
@@ -284,6 +286,9 @@ public final class Engine {
         }
         // The node's incoming gradient is consumed: free it unless something still refers to it.
         refs.drop(g.storage());
+        if (t0 != 0) {
+          Profiling.backwardDone(n.name, t0);
+        }
       }
       for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
         Tensor leaf = e.getKey();

@@ -206,6 +206,13 @@ public final class GptCommand implements Runnable {
     @Option(names = "--runs-dir", description = "Root of the local run records (default: runs).")
     String runsDir;
 
+    @Option(
+        names = "--profile",
+        description =
+            "Instead of training, run 10 warm-up steps and N profiled steps and print the time"
+                + " per op (nothing is saved).")
+    Integer profile;
+
     /** The config the flags (over the config file, over the defaults) describe. */
     TrainConfig config() throws java.io.IOException {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -265,8 +272,33 @@ public final class GptCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       Trainer trainer = new Trainer(c);
-      Trainer.Result r = trainer.train();
       PrintWriter w = spec.commandLine().getOut();
+      if (profile != null) {
+        if (profile < 1) {
+          throw new ParameterException(spec.commandLine(), "--profile must be at least 1");
+        }
+        dev.residual.tensor.Profiler prof = trainer.profile(10, profile);
+        double ms = prof.elapsedNanos() / 1e6 / profile;
+        w.printf(
+            Locale.ROOT,
+            "profiled %d steps: %.2f ms/step, %.2f GFLOP/step (6N + attention), %.1f GFLOP/s%n",
+            profile,
+            ms,
+            Trainer.flopsPerToken(trainer.modelConfig())
+                * c.batchSize()
+                * c.gradAccum()
+                * trainer.modelConfig().blockSize()
+                / 1e9,
+            Trainer.flopsPerToken(trainer.modelConfig())
+                * c.batchSize()
+                * c.gradAccum()
+                * trainer.modelConfig().blockSize()
+                / (ms * 1e6));
+        w.print(prof.table());
+        w.flush();
+        return 0;
+      }
+      Trainer.Result r = trainer.train();
       for (Trainer.Eval e : r.evals()) {
         w.printf(
             Locale.ROOT, "step %d: train loss %.4f, val loss %.4f%n", e.iter(), e.train(), e.val());

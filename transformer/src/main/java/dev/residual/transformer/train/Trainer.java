@@ -12,6 +12,7 @@ import dev.residual.optim.schedule.Scheduler;
 import dev.residual.optim.schedule.WarmupCosine;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.MemoryScope;
+import dev.residual.tensor.Profiler;
 import dev.residual.tensor.Tensor;
 import dev.residual.track.Run;
 import dev.residual.track.RunOptions;
@@ -307,24 +308,9 @@ public final class Trainer {
           break;
         }
         long t0 = System.nanoTime();
-        double lossSum = 0;
-        try (MemoryScope scope = MemoryScope.open()) {
-          for (int micro = 0; micro < config.gradAccum(); micro++) {
-            TokenDataset.Batch b = trainData.batch(config.batchSize(), blockSize, dataGen);
-            Tensor loss = model.forward(b.x(), b.y()).loss();
-            lossSum += loss.item();
-            (config.gradAccum() == 1 ? loss : loss.div(config.gradAccum())).backward();
-          }
-          if (config.gradClip() > 0) {
-            GradClip.clipGradNorm(params, config.gradClip());
-          }
-          optimizer.step();
-          scheduler.step();
-          optimizer.zeroGrad(false);
-        }
+        double loss = step();
         double ms = (System.nanoTime() - t0) / 1e6;
         times.add(ms);
-        double loss = lossSum / config.gradAccum();
         iterLosses.add(loss);
         if (iter % config.logInterval() == 0) {
           run.log(
@@ -346,6 +332,62 @@ public final class Trainer {
       run.summary("val_loss", lastVal);
       run.summary("median_ms_per_iter", median);
       return new Result(lastTrain, lastVal, bestValLoss, median, tps, mfu, iterLosses, evals);
+    }
+  }
+
+  /**
+   * One optimisation step: {@code gradAccum} micro-batches forward and backward, clipping, the
+   * AdamW update and the schedule; returns the mean micro-batch loss. Marks its phases for {@link
+   * Profiler}.
+   */
+  private double step() {
+    int blockSize = modelConfig.blockSize();
+    double lossSum = 0;
+    try (MemoryScope scope = MemoryScope.open()) {
+      Profiler.mark("(step start)");
+      for (int micro = 0; micro < config.gradAccum(); micro++) {
+        TokenDataset.Batch b = trainData.batch(config.batchSize(), blockSize, dataGen);
+        Profiler.mark("(data)");
+        Tensor loss = model.forward(b.x(), b.y()).loss();
+        lossSum += loss.item();
+        (config.gradAccum() == 1 ? loss : loss.div(config.gradAccum())).backward();
+        Profiler.mark("(backward: leaf grads)");
+      }
+      if (config.gradClip() > 0) {
+        GradClip.clipGradNorm(params, config.gradClip());
+        Profiler.mark("(grad clip)");
+      }
+      optimizer.step();
+      scheduler.step();
+      Profiler.mark("(AdamW step)");
+      optimizer.zeroGrad(false);
+    }
+    Profiler.mark("(free step memory)");
+    return lossSum / config.gradAccum();
+  }
+
+  /**
+   * Profiles training: runs {@code warmup} steps, then {@code iters} steps under a {@link
+   * Profiler}, and returns it (closed). These are real updates of the model, optimizer and data
+   * stream, so use a fresh trainer for this rather than one whose run matters. Print {@link
+   * Profiler#table()} for the breakdown by op; {@code elapsedNanos() / iters} is the time per step.
+   *
+   * @throws IllegalArgumentException if {@code warmup < 0} or {@code iters < 1}
+   */
+  public Profiler profile(int warmup, int iters) {
+    if (warmup < 0 || iters < 1) {
+      throw new IllegalArgumentException(
+          "Trainer.profile: need warmup >= 0 and iters >= 1, got " + warmup + ", " + iters);
+    }
+    model.train();
+    for (int i = 0; i < warmup; i++) {
+      step();
+    }
+    try (Profiler prof = Profiler.start()) {
+      for (int i = 0; i < iters; i++) {
+        step();
+      }
+      return prof;
     }
   }
 
