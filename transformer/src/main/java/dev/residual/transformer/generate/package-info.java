@@ -1,15 +1,25 @@
 /**
- * Text generation's model-independent layer: {@link
- * dev.residual.transformer.generate.GenerationConfig} (every decoding setting, Hugging Face's names
- * and defaults), {@link dev.residual.transformer.generate.LogitsProcessing} (penalties,
- * temperature, top-k, top-p, min-p, the seeded draw and the log-softmax beam search scores with,
- * all on one {@code float[]} row of next-token logits) and {@link
- * dev.residual.transformer.generate.StopStrings} (stop strings found in the decoded text, even when
- * split over tokens).
+ * Text generation with a {@link dev.residual.transformer.GPT2}.
  *
- * <p>Not here: the model (a {@link dev.residual.transformer.GPT2} produces the logits), tokenizers
- * ({@code dev.residual.transformer.tokenizer} decodes the text that stop strings are searched in),
- * and tensor machinery ({@code core-tensor}). Nothing in this layer touches a {@code Tensor}: it
- * works on plain arrays so decoding pays no tensor overhead per token.
+ * <ul>
+ *   <li>{@link dev.residual.transformer.generate.Generation}: the entry point: greedy decoding,
+ *       sampling and beam search, batched prompts (left-padded), stop tokens and strings,
+ *       streaming.
+ *   <li>{@link dev.residual.transformer.generate.GenerationConfig}: every decoding setting, with
+ *       Hugging Face's names and defaults.
+ *   <li>{@link dev.residual.transformer.generate.LogitsProcessing}: penalties, temperature, top-k,
+ *       top-p, min-p, the seeded draw and log-softmax scores, on one {@code float[]} row of logits.
+ *   <li>{@link dev.residual.transformer.generate.Decoder} and {@link
+ *       dev.residual.transformer.generate.KVCache}: incremental inference, one new token per step,
+ *       with SIMD matrix-vector products straight from the model's weights; {@link
+ *       dev.residual.transformer.generate.DecodeContext} is the growing sequences plus their cache
+ *       (the loop to build custom decoders on).
+ *   <li>{@link dev.residual.transformer.generate.StopStrings}: stop strings found in decoded text,
+ *       even when split over tokens.
+ * </ul>
+ *
+ * <p>Not here: training and the model itself ({@code dev.residual.transformer}), tokenizers ({@code
+ * dev.residual.transformer.tokenizer}). Decoding works on plain arrays, not tensors, so it pays no
+ * per-op tensor overhead per token.
  */
 package dev.residual.transformer.generate;

@@ -1,0 +1,413 @@
+package dev.residual.transformer.generate;
+
+import dev.residual.nn.functional.F;
+import dev.residual.tensor.DType;
+import dev.residual.tensor.Tensor;
+import dev.residual.tensor.internal.Parallel;
+import dev.residual.transformer.GPT2;
+import dev.residual.transformer.GPT2Config;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Incremental inference for a {@link GPT2}: runs only the new tokens through the model, reading
+ * every earlier position's keys and values from a {@link KVCache}. This is what makes generation
+ * cost one token's worth of compute per step instead of the whole context's.
+ *
+ * <p>Decoding one token is matrix-vector work bound by memory bandwidth (every weight is read once
+ * per step), so a step with at most {@value #SMALL_ROWS} activation rows reads the weights straight
+ * from the model's off-heap storage with SIMD dot products, split over {@link
+ * dev.residual.tensor.Threads} threads; larger steps (prompt encoding) use BLAS matrix products
+ * through {@link F#linear}. No autograd, no allocation per weight.
+ *
+ * <p>The decoder reads the model's parameters when it is built and sees later in-place updates of
+ * them (they are shared, not copied). The model must be FLOAT32. Logits equal {@link
+ * GPT2#forward(Tensor)} on the same context to float rounding (the tests hold them to 1e-4).
+ *
+ * <p>Needs the JVM option {@code --add-modules jdk.incubator.vector} (the launcher, tests and
+ * benchmarks pass it).
+ */
+public final class Decoder {
+  /** Steps with at most this many activation rows use the matrix-vector path. */
+  static final int SMALL_ROWS = 4;
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final ByteOrder NO = ByteOrder.nativeOrder();
+
+  private final GPT2 model;
+  private final GPT2Config config;
+  private final int c;
+  private final int nHead;
+  private final int headSize;
+  private final Tensor wte;
+  private final Tensor wpe;
+  private final Layer[] layers;
+  private final Tensor lnFw;
+  private final Tensor lnFb;
+  private final Tensor head;
+
+  private record Layer(
+      Tensor ln1w,
+      Tensor ln1b,
+      Tensor attnW,
+      Tensor attnB,
+      Tensor projW,
+      Tensor projB,
+      Tensor ln2w,
+      Tensor ln2b,
+      Tensor fcW,
+      Tensor fcB,
+      Tensor mlpW,
+      Tensor mlpB) {}
+
+  /**
+   * A decoder over {@code model}'s parameters.
+   *
+   * @throws IllegalArgumentException if the model's parameters are not FLOAT32
+   */
+  public Decoder(GPT2 model) {
+    this.model = model;
+    this.config = model.config();
+    this.c = config.nEmbd();
+    this.nHead = config.nHead();
+    this.headSize = config.headSize();
+    Map<String, Tensor> p = model.namedParameters();
+    this.wte = param(p, "transformer.wte.weight");
+    this.wpe = param(p, "transformer.wpe.weight");
+    this.layers = new Layer[config.nLayer()];
+    for (int l = 0; l < layers.length; l++) {
+      String pre = "transformer.h." + l + ".";
+      layers[l] =
+          new Layer(
+              param(p, pre + "ln_1.weight"),
+              p.get(pre + "ln_1.bias"),
+              param(p, pre + "attn.c_attn.weight"),
+              p.get(pre + "attn.c_attn.bias"),
+              param(p, pre + "attn.c_proj.weight"),
+              p.get(pre + "attn.c_proj.bias"),
+              param(p, pre + "ln_2.weight"),
+              p.get(pre + "ln_2.bias"),
+              param(p, pre + "mlp.c_fc.weight"),
+              p.get(pre + "mlp.c_fc.bias"),
+              param(p, pre + "mlp.c_proj.weight"),
+              p.get(pre + "mlp.c_proj.bias"));
+    }
+    this.lnFw = param(p, "transformer.ln_f.weight");
+    this.lnFb = p.get("transformer.ln_f.bias");
+    this.head = config.tieWeights() ? wte : param(p, "lm_head.weight");
+    for (Tensor t : p.values()) {
+      if (t.dtype() != DType.FLOAT32) {
+        throw new IllegalArgumentException(
+            "Decoder: the model must be FLOAT32, found a " + t.dtype() + " parameter");
+      }
+    }
+  }
+
+  private static Tensor param(Map<String, Tensor> p, String name) {
+    Tensor t = p.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("Decoder: the model has no parameter '" + name + "'");
+    }
+    return t;
+  }
+
+  /** The model this decoder runs. */
+  public GPT2 model() {
+    return model;
+  }
+
+  /** An empty cache for {@code batch} sequences. */
+  public KVCache newCache(int batch) {
+    return new KVCache(batch, config.nLayer(), nHead, headSize, config.blockSize());
+  }
+
+  /**
+   * Encodes {@code t} new tokens per row after the cache's contents and returns the logits of the
+   * last new position of each row, {@code [batch, vocab]} flattened.
+   *
+   * @param tokens token ids {@code [batch, t]} flattened, row-major
+   * @see #forward(int[], int, KVCache, boolean)
+   */
+  public float[] forward(int[] tokens, int t, KVCache cache) {
+    return forward(tokens, t, cache, false);
+  }
+
+  /**
+   * Encodes {@code t} new tokens per row after the cache's contents, appending their keys and
+   * values to it.
+   *
+   * <p>Position ids count from each row's {@link KVCache#start(int)}, so a left-padded row gets the
+   * same positions as it would alone; padding columns are masked out of attention.
+   *
+   * @param tokens token ids {@code [batch, t]} flattened, row-major ({@code batch} is the cache's)
+   * @param t new tokens per row, at least 1
+   * @param allPositions return the logits of every new position, {@code [batch, t, vocab]}, instead
+   *     of only the last, {@code [batch, vocab]}
+   * @return logits, flattened row-major
+   * @throws IllegalArgumentException if {@code tokens.length != batch * t}, a token id is outside
+   *     {@code [0, vocab)}, or the cache would exceed the block size
+   */
+  public float[] forward(int[] tokens, int t, KVCache cache, boolean allPositions) {
+    int batch = cache.batch();
+    if (t < 1 || tokens.length != batch * t) {
+      throw new IllegalArgumentException(
+          "Decoder.forward: "
+              + tokens.length
+              + " tokens do not form [batch "
+              + batch
+              + ", t "
+              + t
+              + "] (t must be at least 1)");
+    }
+    int vocab = config.vocabSize();
+    for (int i = 0; i < tokens.length; i++) {
+      if (tokens[i] < 0 || tokens[i] >= vocab) {
+        throw new IllegalArgumentException(
+            "Decoder.forward: token id "
+                + tokens[i]
+                + " at flat position "
+                + i
+                + " is out of range [0, "
+                + vocab
+                + ")");
+      }
+    }
+    int past = cache.length();
+    cache.ensure(past + t);
+    int n = batch * t;
+    float[] x = new float[n * c];
+    ByteBuffer te = wte.storage().raw;
+    ByteBuffer pe = wpe.storage().raw;
+    for (int b = 0; b < batch; b++) {
+      for (int j = 0; j < t; j++) {
+        int row = b * t + j;
+        int pos = Math.max(0, past + j - cache.start(b));
+        int tok = tokens[row];
+        for (int i = 0; i < c; i++) {
+          x[row * c + i] = te.getFloat(4 * (tok * c + i)) + pe.getFloat(4 * (pos * c + i));
+        }
+      }
+    }
+    float[] h = new float[n * c];
+    float[] qkv = new float[n * 3 * c];
+    float[] y = new float[n * c];
+    float[] tmp = new float[n * c];
+    float[] hidden = new float[n * 4 * c];
+    for (int l = 0; l < layers.length; l++) {
+      Layer w = layers[l];
+      layerNorm(x, n, w.ln1w, w.ln1b, h);
+      linear(h, n, c, w.attnW, w.attnB, qkv);
+      attention(qkv, batch, t, cache, l, y);
+      linear(y, n, c, w.projW, w.projB, tmp);
+      addInPlace(x, tmp);
+      layerNorm(x, n, w.ln2w, w.ln2b, h);
+      linear(h, n, c, w.fcW, w.fcB, hidden);
+      gelu(hidden, n);
+      linear(hidden, n, 4 * c, w.mlpW, w.mlpB, tmp);
+      addInPlace(x, tmp);
+    }
+    cache.advance(t);
+    int outRows = allPositions ? n : batch;
+    float[] last = x;
+    if (!allPositions) {
+      last = new float[batch * c];
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(x, ((b + 1) * t - 1) * c, last, b * c, c);
+      }
+    }
+    float[] normed = new float[outRows * c];
+    layerNorm(last, outRows, lnFw, lnFb, normed);
+    float[] logits = new float[outRows * vocab];
+    linear(normed, outRows, c, head, null, logits);
+    return logits;
+  }
+
+  // ---------------------------------------------------------------- kernels
+
+  private void layerNorm(float[] x, int rows, Tensor weight, Tensor bias, float[] out) {
+    ByteBuffer wb = weight.storage().raw;
+    ByteBuffer bb = bias == null ? null : bias.storage().raw;
+    double eps = config.layerNormEps();
+    for (int r = 0; r < rows; r++) {
+      int o = r * c;
+      double mean = 0;
+      for (int i = 0; i < c; i++) {
+        mean += x[o + i];
+      }
+      mean /= c;
+      double var = 0;
+      for (int i = 0; i < c; i++) {
+        double d = x[o + i] - mean;
+        var += d * d;
+      }
+      var /= c;
+      double inv = 1.0 / Math.sqrt(var + eps);
+      for (int i = 0; i < c; i++) {
+        double v = (x[o + i] - mean) * inv * wb.getFloat(4 * i);
+        if (bb != null) {
+          v += bb.getFloat(4 * i);
+        }
+        out[o + i] = (float) v;
+      }
+    }
+  }
+
+  /**
+   * {@code out[r, j] = in[r, :] · w[j, :] + bias[j]} for {@code rows} rows of width {@code k}; w is
+   * {@code [m, k]} (a Linear weight), out {@code [rows, m]}.
+   */
+  private static void linear(float[] in, int rows, int k, Tensor w, Tensor bias, float[] out) {
+    int m = (int) w.shape()[0];
+    if (rows > SMALL_ROWS) {
+      try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+        Tensor r = F.linear(Tensor.of(in, rows, k), w, bias);
+        r.storage().f.get(0, out, 0, rows * m);
+      }
+      return;
+    }
+    ByteBuffer wb = w.storage().raw;
+    ByteBuffer bb = bias == null ? null : bias.storage().raw;
+    Parallel.forRange(
+        m,
+        256,
+        (lo, hi) -> {
+          for (int j = lo; j < hi; j++) {
+            int wo = 4 * j * k;
+            float b = bb == null ? 0f : bb.getFloat(4 * j);
+            for (int r = 0; r < rows; r++) {
+              out[r * m + j] = dot(wb, wo, in, r * k, k) + b;
+            }
+          }
+        });
+  }
+
+  /**
+   * Dot product of {@code k} floats at byte offset {@code wo} of {@code w} with {@code x[xo..]}.
+   */
+  private static float dot(ByteBuffer w, int wo, float[] x, int xo, int k) {
+    int len = S.length();
+    int i = 0;
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    // Four accumulators hide the FMA latency; the loop is bound by loading w.
+    for (; i + 4 * len <= k; i += 4 * len) {
+      a0 =
+          FloatVector.fromByteBuffer(S, w, wo + 4 * i, NO)
+              .fma(FloatVector.fromArray(S, x, xo + i), a0);
+      a1 =
+          FloatVector.fromByteBuffer(S, w, wo + 4 * (i + len), NO)
+              .fma(FloatVector.fromArray(S, x, xo + i + len), a1);
+      a2 =
+          FloatVector.fromByteBuffer(S, w, wo + 4 * (i + 2 * len), NO)
+              .fma(FloatVector.fromArray(S, x, xo + i + 2 * len), a2);
+      a3 =
+          FloatVector.fromByteBuffer(S, w, wo + 4 * (i + 3 * len), NO)
+              .fma(FloatVector.fromArray(S, x, xo + i + 3 * len), a3);
+    }
+    for (; i + len <= k; i += len) {
+      a0 =
+          FloatVector.fromByteBuffer(S, w, wo + 4 * i, NO)
+              .fma(FloatVector.fromArray(S, x, xo + i), a0);
+    }
+    float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    for (; i < k; i++) {
+      s += w.getFloat(wo + 4 * i) * x[xo + i];
+    }
+    return s;
+  }
+
+  /**
+   * Causal attention of the {@code t} new positions of each row over the row's cached and new
+   * positions; writes the new keys and values into layer {@code l} of the cache. {@code qkv} is
+   * {@code [batch, t, 3C]}, {@code y} {@code [batch, t, C]}.
+   */
+  private void attention(float[] qkv, int batch, int t, KVCache cache, int l, float[] y) {
+    int past = cache.length();
+    int cap = cache.capacity();
+    float[] kc = cache.keys[l];
+    float[] vc = cache.values[l];
+    for (int b = 0; b < batch; b++) {
+      for (int j = 0; j < t; j++) {
+        int row = b * t + j;
+        for (int hh = 0; hh < nHead; hh++) {
+          int dst = ((b * nHead + hh) * cap + past + j) * headSize;
+          System.arraycopy(qkv, row * 3 * c + c + hh * headSize, kc, dst, headSize);
+          System.arraycopy(qkv, row * 3 * c + 2 * c + hh * headSize, vc, dst, headSize);
+        }
+      }
+    }
+    double scale = 1.0 / Math.sqrt(headSize);
+    int total = batch * nHead;
+    Parallel.forRange(
+        total,
+        Math.max(1, 4096 / Math.max(1, t * (past + t))),
+        (lo, hi) -> {
+          float[] scores = new float[past + t];
+          for (int bh = lo; bh < hi; bh++) {
+            int b = bh / nHead;
+            int hh = bh % nHead;
+            int first = cache.start(b);
+            int base = bh * cap * headSize;
+            for (int j = 0; j < t; j++) {
+              int row = b * t + j;
+              int q = row * 3 * c + hh * headSize;
+              int lastCol = past + j;
+              int out = row * c + hh * headSize;
+              if (lastCol < first) {
+                // A padding query: it attends to nothing; its output is never used.
+                java.util.Arrays.fill(y, out, out + headSize, 0f);
+                continue;
+              }
+              double max = Double.NEGATIVE_INFINITY;
+              for (int col = first; col <= lastCol; col++) {
+                int ko = base + col * headSize;
+                double s = 0;
+                for (int d = 0; d < headSize; d++) {
+                  s += qkv[q + d] * kc[ko + d];
+                }
+                s *= scale;
+                scores[col] = (float) s;
+                max = Math.max(max, s);
+              }
+              double sum = 0;
+              for (int col = first; col <= lastCol; col++) {
+                double e = Math.exp(scores[col] - max);
+                scores[col] = (float) e;
+                sum += e;
+              }
+              double inv = 1.0 / sum;
+              for (int d = 0; d < headSize; d++) {
+                y[out + d] = 0f;
+              }
+              for (int col = first; col <= lastCol; col++) {
+                float p = (float) (scores[col] * inv);
+                int vo = base + col * headSize;
+                for (int d = 0; d < headSize; d++) {
+                  y[out + d] += p * vc[vo + d];
+                }
+              }
+            }
+          }
+        });
+  }
+
+  private void gelu(float[] v, int rows) {
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      Tensor in = Tensor.of(v, rows, 4L * c);
+      Tensor out = config.activation() == GPT2Config.Activation.GELU ? in.gelu() : in.geluTanh();
+      out.storage().f.get(0, v, 0, v.length);
+    }
+  }
+
+  private static void addInPlace(float[] x, float[] d) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] += d[i];
+    }
+  }
+}
