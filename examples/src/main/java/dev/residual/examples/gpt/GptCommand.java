@@ -2,19 +2,21 @@ package dev.residual.examples.gpt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.residual.io.Checkpoint;
-import dev.residual.tensor.Generator;
-import dev.residual.tensor.Tensor;
 import dev.residual.transformer.GPT2;
 import dev.residual.transformer.GPT2Config;
-import dev.residual.transformer.tokenizer.CharTokenizer;
+import dev.residual.transformer.generate.Generation;
+import dev.residual.transformer.generate.GenerationConfig;
+import dev.residual.transformer.tokenizer.GPT2Tokenizer;
+import dev.residual.transformer.tokenizer.Tokenizer;
 import dev.residual.transformer.train.DataPrep;
 import dev.residual.transformer.train.TrainConfig;
 import dev.residual.transformer.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -318,16 +320,25 @@ public final class GptCommand implements Runnable {
     }
   }
 
-  /** {@code gpt sample}: greedy or temperature sampling from a checkpoint. */
+  /** {@code gpt sample}: generation from a checkpoint or a Hugging Face directory. */
   @Command(
       name = "sample",
       mixinStandardHelpOptions = true,
-      description = "Generate text from a checkpoint (character tokenizer from meta.json).")
+      description = {
+        "Generate text from a training checkpoint (--checkpoint) or a Hugging Face GPT-2",
+        "directory (--hf-dir), streaming tokens as they come. Greedy with --temperature 0,",
+        "beam search with --num-beams N (and --temperature 0)."
+      })
   public static final class Sample implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint directory.")
+    @Option(names = "--checkpoint", description = "Checkpoint directory (from gpt train).")
     Path checkpoint;
+
+    @Option(
+        names = "--hf-dir",
+        description = "Hugging Face GPT-2 directory (config.json, model.safetensors).")
+    Path hfDir;
 
     @Option(names = "--meta", description = "meta.json (default: the training data's).")
     Path meta;
@@ -338,96 +349,164 @@ public final class GptCommand implements Runnable {
     @Option(names = "--max-new-tokens", description = "Tokens to generate (default: 200).")
     int maxNewTokens = 200;
 
+    @Option(names = "--num-samples", description = "Sequences to generate (default: 1).")
+    int numSamples = 1;
+
     @Option(names = "--temperature", description = "0 for greedy (default: ${DEFAULT-VALUE}).")
     double temperature = 0.8;
+
+    @Option(names = "--top-k", description = "Keep the k most likely tokens (0: off).")
+    int topK;
+
+    @Option(names = "--top-p", description = "Nucleus sampling threshold (1: off).")
+    double topP = 1.0;
+
+    @Option(names = "--min-p", description = "Keep tokens with p >= minP * max p (0: off).")
+    double minP;
+
+    @Option(names = "--repetition-penalty", description = "CTRL penalty (1: off).")
+    double repetitionPenalty = 1.0;
+
+    @Option(names = "--frequency-penalty", description = "Per occurrence (0: off).")
+    double frequencyPenalty;
+
+    @Option(names = "--presence-penalty", description = "Once per seen token (0: off).")
+    double presencePenalty;
+
+    @Option(names = "--no-repeat-ngram-size", description = "Ban repeated n-grams (0: off).")
+    int noRepeatNgramSize;
+
+    @Option(names = "--num-beams", description = "Beam search width (1: no beam search).")
+    int numBeams = 1;
+
+    @Option(names = "--length-penalty", description = "Beam score length exponent.")
+    double lengthPenalty = 1.0;
+
+    @Option(names = "--early-stopping", description = "TRUE, FALSE or NEVER (beam search).")
+    GenerationConfig.EarlyStopping earlyStopping = GenerationConfig.EarlyStopping.FALSE;
+
+    @Option(names = "--stop", description = "Stop string (repeatable).")
+    List<String> stop = new ArrayList<>();
+
+    @Option(
+        names = "--stop-at-eot",
+        arity = "1",
+        description = "Stop at <|endoftext|> with the GPT-2 tokenizer (default: true).")
+    boolean stopAtEot = true;
 
     @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed = 1337;
 
     @Override
     public Integer call() throws Exception {
-      Checkpoint.Contents ck = Checkpoint.load(checkpoint);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> mc = (Map<String, Object>) ck.config().get("model");
-      GPT2Config cfg = Trainer.modelConfigFromMap(mc);
-      GPT2 model = new GPT2(cfg, 0);
-      model.loadStateDict(ck.model(), true);
-      Path metaFile =
-          meta != null ? meta : Path.of(String.valueOf(ck.config().get("dataDir")), "meta.json");
-      if (!Files.exists(metaFile)) {
+      if ((checkpoint == null) == (hfDir == null)) {
         throw new ParameterException(
-            spec.commandLine(), "No tokenizer at " + metaFile + "; pass --meta FILE");
+            spec.commandLine(), "Give exactly one of --checkpoint DIR and --hf-dir DIR");
       }
-      CharTokenizer tok = CharTokenizer.load(metaFile);
-      int[] out = generate(model, tok.encode(prompt), maxNewTokens, temperature, seed);
+      GPT2 model;
+      Tokenizer tok;
+      if (hfDir != null) {
+        model = GPT2.fromPretrained(hfDir);
+        tok =
+            Files.exists(hfDir.resolve("vocab.json"))
+                ? GPT2Tokenizer.fromDirectory(hfDir)
+                : GPT2Tokenizer.standard();
+      } else {
+        Checkpoint.Contents ck = Checkpoint.load(checkpoint);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mc = (Map<String, Object>) ck.config().get("model");
+        model = new GPT2(Trainer.modelConfigFromMap(mc), 0);
+        model.loadStateDict(ck.model(), true);
+        Path metaFile =
+            meta != null ? meta : Path.of(String.valueOf(ck.config().get("dataDir")), "meta.json");
+        if (!Files.exists(metaFile)) {
+          throw new ParameterException(
+              spec.commandLine(), "No tokenizer at " + metaFile + "; pass --meta FILE");
+        }
+        tok = DataPrep.tokenizer(metaFile);
+      }
+      GenerationConfig.Builder b =
+          GenerationConfig.builder()
+              .maxNewTokens(maxNewTokens)
+              .temperature(temperature)
+              .topK(topK)
+              .topP(topP)
+              .minP(minP)
+              .repetitionPenalty(repetitionPenalty)
+              .frequencyPenalty(frequencyPenalty)
+              .presencePenalty(presencePenalty)
+              .noRepeatNgramSize(noRepeatNgramSize)
+              .numBeams(numBeams)
+              .lengthPenalty(lengthPenalty)
+              .earlyStopping(earlyStopping)
+              .numReturnSequences(numSamples)
+              .stopStrings(stop)
+              .seed(seed);
+      if (stopAtEot && tok instanceof GPT2Tokenizer) {
+        b.stopTokens(tok.eotToken());
+      }
+      GenerationConfig cfg;
+      try {
+        cfg = b.build();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      int[] promptTokens = tok.encode(prompt);
+      if (promptTokens.length == 0) {
+        throw new ParameterException(spec.commandLine(), "--prompt encodes to no tokens");
+      }
       PrintWriter w = spec.commandLine().getOut();
-      w.println(tok.decode(out));
+      Generation gen = new Generation(model, tok);
+      boolean stream = numSamples == 1 && numBeams == 1 && stop.isEmpty();
+      TextStream ts = new TextStream(tok, w);
+      if (stream) {
+        w.print(prompt);
+        w.flush();
+      }
+      List<Generation.Result> results =
+          gen.generate(List.of(promptTokens), cfg, stream ? (s, t) -> ts.add(t) : null);
+      if (stream) {
+        w.println();
+      } else {
+        for (int i = 0; i < results.size(); i++) {
+          if (results.size() > 1) {
+            w.printf(Locale.ROOT, "--- sample %d (score %.4f)%n", i, results.get(i).score());
+          }
+          w.println(prompt + results.get(i).text());
+        }
+      }
       w.flush();
       return 0;
     }
   }
 
   /**
-   * Extends {@code prompt} by {@code n} tokens, each the argmax of the last position's logits when
-   * {@code temperature == 0}, else drawn from {@code softmax(logits / temperature)}; the context is
-   * cropped to the model's block size.
-   *
-   * @return the prompt followed by the new tokens
-   * @throws IllegalArgumentException if the prompt is empty or the temperature negative
+   * Prints decoded text as tokens arrive: decodes everything so far and prints what is new, holding
+   * back while the text ends in an incomplete UTF-8 sequence (a byte-level token can carry part of
+   * a character).
    */
-  public static int[] generate(GPT2 model, int[] prompt, int n, double temperature, long seed) {
-    if (prompt.length == 0 || temperature < 0) {
-      throw new IllegalArgumentException(
-          "generate: need a non-empty prompt and temperature >= 0, got "
-              + prompt.length
-              + " tokens and "
-              + temperature);
-    }
-    int block = model.config().blockSize();
-    int[] seq = Arrays.copyOf(prompt, prompt.length + n);
-    Generator g = new Generator(seed);
-    model.eval();
-    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
-      for (int len = prompt.length; len < seq.length; len++) {
-        int start = Math.max(0, len - block);
-        long[] ctx = new long[len - start];
-        for (int i = 0; i < ctx.length; i++) {
-          ctx[i] = seq[start + i];
-        }
-        Tensor logits = model.forward(Tensor.of(ctx, 1, ctx.length));
-        Tensor last = logits.select(1, ctx.length - 1).select(0, 0);
-        double[] l = last.toDoubleArray();
-        seq[len] = temperature == 0 ? argmax(l) : sample(l, temperature, g);
-      }
-    }
-    return seq;
-  }
+  static final class TextStream {
+    private final Tokenizer tok;
+    private final PrintWriter out;
+    private final List<Integer> tokens = new ArrayList<>();
+    private int printed;
 
-  private static int argmax(double[] l) {
-    int best = 0;
-    for (int i = 1; i < l.length; i++) {
-      if (l[i] > l[best]) {
-        best = i;
-      }
+    TextStream(Tokenizer tok, PrintWriter out) {
+      this.tok = tok;
+      this.out = out;
     }
-    return best;
-  }
 
-  private static int sample(double[] l, double temperature, Generator g) {
-    double max = l[argmax(l)];
-    double[] p = new double[l.length];
-    double sum = 0;
-    for (int i = 0; i < l.length; i++) {
-      p[i] = Math.exp((l[i] - max) / temperature);
-      sum += p[i];
-    }
-    double u = g.nextDouble() * sum;
-    for (int i = 0; i < p.length; i++) {
-      u -= p[i];
-      if (u < 0) {
-        return i;
+    void add(int token) {
+      tokens.add(token);
+      String text = tok.decode(tokens.stream().mapToInt(Integer::intValue).toArray());
+      if (text.endsWith("\uFFFD")) {
+        return;
+      }
+      if (text.length() > printed) {
+        out.print(text.substring(printed));
+        out.flush();
+        printed = text.length();
       }
     }
-    return p.length - 1;
   }
 }

@@ -133,15 +133,38 @@ class GptCommandTest {
   }
 
   @Test
-  void greedyGenerationIsDeterministicAndCropsContext() {
-    GPT2 model = new GPT2(GPT2Config.of(1, 1, 8, 4, 5), 3);
-    int[] a = GptCommand.generate(model, new int[] {1, 2}, 6, 0, 1);
-    int[] b = GptCommand.generate(model, new int[] {1, 2}, 6, 0, 99);
-    assertEquals(8, a.length);
-    assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b));
-    int[] c = GptCommand.generate(model, new int[] {1, 2}, 6, 1.0, 5);
-    for (int t : c) {
-      assertTrue(t >= 0 && t < 5);
-    }
+  void sampleReadsAHuggingFaceDirectoryAndRunsBeamSearchAndSeveralSamples(@TempDir Path dir)
+      throws Exception {
+    GPT2 model = new GPT2(GPT2Config.of(1, 2, 16, 32, 50257), 3);
+    model.saveHuggingFace(dir);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] common = {
+      "sample", "--hf-dir", dir.toString(), "--prompt", "Hello", "--max-new-tokens", "5"
+    };
+    assertEquals(
+        0,
+        run(
+            out,
+            err,
+            concat(common, "--temperature", "0", "--num-beams", "3", "--num-samples", "2")),
+        err.toString());
+    assertTrue(out.toString().contains("--- sample 1 (score"), out.toString());
+    out = new StringWriter();
+    assertEquals(
+        0,
+        run(out, err, concat(common, "--top-k", "20", "--top-p", "0.9", "--num-samples", "3")),
+        err.toString());
+    assertEquals(3, out.toString().split("--- sample").length - 1, out.toString());
+    out = new StringWriter();
+    assertEquals(2, run(out, err, concat(common, "--num-beams", "2")), "beam sampling is refused");
+    assertTrue(err.toString().contains("temperature"), err.toString());
+    assertEquals(2, run(out, err, "sample", "--prompt", "x"), "needs a model");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
   }
 }

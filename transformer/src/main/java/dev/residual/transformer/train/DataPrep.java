@@ -97,4 +97,23 @@ public final class DataPrep {
     throw new IllegalArgumentException(
         "DataPrep.vocabSize: " + meta + " has neither 'vocab' nor 'vocab_size'");
   }
+
+  /**
+   * The tokenizer a {@code meta.json} written by {@link #prepare} describes: the saved character
+   * vocabulary, or GPT-2's BPE for {@code "type": "gpt2"}.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException if it describes neither
+   */
+  public static Tokenizer tokenizer(Path metaJson) throws IOException {
+    JsonNode root = JSON.readTree(metaJson.toFile());
+    if (root.has("type") && "gpt2".equals(root.get("type").asText())) {
+      return GPT2Tokenizer.standard();
+    }
+    if (root.has("vocab")) {
+      return CharTokenizer.load(metaJson);
+    }
+    throw new IllegalArgumentException(
+        "DataPrep.tokenizer: " + metaJson + " describes neither a character vocabulary nor gpt2");
+  }
 }
