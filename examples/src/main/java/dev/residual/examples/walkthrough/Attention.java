@@ -6,8 +6,8 @@ import dev.residual.tensor.Tensor;
 import java.io.IOException;
 
 /**
- * Walkthrough, part 3: attention. Why scores are divided by √d, what the causal mask does, and
- * the hand-written forward pass ({@link ManualGpt}) checked against the library's.
+ * Walkthrough, part 3: attention. Why scores are divided by √d, what the causal mask does, and the
+ * hand-written forward pass ({@link ManualGpt}) checked against the library's.
  *
  * <p>{@code main(checkpointDir [meta.json])} uses the trained model; with no arguments a tiny
  * untrained one.

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Regenerates the walkthrough's pictures with the library's own plotting ({@code dev.residual.plot}).
+ * Regenerates the walkthrough's pictures with the library's own plotting ({@code
+ * dev.residual.plot}).
  *
  * <pre>
  * Figures OUT_DIR [CHECKPOINT_DIR METRICS_JSONL [META_JSON]]
@@ -134,10 +135,18 @@ public final class Figures {
       }
     }
     int n = tokens.length - 1;
-    System.out.printf(Locale.ROOT, "previous-character head: layer %d head %d (%.2f on average)%n",
-        prev[0], prev[1], bestPrev / n);
-    System.out.printf(Locale.ROOT, "farthest-looking head: layer %d head %d (%.1f characters back on"
-        + " average)%n", far[0], far[1], bestFar / n);
+    System.out.printf(
+        Locale.ROOT,
+        "previous-character head: layer %d head %d (%.2f on average)%n",
+        prev[0],
+        prev[1],
+        bestPrev / n);
+    System.out.printf(
+        Locale.ROOT,
+        "farthest-looking head: layer %d head %d (%.1f characters back on" + " average)%n",
+        far[0],
+        far[1],
+        bestFar / n);
     drawPattern(baby, manual, tokens, prev, out.resolve("attention-previous.png"));
     drawPattern(baby, manual, tokens, far, out.resolve("attention-far.png"));
   }
@@ -202,8 +211,14 @@ public final class Figures {
     Tensor wpe = baby.model().stateDict().get("transformer.wpe.weight"); // [blockSize, C]
     Tensor unit = wpe.div(wpe.norm(2, new int[] {1}, true)); // each row scaled to length 1
     Tensor cosine = unit.matmul(unit.t()); // [blockSize, blockSize]
+    List<String> positions = new ArrayList<>();
+    for (int i = 0; i < cosine.size(0); i++) {
+      positions.add(String.valueOf(i));
+    }
     Heatmap.of(cosine)
         .title("cosine similarity of position embeddings")
+        .rowLabels(positions)
+        .colLabels(positions)
         .xLabel("position")
         .yLabel("position")
         .scale(ColorScale.DIVERGING)

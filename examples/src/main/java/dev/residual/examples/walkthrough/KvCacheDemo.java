@@ -34,14 +34,19 @@ public final class KvCacheDemo {
     for (int len = prompt.length; len < seq.length; len++) {
       seq[len] = LogitsProcessing.argmax(logits);
       // The full forward recomputes every position; the cache feeds only the new token.
-      float[] full = model.forward(Tensor.of(Arrays.copyOf(seq, len), 1, len))
-          .select(1, len - 1).select(0, 0).toFloatArray();
+      float[] full =
+          model
+              .forward(Tensor.of(Arrays.copyOf(seq, len), 1, len))
+              .select(1, len - 1)
+              .select(0, 0)
+              .toFloatArray();
       for (int v = 0; v < full.length; v++) {
         worst = Math.max(worst, Math.abs(full[v] - logits[v]));
       }
       logits = decoder.forward(new int[] {seq[len]}, 1, cache); // one token in, one row out
     }
-    System.out.printf("%d steps, max |cached - full| = %.2e, cache holds %d positions (%,d bytes)%n",
+    System.out.printf(
+        "%d steps, max |cached - full| = %.2e, cache holds %d positions (%,d bytes)%n",
         seq.length - prompt.length, worst, cache.length(), cache.bytes());
     // endregion
 
@@ -55,8 +60,12 @@ public final class KvCacheDemo {
     long t1 = System.nanoTime();
     int[] uncached = GptCommand.generate(model, prompt, n, 0.0, 0); // full forward every step
     long t2 = System.nanoTime();
-    System.out.printf("%d tokens: cached %.1f ms, uncached %.1f ms (%.1fx); same tokens: %b%n",
-        n, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (double) (t2 - t1) / (t1 - t0),
+    System.out.printf(
+        "%d tokens: cached %.1f ms, uncached %.1f ms (%.1fx); same tokens: %b%n",
+        n,
+        (t1 - t0) / 1e6,
+        (t2 - t1) / 1e6,
+        (double) (t2 - t1) / (t1 - t0),
         Arrays.equals(cached, Arrays.copyOfRange(uncached, prompt.length, uncached.length)));
     // endregion
   }

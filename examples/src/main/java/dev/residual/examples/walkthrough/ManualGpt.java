@@ -17,7 +17,9 @@ public final class ManualGpt {
   private final GPT2Config cfg;
   private final Map<String, Tensor> p;
 
-  /** The attention probabilities of each layer, {@code [nHead, T, T]}, filled by {@link #forward}. */
+  /**
+   * The attention probabilities of each layer, {@code [nHead, T, T]}, filled by {@link #forward}.
+   */
   public final List<Tensor> patterns = new ArrayList<>();
 
   /** A manual forward over {@code model}'s weights. */
@@ -50,7 +52,8 @@ public final class ManualGpt {
         // region mlp
         Tensor h = layernorm(x, pre + "ln_2");
         Tensor match = F.linear(h, w(pre + "mlp.c_fc.weight"), w(pre + "mlp.c_fc.bias")); // [T, 4C]
-        Tensor gate = cfg.activation() == GPT2Config.Activation.GELU ? match.gelu() : match.geluTanh();
+        Tensor gate =
+            cfg.activation() == GPT2Config.Activation.GELU ? match.gelu() : match.geluTanh();
         x = x.add(F.linear(gate, w(pre + "mlp.c_proj.weight"), w(pre + "mlp.c_proj.bias")));
         // endregion
       }
@@ -66,7 +69,9 @@ public final class ManualGpt {
         x, new long[] {cfg.nEmbd()}, w(name + ".weight"), w(name + ".bias"), cfg.layerNormEps());
   }
 
-  /** One attention sublayer: {@code x [T, C]} (already layer-normed) to its write {@code [T, C]}. */
+  /**
+   * One attention sublayer: {@code x [T, C]} (already layer-normed) to its write {@code [T, C]}.
+   */
   private Tensor attention(Tensor x, String pre) {
     int t = (int) x.size(0);
     int c = cfg.nEmbd();

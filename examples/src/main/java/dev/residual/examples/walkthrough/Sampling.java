@@ -23,7 +23,8 @@ public final class Sampling {
   }
 
   private static void print(String label, Generation.Result r) {
-    System.out.printf("--- %s (score %.2f, %s)%n%s%n", label, r.score(), r.finishReason(), r.text());
+    System.out.printf(
+        "--- %s (score %.2f, %s)%n%s%n", label, r.score(), r.finishReason(), r.text());
   }
 
   /** The {@code k} most probable tokens of {@code probs}, most probable first. */
@@ -46,14 +47,17 @@ public final class Sampling {
     CharTokenizer tok = baby.tokenizer();
 
     // region distribution
-    DecodeContext ctx = new DecodeContext(new Generation(baby.model()).decoder(),
-        List.of(tok.encode("ROMEO:\nWhat say you, my l")));
+    DecodeContext ctx =
+        new DecodeContext(
+            new Generation(baby.model()).decoder(),
+            List.of(tok.encode("ROMEO:\nWhat say you, my l")));
     float[] logits = ctx.logits(0); // the model's scores for the next character
     GenerationConfig plain = GenerationConfig.builder().temperature(1.0).build();
     double[] p = LogitsProcessing.distribution(logits, plain);
     double[] p5 = LogitsProcessing.distribution(logits, plain.toBuilder().topK(5).build());
     double[] p90 = LogitsProcessing.distribution(logits, plain.toBuilder().topP(0.9).build());
-    double[] cold = LogitsProcessing.distribution(logits, plain.toBuilder().temperature(0.5).build());
+    double[] cold =
+        LogitsProcessing.distribution(logits, plain.toBuilder().temperature(0.5).build());
     System.out.println("next  p      T=0.5  top-k 5  top-p 0.9");
     for (int t : top(p, 8)) {
       System.out.printf(
@@ -88,13 +92,17 @@ public final class Sampling {
 
     // region penalties
     GenerationConfig g150 = GenerationConfig.greedy(150);
-    print("greedy, repetition penalty 1.3",
+    print(
+        "greedy, repetition penalty 1.3",
         gen.generate(prompt, g150.toBuilder().repetitionPenalty(1.3).build()));
-    print("greedy, frequency penalty 0.3",
+    print(
+        "greedy, frequency penalty 0.3",
         gen.generate(prompt, g150.toBuilder().frequencyPenalty(0.3).build()));
-    print("greedy, presence penalty 1.0",
+    print(
+        "greedy, presence penalty 1.0",
         gen.generate(prompt, g150.toBuilder().presencePenalty(1.0).build()));
-    print("greedy, no repeated 5-gram",
+    print(
+        "greedy, no repeated 5-gram",
         gen.generate(prompt, g150.toBuilder().noRepeatNgramSize(5).build()));
     // endregion
 

@@ -50,7 +50,8 @@ public final class Snippets {
     }
     List<String> problems = check(root);
     problems.forEach(System.out::println);
-    System.out.println(problems.isEmpty() ? "docs match their sources" : problems.size() + " problem(s)");
+    System.out.println(
+        problems.isEmpty() ? "docs match their sources" : problems.size() + " problem(s)");
     if (!problems.isEmpty()) {
       System.exit(1);
     }
@@ -75,7 +76,9 @@ public final class Snippets {
     return out;
   }
 
-  /** Whether every Java block of {@code page} must carry a marker regardless of its other blocks. */
+  /**
+   * Whether every Java block of {@code page} must carry a marker regardless of its other blocks.
+   */
   static boolean isWalkthrough(Path root, Path page) {
     Path rel = root.relativize(page);
     return rel.equals(Path.of("docs/gpt2-from-scratch.md")) || rel.startsWith("docs/gpt2");
@@ -119,7 +122,10 @@ public final class Snippets {
     return out;
   }
 
-  /** {@code lines} without their common leading whitespace (blank lines ignored) and trailing blanks. */
+  /**
+   * {@code lines} without their common leading whitespace (blank lines ignored) and trailing
+   * blanks.
+   */
   public static List<String> dedent(List<String> lines) {
     int common = Integer.MAX_VALUE;
     for (String l : lines) {
@@ -198,8 +204,8 @@ public final class Snippets {
    * Rewrites every marked Java block under {@code root} from its source region.
    *
    * @return the number of blocks changed
-   * @throws IllegalStateException listing the problems a rewrite cannot fix (missing files,
-   *     regions or markers)
+   * @throws IllegalStateException listing the problems a rewrite cannot fix (missing files, regions
+   *     or markers)
    */
   public static int sync(Path root) throws IOException {
     List<String> before = check(root);
@@ -231,8 +237,13 @@ public final class Snippets {
           continue;
         }
         if (b.endLine() < 0) {
-          problems.add(where + ": snippet marker " + b.path() + "#" + b.region()
-              + " is not followed by a ```java block");
+          problems.add(
+              where
+                  + ": snippet marker "
+                  + b.path()
+                  + "#"
+                  + b.region()
+                  + " is not followed by a ```java block");
           continue;
         }
         Path source = root.resolve(SOURCE_ROOT).resolve(b.path());
@@ -242,27 +253,42 @@ public final class Snippets {
         }
         Map<String, List<String>> regions;
         try {
-          regions = cache.computeIfAbsent(source, s -> {
-            try {
-              return regions(s);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
+          regions =
+              cache.computeIfAbsent(
+                  source,
+                  s -> {
+                    try {
+                      return regions(s);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
         } catch (IllegalArgumentException e) {
           problems.add(where + ": " + e.getMessage());
           continue;
         }
         List<String> want = regions.get(b.region());
         if (want == null) {
-          problems.add(where + ": " + b.path() + " has no region " + b.region()
-              + " (it has " + regions.keySet() + ")");
+          problems.add(
+              where
+                  + ": "
+                  + b.path()
+                  + " has no region "
+                  + b.region()
+                  + " (it has "
+                  + regions.keySet()
+                  + ")");
           continue;
         }
         List<String> have = dedent(lines.subList(b.fenceLine() + 1, b.endLine()));
         if (!have.equals(want)) {
-          problems.add(where + ": block differs from " + b.path() + "#" + b.region()
-              + firstDifference(have, want));
+          problems.add(
+              where
+                  + ": block differs from "
+                  + b.path()
+                  + "#"
+                  + b.region()
+                  + firstDifference(have, want));
           if (write) {
             List<String> block = lines.subList(b.fenceLine() + 1, b.endLine());
             block.clear();
@@ -282,7 +308,12 @@ public final class Snippets {
     int n = Math.min(have.size(), want.size());
     for (int i = 0; i < n; i++) {
       if (!have.get(i).equals(want.get(i))) {
-        return " at block line " + (i + 1) + ":\n    doc:    " + have.get(i) + "\n    source: " + want.get(i);
+        return " at block line "
+            + (i + 1)
+            + ":\n    doc:    "
+            + have.get(i)
+            + "\n    source: "
+            + want.get(i);
       }
     }
     return " (doc has " + have.size() + " lines, source " + want.size() + ")";

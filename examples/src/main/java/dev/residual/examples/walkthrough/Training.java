@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Walkthrough, part 4: the training loop. {@code main(dataDir outDir runsDir)} runs the baby
- * Shakespeare run the docs quote (as {@code residual gpt train} does); with no arguments it trains a
- * tiny model for a few dozen iterations on {@link BabyModel#SAMPLE} in a temporary directory.
+ * Shakespeare run the docs quote (as {@code residual gpt train} does); with no arguments it trains
+ * a tiny model for a few dozen iterations on {@link BabyModel#SAMPLE} in a temporary directory.
  */
 public final class Training {
   private Training() {}

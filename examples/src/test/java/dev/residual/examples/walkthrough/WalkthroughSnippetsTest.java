@@ -93,7 +93,8 @@ class WalkthroughSnippetsTest {
     Path src = root.resolve(Snippets.SOURCE_ROOT).resolve("x/A.java");
     Files.createDirectories(src.getParent());
     Files.writeString(
-        src, "class A {\n  void f() {\n    // region one\n    int a = 1;\n    // endregion\n  }\n}\n");
+        src,
+        "class A {\n  void f() {\n    // region one\n    int a = 1;\n    // endregion\n  }\n}\n");
     Path docs = root.resolve("docs");
     Files.createDirectories(docs);
     Path page = docs.resolve("gpt2-from-scratch.md");
@@ -108,7 +109,8 @@ class WalkthroughSnippetsTest {
     assertTrue(problems.get(2).contains("block differs from x/A.java#one"), problems.toString());
     Files.writeString(page, "<!-- snippet: x/A.java#one -->\n```java\nint a = 2;\n```\n");
     assertEquals(1, Snippets.sync(root));
-    assertEquals("<!-- snippet: x/A.java#one -->\n```java\nint a = 1;\n```\n", Files.readString(page));
+    assertEquals(
+        "<!-- snippet: x/A.java#one -->\n```java\nint a = 1;\n```\n", Files.readString(page));
     assertTrue(Snippets.check(root).isEmpty());
   }
 
@@ -131,8 +133,7 @@ class WalkthroughSnippetsTest {
   }
 
   @Test
-  void attentionsHandWrittenForwardEqualsTheLibrarysAndScalingGivesUnitVariance()
-      throws Exception {
+  void attentionsHandWrittenForwardEqualsTheLibrarysAndScalingGivesUnitVariance() throws Exception {
     String out = capture(() -> Attention.main(new String[0]));
     assertTrue(number(out, "max \\|manual - library\\| = ([0-9.eE+-]+)") < 1e-4, out);
     assertEquals(1.0, number(out, "d = 256: .*var\\(q·k / sqrt\\(d\\)\\) = ([0-9.]+)"), 0.1);
