@@ -6,7 +6,6 @@ import dev.residual.transformer.GPT2Config;
 import dev.residual.transformer.tokenizer.CharTokenizer;
 import dev.residual.transformer.train.Trainer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -38,18 +37,18 @@ public record BabyModel(GPT2 model, CharTokenizer tokenizer, boolean trained) {
    * @throws IOException if the checkpoint or the tokenizer cannot be read
    */
   public static BabyModel load(Path checkpoint, Path meta) throws IOException {
-    Checkpoint.Contents ck = Checkpoint.load(checkpoint);
+    // region load
+    Checkpoint.Contents ck = Checkpoint.load(checkpoint); // what `residual gpt train` wrote
     @SuppressWarnings("unchecked")
     Map<String, Object> mc = (Map<String, Object>) ck.config().get("model");
-    GPT2 model = new GPT2(Trainer.modelConfigFromMap(mc), 0);
-    model.loadStateDict(ck.model(), true);
+    GPT2 model = new GPT2(Trainer.modelConfigFromMap(mc), 0); // the shape, any weights
+    model.loadStateDict(ck.model(), true); // then the trained weights
     model.eval();
     Path metaFile =
         meta != null ? meta : Path.of(String.valueOf(ck.config().get("dataDir")), "meta.json");
-    if (!Files.exists(metaFile)) {
-      throw new IOException("BabyModel: no tokenizer at " + metaFile);
-    }
-    return new BabyModel(model, CharTokenizer.load(metaFile), true);
+    CharTokenizer tokenizer = CharTokenizer.load(metaFile); // the 65-character vocabulary
+    // endregion
+    return new BabyModel(model, tokenizer, true);
   }
 
   /**
