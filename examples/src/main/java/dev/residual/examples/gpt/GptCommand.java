@@ -49,7 +49,7 @@ public final class GptCommand implements Runnable {
   @Command(
       name = "prepare",
       mixinStandardHelpOptions = true,
-      description = "Tokenize a text file into train.bin / val.bin (90%/10%) and meta.json.")
+      description = "Tokenize a text file into train.bin / val.bin (90%%/10%%) and meta.json.")
   public static final class Prepare implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -1,6 +1,5 @@
 package dev.residual.examples.walkthrough;
 
-import dev.residual.examples.gpt.GptCommand;
 import dev.residual.tensor.Tensor;
 import dev.residual.transformer.GPT2;
 import dev.residual.transformer.generate.Decoder;
@@ -54,11 +53,11 @@ public final class KvCacheDemo {
     int n = model.config().blockSize() - prompt.length; // stay inside the context window
     Generation gen = new Generation(model);
     gen.generate(prompt, GenerationConfig.greedy(n)); // warm up the JIT
-    GptCommand.generate(model, prompt, n, 0.0, 0);
+    uncachedGreedy(model, prompt, n);
     long t0 = System.nanoTime();
     int[] cached = gen.generate(prompt, GenerationConfig.greedy(n)).tokens();
     long t1 = System.nanoTime();
-    int[] uncached = GptCommand.generate(model, prompt, n, 0.0, 0); // full forward every step
+    int[] uncached = uncachedGreedy(model, prompt, n); // full forward every step
     long t2 = System.nanoTime();
     System.out.printf(
         "%d tokens: cached %.1f ms, uncached %.1f ms (%.1fx); same tokens: %b%n",
@@ -68,5 +67,27 @@ public final class KvCacheDemo {
         (double) (t2 - t1) / (t1 - t0),
         Arrays.equals(cached, Arrays.copyOfRange(uncached, prompt.length, uncached.length)));
     // endregion
+  }
+
+  /**
+   * Greedy decoding without a cache: a full forward over the whole context for every new token.
+   *
+   * @return the prompt followed by {@code n} new tokens
+   */
+  static int[] uncachedGreedy(GPT2 model, int[] prompt, int n) {
+    int[] seq = Arrays.copyOf(prompt, prompt.length + n);
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      for (int len = prompt.length; len < seq.length; len++) {
+        int from = Math.max(0, len - model.config().blockSize());
+        float[] last =
+            model
+                .forward(Tensor.of(Arrays.copyOfRange(seq, from, len), 1, len - from))
+                .select(1, len - from - 1)
+                .select(0, 0)
+                .toFloatArray();
+        seq[len] = LogitsProcessing.argmax(last);
+      }
+    }
+    return seq;
   }
 }
