@@ -162,6 +162,13 @@ class WalkthroughSnippetsTest {
   }
 
   @Test
+  void theQuickReferenceSnippetsRunAndGenerateTwoHundredTokens() throws Exception {
+    String out = capture(() -> QuickReference.main(new String[0]));
+    assertTrue(out.contains("logits [12, 64, 65]"), out);
+    assertTrue(out.contains("generated 200 tokens"), out);
+  }
+
+  @Test
   void theKvCacheMatchesTheFullForwardAndGivesTheSameTokens() throws Exception {
     String out = capture(() -> KvCacheDemo.main(new String[0]));
     assertTrue(number(out, "max \\|cached - full\\| = ([0-9.eE+-]+)") < 1e-4, out);
