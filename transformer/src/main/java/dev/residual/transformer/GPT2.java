@@ -268,7 +268,10 @@ public class GPT2 extends Module {
       }
       hf.put(k, e.getValue());
     }
-    GPT2 model = new GPT2(cfg, new Generator(0));
+    GPT2 model;
+    try (Init.Skip ignored = Init.skip()) { // every weight is loaded below
+      model = new GPT2(cfg, new Generator(0));
+    }
     Map<String, Tensor> state = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     Set<String> used = new HashSet<>();

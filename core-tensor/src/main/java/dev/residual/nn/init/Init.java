@@ -94,6 +94,49 @@ public final class Init {
     return calculateGain(nonlinearity, 0.01);
   }
 
+  // ---------------------------------------------------------------- skipping
+
+  private static final ThreadLocal<int[]> SKIP_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+  /**
+   * A scope in which every random initialiser of this class fills zeros instead (drawing nothing
+   * from its generator): for building a model whose weights are loaded right after, as Hugging
+   * Face's {@code no_init_weights}. Building GPT-2 small draws ~250 million random numbers
+   * otherwise. Scopes nest and are per thread.
+   *
+   * <pre>{@code
+   * GPT2 model;
+   * try (Init.Skip ignored = Init.skip()) {
+   *   model = new GPT2(config, new Generator(0));
+   * }
+   * model.loadStateDict(weights, true);
+   * }</pre>
+   */
+  public static Skip skip() {
+    SKIP_DEPTH.get()[0]++;
+    return new Skip();
+  }
+
+  /** Whether this thread is inside an {@link #skip()} scope. */
+  public static boolean isSkipping() {
+    return SKIP_DEPTH.get()[0] > 0;
+  }
+
+  /** The scope {@link #skip()} opens; closing it restores random initialisation. */
+  public static final class Skip implements AutoCloseable {
+    private boolean closed;
+
+    private Skip() {}
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        SKIP_DEPTH.get()[0]--;
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- constant fills
 
   /** Fills {@code t} with {@code value}; any dtype. */
@@ -252,6 +295,9 @@ public final class Init {
               + Arrays.toString(t.shape()));
     }
     requireFloat("orthogonal_", t);
+    if (SKIP_DEPTH.get()[0] > 0) {
+      return zeros_(t);
+    }
     if (t.numel() == 0) {
       return t;
     }
@@ -374,6 +420,9 @@ public final class Init {
    * Works through a small chunk so that initialising a large embedding needs no heap copy of it.
    */
   private static Tensor fill(Tensor t, DoubleSupplier next) {
+    if (SKIP_DEPTH.get()[0] > 0) {
+      return zeros_(t);
+    }
     Storage s = t.storage();
     s.checkLive("init");
     int n = s.length;

@@ -265,4 +265,24 @@ class InitTest {
         IllegalArgumentException.class,
         () -> Init.kaimingNormal_(Tensor.zeros(3), 0, FanMode.FAN_IN, Nonlinearity.RELU, g));
   }
+
+  @Test
+  void skipScopeFillsZerosDrawsNothingAndNests() {
+    Generator g = new Generator(4);
+    long[] before = g.getState();
+    Tensor w = Tensor.ones(3, 4);
+    try (Init.Skip outer = Init.skip()) {
+      try (Init.Skip inner = Init.skip()) {
+        Init.normal_(w, 1, 2, g);
+      }
+      assertTrue(Init.isSkipping(), "the outer scope is still open");
+      Init.orthogonal_(Tensor.ones(2, 2), 1, g);
+      Init.kaimingUniform_(w, 0, FanMode.FAN_IN, Nonlinearity.RELU, g);
+    }
+    assertEquals(0.0, w.abs().sum().item());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, g.getState(), "no draws");
+    assertTrue(!Init.isSkipping());
+    Init.normal_(w, 1, 2, g);
+    assertTrue(w.abs().sum().item() > 0, "random again after the scope");
+  }
 }

@@ -2,6 +2,7 @@ package dev.residual.examples.gpt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.residual.io.Checkpoint;
+import dev.residual.nn.init.Init;
 import dev.residual.transformer.GPT2;
 import dev.residual.transformer.GPT2Config;
 import dev.residual.transformer.generate.Generation;
@@ -415,7 +416,9 @@ public final class GptCommand implements Runnable {
         Checkpoint.Contents ck = Checkpoint.load(checkpoint);
         @SuppressWarnings("unchecked")
         Map<String, Object> mc = (Map<String, Object>) ck.config().get("model");
-        model = new GPT2(Trainer.modelConfigFromMap(mc), 0);
+        try (Init.Skip ignored = Init.skip()) { // the checkpoint's weights replace these
+          model = new GPT2(Trainer.modelConfigFromMap(mc), 0);
+        }
         model.loadStateDict(ck.model(), true);
         Path metaFile =
             meta != null ? meta : Path.of(String.valueOf(ck.config().get("dataDir")), "meta.json");

@@ -3,6 +3,7 @@ package dev.residual.transformer.train;
 import dev.residual.data.TokenDataset;
 import dev.residual.io.Checkpoint;
 import dev.residual.nn.Module;
+import dev.residual.nn.init.Init;
 import dev.residual.optim.AdamW;
 import dev.residual.optim.GradClip;
 import dev.residual.optim.Optimizer;
@@ -134,7 +135,9 @@ public final class Trainer {
         @SuppressWarnings("unchecked")
         Map<String, Object> mc = (Map<String, Object>) ckpt.config().get("model");
         modelConfig = modelConfigFromMap(mc);
-        model = new GPT2(modelConfig, modelGen);
+        try (Init.Skip ignored = Init.skip()) { // the checkpoint's weights replace these
+          model = new GPT2(modelConfig, modelGen);
+        }
         model.loadStateDict(ckpt.model(), true);
       }
       case GPT2 -> {
@@ -142,7 +145,9 @@ public final class Trainer {
         GPT2Config pc = pretrained.config().withDropout(config.dropout());
         modelConfig =
             config.blockSize() < pc.blockSize() ? pc.withBlockSize(config.blockSize()) : pc;
-        model = new GPT2(modelConfig, modelGen);
+        try (Init.Skip ignored = Init.skip()) { // the pretrained weights replace these
+          model = new GPT2(modelConfig, modelGen);
+        }
         Map<String, Tensor> sd = pretrained.stateDict();
         if (modelConfig.blockSize() < pc.blockSize()) {
           String key = "transformer.wpe.weight";
