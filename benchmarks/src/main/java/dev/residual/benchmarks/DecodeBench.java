@@ -16,10 +16,10 @@ import java.util.Locale;
  * ../shared/bench/torch_gpt.py decode} (same shapes, random weights, one sequence starting from
  * token 0), plus the machine's memory bandwidth, since decoding reads every weight once per token.
  *
- * <p>Options: {@code --model gpt2|baby} (default gpt2), {@code --tokens N} (default 64), {@code
- * --threads N} (default 1), {@code --uncached} (also time generation that re-runs the full forward
- * every step, for the cache's speed-up), {@code --repeats N} (default 3; the best run is reported).
- * The last line printed is one JSON object.
+ * <p>Options: {@code --model gpt2|baby} (default gpt2), {@code --tokens N[,N...]} (default 64),
+ * {@code --threads N} (default 1), {@code --uncached} (also time generation that re-runs the full
+ * forward every step, for the cache's speed-up), {@code --repeats N} (default 3; the best run is
+ * reported). The last line printed is one JSON object.
  */
 public final class DecodeBench {
   private DecodeBench() {}
@@ -28,7 +28,7 @@ public final class DecodeBench {
   public static void main(String[] args) {
     BenchSupport.Options o = new BenchSupport.Options(args);
     String which = o.text("model", "gpt2");
-    int tokens = o.integer("tokens", 64);
+    String[] tokenCounts = o.text("tokens", "64").split(",");
     int threads = o.integer("threads", 1);
     int repeats = o.integer("repeats", 3);
     Threads.set(threads);
@@ -45,36 +45,39 @@ public final class DecodeBench {
     Decoder dec = new Decoder(model);
     long weightBytes = 4L * GPT2.countParameters(cfg);
     double bandwidth = bandwidthGBs(threads);
-    double best = 0;
-    for (int rep = 0; rep < repeats + 1; rep++) {
-      double tps = cached(dec, tokens);
-      if (rep > 0) { // the first run warms up the JIT
-        best = Math.max(best, tps);
+    for (String tc : tokenCounts) {
+      int tokens = Integer.parseInt(tc.trim());
+      double best = 0;
+      for (int rep = 0; rep < repeats + 1; rep++) {
+        double tps = cached(dec, tokens);
+        if (rep > 0) { // the first run warms up the JIT
+          best = Math.max(best, tps);
+        }
+        System.out.printf(Locale.ROOT, "cached run %d: %.2f tokens/s%n", rep, tps);
       }
-      System.out.printf(Locale.ROOT, "cached run %d: %.2f tokens/s%n", rep, tps);
+      double uncached = Double.NaN;
+      if (o.flag("uncached")) {
+        uncached = uncached(model, tokens);
+        System.out.printf(Locale.ROOT, "uncached: %.2f tokens/s%n", uncached);
+      }
+      double gbPerToken = weightBytes / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "{\"bench\": \"decode\", \"model\": \"%s\", \"params\": %d, \"threads\": %d,"
+              + " \"tokens\": %d, \"tokens_per_s\": %.3f, \"uncached_tokens_per_s\": %.3f,"
+              + " \"weight_gb_per_token\": %.3f, \"effective_gb_s\": %.2f, \"stream_gb_s\": %.2f,"
+              + " \"fraction_of_bandwidth\": %.3f}%n",
+          which,
+          GPT2.countParameters(cfg),
+          threads,
+          tokens,
+          best,
+          uncached,
+          gbPerToken,
+          best * gbPerToken,
+          bandwidth,
+          best * gbPerToken / bandwidth);
     }
-    double uncached = Double.NaN;
-    if (o.flag("uncached")) {
-      uncached = uncached(model, tokens);
-      System.out.printf(Locale.ROOT, "uncached: %.2f tokens/s%n", uncached);
-    }
-    double gbPerToken = weightBytes / 1e9;
-    System.out.printf(
-        Locale.ROOT,
-        "{\"bench\": \"decode\", \"model\": \"%s\", \"params\": %d, \"threads\": %d, \"tokens\": %d,"
-            + " \"tokens_per_s\": %.3f, \"uncached_tokens_per_s\": %.3f, \"weight_gb_per_token\":"
-            + " %.3f, \"effective_gb_s\": %.2f, \"stream_gb_s\": %.2f, \"fraction_of_bandwidth\":"
-            + " %.3f}%n",
-        which,
-        GPT2.countParameters(cfg),
-        threads,
-        tokens,
-        best,
-        uncached,
-        gbPerToken,
-        best * gbPerToken,
-        bandwidth,
-        best * gbPerToken / bandwidth);
   }
 
   /** Tokens per second of greedy decoding from token 0 (the prompt's encoding excluded). */
