@@ -322,6 +322,34 @@ public final class Decoder {
     return s;
   }
 
+  /** {@code a[ao..ao+n) · b[bo..bo+n)}. */
+  private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    int i = 0;
+    FloatVector acc = FloatVector.zero(S);
+    for (; i + S.length() <= n; i += S.length()) {
+      acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      s += a[ao + i] * b[bo + i];
+    }
+    return s;
+  }
+
+  /** {@code y[yo..yo+n) += alpha * x[xo..xo+n)}. */
+  private static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    int i = 0;
+    FloatVector a = FloatVector.broadcast(S, alpha);
+    for (; i + S.length() <= n; i += S.length()) {
+      FloatVector.fromArray(S, x, xo + i)
+          .fma(a, FloatVector.fromArray(S, y, yo + i))
+          .intoArray(y, yo + i);
+    }
+    for (; i < n; i++) {
+      y[yo + i] += alpha * x[xo + i];
+    }
+  }
+
   /**
    * Causal attention of the {@code t} new positions of each row over the row's cached and new
    * positions; writes the new keys and values into layer {@code l} of the cache. {@code qkv} is
@@ -366,12 +394,7 @@ public final class Decoder {
               }
               double max = Double.NEGATIVE_INFINITY;
               for (int col = first; col <= lastCol; col++) {
-                int ko = base + col * headSize;
-                double s = 0;
-                for (int d = 0; d < headSize; d++) {
-                  s += qkv[q + d] * kc[ko + d];
-                }
-                s *= scale;
+                double s = dot(qkv, q, kc, base + col * headSize, headSize) * scale;
                 scores[col] = (float) s;
                 max = Math.max(max, s);
               }
@@ -382,15 +405,9 @@ public final class Decoder {
                 sum += e;
               }
               double inv = 1.0 / sum;
-              for (int d = 0; d < headSize; d++) {
-                y[out + d] = 0f;
-              }
+              java.util.Arrays.fill(y, out, out + headSize, 0f);
               for (int col = first; col <= lastCol; col++) {
-                float p = (float) (scores[col] * inv);
-                int vo = base + col * headSize;
-                for (int d = 0; d < headSize; d++) {
-                  y[out + d] += p * vc[vo + d];
-                }
+                axpy((float) (scores[col] * inv), vc, base + col * headSize, y, out, headSize);
               }
             }
           }
