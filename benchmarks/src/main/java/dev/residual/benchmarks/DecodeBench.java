@@ -45,6 +45,8 @@ public final class DecodeBench {
     Decoder dec = new Decoder(model);
     long weightBytes = 4L * GPT2.countParameters(cfg);
     double bandwidth = bandwidthGBs(threads);
+    cached(dec, 32); // warm up the JIT on every path before any measurement
+    cached(dec, 32);
     for (String tc : tokenCounts) {
       int tokens = Integer.parseInt(tc.trim());
       double best = 0;
@@ -150,13 +152,22 @@ public final class DecodeBench {
   private static double sum(float[] a, long lo, long hi) {
     jdk.incubator.vector.VectorSpecies<Float> s =
         jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
-    jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(s);
+    int len = s.length();
+    // Four independent accumulators, as the decoder's kernel has: one chain of dependent adds
+    // would measure the add latency, not the memory.
+    jdk.incubator.vector.FloatVector a0 = jdk.incubator.vector.FloatVector.zero(s);
+    jdk.incubator.vector.FloatVector a1 = a0;
+    jdk.incubator.vector.FloatVector a2 = a0;
+    jdk.incubator.vector.FloatVector a3 = a0;
     int i = (int) lo;
     int end = (int) hi;
-    for (; i + s.length() <= end; i += s.length()) {
-      acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(s, a, i));
+    for (; i + 4 * len <= end; i += 4 * len) {
+      a0 = a0.add(jdk.incubator.vector.FloatVector.fromArray(s, a, i));
+      a1 = a1.add(jdk.incubator.vector.FloatVector.fromArray(s, a, i + len));
+      a2 = a2.add(jdk.incubator.vector.FloatVector.fromArray(s, a, i + 2 * len));
+      a3 = a3.add(jdk.incubator.vector.FloatVector.fromArray(s, a, i + 3 * len));
     }
-    double r = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    double r = a0.add(a1).add(a2.add(a3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     for (; i < end; i++) {
       r += a[i];
     }

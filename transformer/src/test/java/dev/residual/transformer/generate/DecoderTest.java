@@ -136,4 +136,21 @@ class DecoderTest {
     e = assertThrows(IllegalArgumentException.class, () -> dec.forward(new int[] {1}, 1, cache));
     assertTrue(e.getMessage().contains("exceed the model's block size 12"), e.getMessage());
   }
+
+  @Test
+  void refreshPicksUpChangedWeights() {
+    GPT2 m = tinyModel(GPT2Config.Activation.GELU_TANH, true);
+    Decoder dec = new Decoder(m);
+    int vocab = m.config().vocabSize();
+    int[] seq = {1, 2, 3};
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      m.namedParameters().get("transformer.h.0.mlp.c_fc.weight").muli(1.5);
+    }
+    float[] want = fullLastLogits(m, seq, 0, 3);
+    float[] stale = dec.forward(seq, 3, dec.newCache(1));
+    assertTrue(maxAbsDiff(stale, 0, want, 0, vocab) > 1e-3, "the decoder holds its own copy");
+    dec.refresh();
+    float[] fresh = dec.forward(seq, 3, dec.newCache(1));
+    assertTrue(maxAbsDiff(fresh, 0, want, 0, vocab) < 1e-4);
+  }
 }
