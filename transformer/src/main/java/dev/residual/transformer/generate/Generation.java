@@ -221,28 +221,26 @@ public final class Generation {
 
   /** Stop-string bookkeeping per row: where in the decoded text a stop string begins. */
   private final class StopState {
-    private final List<String> stopStrings;
+    private final StopStrings[] watchers;
     private final int[] cut;
 
     StopState(int rows, GenerationConfig config) {
-      this.stopStrings = config.stopStrings();
+      this.watchers = new StopStrings[config.stopStrings().isEmpty() ? 0 : rows];
+      for (int r = 0; r < watchers.length; r++) {
+        watchers[r] = new StopStrings(config.stopStrings());
+      }
       this.cut = new int[rows];
       Arrays.fill(cut, -1);
     }
 
     /** Whether row {@code r}'s generated text now contains a stop string (records where). */
     boolean check(int r, int[] generated, int count) {
-      if (stopStrings.isEmpty()) {
+      if (watchers.length == 0) {
         return false;
       }
-      String text = tokenizer.decode(Arrays.copyOf(generated, count));
-      int at = -1;
-      for (String s : stopStrings) {
-        int i = text.indexOf(s);
-        if (i >= 0 && (at < 0 || i < at)) {
-          at = i;
-        }
-      }
+      // Decoding the whole text each step keeps multi-byte characters split over byte-level tokens
+      // intact; the watcher only searches what is new.
+      int at = watchers[r].scan(tokenizer.decode(Arrays.copyOf(generated, count)));
       if (at >= 0) {
         cut[r] = at;
         return true;
