@@ -210,6 +210,9 @@ public final class Pointwise {
     } else if (x.dtype() == DType.BOOL) {
       throw new IllegalArgumentException(op.opName + ": not defined for BOOL tensors");
     }
+    if (op == Unary.GELU && x.dtype() == DType.FLOAT32 && Simd.ENABLED && Engine.needsRecord(x)) {
+      return geluKeepingDerivative(x);
+    }
     Tensor out = Tensor.empty(x.dtype(), x.shape());
     Storage in = x.storage();
     Storage o = out.storage();
@@ -254,6 +257,42 @@ public final class Pointwise {
         (g, needs) -> new Tensor[] {unaryBackward(op, x, out, g)},
         x,
         out);
+  }
+
+  /**
+   * Exact GELU that also writes its derivative {@code Φ(x) + x φ(x)} while the forward has {@code
+   * Φ} and {@code e^{-x²/2}} in registers, so backward is one multiply instead of a second pass of
+   * erfc and exp (which cost as much as the forward). The derivative buffer belongs to the graph
+   * and is freed with it.
+   */
+  private static Tensor geluKeepingDerivative(Tensor x) {
+    Tensor out = Tensor.empty(DType.FLOAT32, x.shape());
+    Tensor deriv = Tensor.empty(DType.FLOAT32, x.shape());
+    Storage in = x.storage();
+    Storage o = out.storage();
+    Storage d = deriv.storage();
+    Parallel.forRange(
+        in.length,
+        GRAIN,
+        (lo, hi) -> VectorKernels.geluWithDerivative(in.raw, o.raw, d.raw, lo, hi));
+    Engine.record(
+        "gelu",
+        out,
+        new Tensor[] {x},
+        (g, needs) -> {
+          Tensor gx = Tensor.empty(DType.FLOAT32, x.shape());
+          Storage gs = g.storage();
+          Storage os = gx.storage();
+          Parallel.forRange(
+              os.length,
+              GRAIN,
+              (lo, hi) -> VectorKernels.binary(Binary.MUL, gs.raw, d.raw, os.raw, lo, hi));
+          return new Tensor[] {gx};
+        },
+        x,
+        out);
+    Engine.freeOnRelease(out, d);
+    return out;
   }
 
   /** Minimum elements per thread for elementwise loops. */

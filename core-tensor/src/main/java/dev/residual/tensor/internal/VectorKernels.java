@@ -128,6 +128,25 @@ final class VectorKernels {
     }
   }
 
+  /** {@code y = x Φ(x)} and {@code d = Φ(x) + x φ(x)} in one pass. */
+  static void geluWithDerivative(ByteBuffer x, ByteBuffer y, ByteBuffer d, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    FloatVector[] gauss = new FloatVector[1];
+    for (; k < bound; k += S.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      FloatVector cdf = normalCdf(v, gauss);
+      v.mul(cdf).intoByteBuffer(y, 4 * k, NO);
+      v.mul(gauss[0]).mul(INV_SQRT_2PI).add(cdf).intoByteBuffer(d, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      double xv = x.getFloat(4 * k);
+      double cdf = FastMath.normalCdf(xv);
+      y.putFloat(4 * k, (float) (xv * cdf));
+      d.putFloat(4 * k, (float) (cdf + xv * INV_SQRT_2PI * FastMath.exp(-0.5 * xv * xv)));
+    }
+  }
+
   /** {@code dx = g (Φ(x) + x φ(x))}, {@code φ(x) = e^{-x²/2} / √(2π)}. */
   static void geluBackward(ByteBuffer x, ByteBuffer g, ByteBuffer dx, int lo, int hi) {
     int k = lo;
