@@ -401,8 +401,31 @@ public final class NNOps {
       load(bs, 0, 1, bv, len);
     }
     final int n = len;
+    boolean simd = x.dtype() == DType.FLOAT32 && Simd.ENABLED;
+    float[] wf = new float[simd ? len : 0];
+    float[] bf = new float[simd ? len : 0];
+    if (simd) {
+      for (int k = 0; k < len; k++) {
+        wf[k] = (float) wv[k];
+        bf[k] = (float) bv[k];
+      }
+      Parallel.forRange(
+          rows,
+          Math.max(1, Pointwise.GRAIN / Math.max(1, len)),
+          (lo, hi) -> {
+            float[] row = new float[n];
+            double[] stats = new double[2];
+            for (int r = lo; r < hi; r++) {
+              xs.f.get(r * n, row, 0, n);
+              VectorKernels.layerNormRow(row, n, wf, bf, eps, stats);
+              means[r] = stats[0];
+              rstds[r] = stats[1];
+              os.f.put(r * n, row, 0, n);
+            }
+          });
+    }
     Parallel.forRange(
-        rows,
+        simd ? 0 : rows,
         Math.max(1, Pointwise.GRAIN / Math.max(1, len)),
         (lo, hi) -> {
           double[] row = new double[n];
@@ -441,10 +464,34 @@ public final class NNOps {
           Tensor gx = need[0] ? Tensor.empty(x.dtype(), s) : null;
           double[] gw = new double[len];
           double[] gb = new double[len];
+          if (simd) {
+            float[] xr = new float[len];
+            float[] gr = new float[len];
+            float[] gwf = new float[len];
+            float[] gbf = new float[len];
+            for (int r = 0; r < rows; r++) {
+              xs.f.get(r * len, xr, 0, len);
+              gs.f.get(r * len, gr, 0, len);
+              VectorKernels.layerNormRowBackward(
+                  xr, gr, len, (float) means[r], (float) rstds[r], wf, gwf, gbf);
+              if (gx != null) {
+                gx.storage().f.put(r * len, gr, 0, len);
+              }
+              if ((r & 63) == 63 || r == rows - 1) {
+                // Flush the float partial sums into double every 64 rows.
+                for (int k = 0; k < len; k++) {
+                  gw[k] += gwf[k];
+                  gb[k] += gbf[k];
+                  gwf[k] = 0f;
+                  gbf[k] = 0f;
+                }
+              }
+            }
+          }
           double[] dxhat = new double[len];
           double[] xhat = new double[len];
           double[] grow = new double[len];
-          for (int r = 0; r < rows; r++) {
+          for (int r = simd ? rows : 0; r < rows; r++) {
             int base = r * len;
             double mean = means[r];
             double rstd = rstds[r];

@@ -226,6 +226,107 @@ final class VectorKernels {
     }
   }
 
+  private static float sum(float[] a, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      acc = acc.add(FloatVector.fromArray(S, a, k));
+    }
+    float r = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      r += a[k];
+    }
+    return r;
+  }
+
+  /**
+   * LayerNorm of one row in place: {@code row = (row - mean) · rstd · w + b}; stores {@code mean}
+   * and {@code rstd} in {@code stats}. The mean and variance are accumulated in float lanes and
+   * finished in double (two passes, so no cancellation in the variance).
+   */
+  static void layerNormRow(float[] row, int n, float[] w, float[] b, double eps, double[] stats) {
+    double mean = (double) sum(row, n) / n;
+    float m = (float) mean;
+    FloatVector mv = FloatVector.broadcast(S, m);
+    FloatVector acc = FloatVector.zero(S);
+    int k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      FloatVector d = FloatVector.fromArray(S, row, k).sub(mv);
+      acc = d.fma(d, acc);
+    }
+    double sq = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      double d = row[k] - m;
+      sq += d * d;
+    }
+    double rstd = 1.0 / Math.sqrt(sq / n + eps);
+    FloatVector rv = FloatVector.broadcast(S, (float) rstd);
+    k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      FloatVector.fromArray(S, row, k)
+          .sub(mv)
+          .mul(rv)
+          .fma(FloatVector.fromArray(S, w, k), FloatVector.fromArray(S, b, k))
+          .intoArray(row, k);
+    }
+    for (; k < n; k++) {
+      row[k] = (float) ((row[k] - mean) * rstd * w[k] + b[k]);
+    }
+    stats[0] = mean;
+    stats[1] = rstd;
+  }
+
+  /**
+   * LayerNorm backward of one row: given the input row {@code x} and its output gradient {@code g},
+   * adds {@code g · xhat} to {@code gw} and {@code g} to {@code gb}, and writes {@code dx = rstd (g
+   * w - mean(g w) - xhat mean(g w xhat))} into {@code g} (in place).
+   */
+  static void layerNormRowBackward(
+      float[] x, float[] g, int n, float mean, float rstd, float[] w, float[] gw, float[] gb) {
+    FloatVector mv = FloatVector.broadcast(S, mean);
+    FloatVector rv = FloatVector.broadcast(S, rstd);
+    FloatVector sumD = FloatVector.zero(S);
+    FloatVector sumDX = FloatVector.zero(S);
+    int k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      FloatVector xh = FloatVector.fromArray(S, x, k).sub(mv).mul(rv);
+      FloatVector gv = FloatVector.fromArray(S, g, k);
+      xh.intoArray(x, k); // keep xhat for the second pass
+      gv.fma(xh, FloatVector.fromArray(S, gw, k)).intoArray(gw, k);
+      gv.add(FloatVector.fromArray(S, gb, k)).intoArray(gb, k);
+      FloatVector dh = gv.mul(FloatVector.fromArray(S, w, k));
+      dh.intoArray(g, k);
+      sumD = sumD.add(dh);
+      sumDX = dh.fma(xh, sumDX);
+    }
+    double sd = sumD.reduceLanes(VectorOperators.ADD);
+    double sdx = sumDX.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      float xh = (x[k] - mean) * rstd;
+      float gv = g[k];
+      x[k] = xh;
+      gw[k] += gv * xh;
+      gb[k] += gv;
+      float dh = gv * w[k];
+      g[k] = dh;
+      sd += dh;
+      sdx += dh * xh;
+    }
+    float md = (float) (sd / n);
+    float mdx = (float) (sdx / n);
+    FloatVector mdv = FloatVector.broadcast(S, md);
+    FloatVector mdxv = FloatVector.broadcast(S, mdx);
+    k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      FloatVector dh = FloatVector.fromArray(S, g, k);
+      FloatVector xh = FloatVector.fromArray(S, x, k);
+      dh.sub(mdv).sub(xh.mul(mdxv)).mul(rv).intoArray(g, k);
+    }
+    for (; k < n; k++) {
+      g[k] = rstd * (g[k] - md - x[k] * mdx);
+    }
+  }
+
   /** True for the binary ops {@link #binary} implements. */
   static boolean supports(Pointwise.Binary op) {
     return op == Pointwise.Binary.ADD

@@ -68,6 +68,27 @@ class SimdKernelsTest {
   }
 
   @Test
+  void simdLayerNormAndItsGradientsMatchFloat64() {
+    // 130 rows (past the 64-row flush of the weight-gradient sums), 37 columns (a SIMD tail).
+    dev.residual.tensor.Generator g = new dev.residual.tensor.Generator(3);
+    Tensor x32 = Tensor.randn(g, 130, 37).mul(3.0).add(1.5).requiresGrad(true);
+    Tensor w32 = Tensor.randn(g, 37).requiresGrad(true);
+    Tensor b32 = Tensor.randn(g, 37).requiresGrad(true);
+    Tensor up = Tensor.randn(g, 130, 37);
+    Tensor x64 = x32.detach().to(DType.FLOAT64).requiresGrad(true);
+    Tensor w64 = w32.detach().to(DType.FLOAT64).requiresGrad(true);
+    Tensor b64 = b32.detach().to(DType.FLOAT64).requiresGrad(true);
+    Tensor y32 = dev.residual.nn.functional.F.layerNorm(x32, new long[] {37}, w32, b32, 1e-5);
+    Tensor y64 = dev.residual.nn.functional.F.layerNorm(x64, new long[] {37}, w64, b64, 1e-5);
+    y32.mul(up).sum().backward();
+    y64.mul(up.to(DType.FLOAT64)).sum().backward();
+    assertClose(y64.toDoubleArray(), y32.toDoubleArray(), 2e-6, "value");
+    assertClose(x64.grad().toDoubleArray(), x32.grad().toDoubleArray(), 2e-5, "x gradient");
+    assertClose(w64.grad().toDoubleArray(), w32.grad().toDoubleArray(), 2e-5, "weight gradient");
+    assertClose(b64.grad().toDoubleArray(), b32.grad().toDoubleArray(), 2e-5, "bias gradient");
+  }
+
+  @Test
   void simdExpMatchesFloat64ToSinglePrecision() {
     Tensor x32 = grid().mul(7.0).to(DType.FLOAT32);
     Tensor x64 = x32.to(DType.FLOAT64);
