@@ -1,0 +1,533 @@
+package dev.residual.interp;
+
+import dev.residual.nn.functional.F;
+import dev.residual.tensor.DType;
+import dev.residual.tensor.Tensor;
+import dev.residual.transformer.GPT2;
+import dev.residual.transformer.GPT2Config;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A GPT-2-style transformer with TransformerLens's hook points, names, shapes and weight layout,
+ * built from a {@link GPT2} (a trained checkpoint or {@link GPT2#fromPretrained}), so that
+ * TransformerLens and ARENA code translates line by line.
+ *
+ * <p>Weights ({@code d = d_model}, {@code H} heads of {@code d_head}, {@code L} layers):
+ *
+ * <ul>
+ *   <li>{@link #W_E()} {@code [d_vocab, d]}, {@link #W_pos()} {@code [n_ctx, d]}
+ *   <li>{@link #W_Q()}, {@link #W_K()}, {@link #W_V()} {@code [L, H, d, d_head]}, biases {@code [L,
+ *       H, d_head]}; {@link #W_O()} {@code [L, H, d_head, d]}, {@link #b_O()} {@code [L, d]}
+ *   <li>{@link #W_in()} {@code [L, d, d_mlp]}, {@link #W_out()} {@code [L, d_mlp, d]}
+ *   <li>{@link #W_U()} {@code [d, d_vocab]}, {@link #b_U()} {@code [d_vocab]}
+ * </ul>
+ *
+ * <p>Hook points, each with TransformerLens's shape: {@code hook_embed}, {@code hook_pos_embed}
+ * {@code [batch, pos, d]}; per block {@code blocks.{i}.hook_resid_pre}, {@code ln1.hook_scale}
+ * {@code [batch, pos, 1]}, {@code ln1.hook_normalized} {@code [batch, pos, d]}, {@code
+ * attn.hook_q/k/v} {@code [batch, pos, head, d_head]}, {@code attn.hook_attn_scores} (masked,
+ * pre-softmax) and {@code attn.hook_pattern} {@code [batch, head, query, key]}, {@code attn.hook_z}
+ * {@code [batch, pos, head, d_head]}, {@code attn.hook_result} {@code [batch, pos, head, d]} (only
+ * with {@link #setUseAttnResult(boolean)}), {@code hook_attn_out}, {@code hook_resid_mid}, {@code
+ * ln2.*}, {@code mlp.hook_pre} / {@code mlp.hook_post} {@code [batch, pos, d_mlp]}, {@code
+ * hook_mlp_out}, {@code hook_resid_post}; then {@code ln_final.hook_scale} / {@code
+ * ln_final.hook_normalized}.
+ *
+ * <p>The weights are copies in this layout (changing the source model later does not change them).
+ * Runs use autograd when grad mode is on, so hooked activations can be differentiated.
+ */
+public final class HookedTransformer {
+  private final GPT2Config cfg;
+  private final int nLayers;
+  private final int nHeads;
+  private final int dModel;
+  private final int dHead;
+  private final int dMlp;
+  private final Tensor wE;
+  private final Tensor wPos;
+  private final Tensor[] wQ;
+  private final Tensor[] wK;
+  private final Tensor[] wV;
+  private final Tensor[] bQ;
+  private final Tensor[] bK;
+  private final Tensor[] bV;
+  private final Tensor[] wO;
+  private final Tensor[] bO;
+  private final Tensor[] wIn;
+  private final Tensor[] bIn;
+  private final Tensor[] wOut;
+  private final Tensor[] bOut;
+  private final Tensor[][] ln1;
+  private final Tensor[][] ln2;
+  private final Tensor[] lnFinal;
+  private final Tensor wU;
+  private final Tensor bU;
+  private final List<String> hookNames;
+  private final Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+  private boolean useAttnResult;
+
+  private HookedTransformer(GPT2 model) {
+    this.cfg = model.config();
+    this.nLayers = cfg.nLayer();
+    this.nHeads = cfg.nHead();
+    this.dModel = cfg.nEmbd();
+    this.dHead = cfg.headSize();
+    this.dMlp = 4 * dModel;
+    Map<String, Tensor> p = model.namedParameters();
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      wE = get(p, "transformer.wte.weight").clone();
+      wPos = get(p, "transformer.wpe.weight").clone();
+      wQ = new Tensor[nLayers];
+      wK = new Tensor[nLayers];
+      wV = new Tensor[nLayers];
+      bQ = new Tensor[nLayers];
+      bK = new Tensor[nLayers];
+      bV = new Tensor[nLayers];
+      wO = new Tensor[nLayers];
+      bO = new Tensor[nLayers];
+      wIn = new Tensor[nLayers];
+      bIn = new Tensor[nLayers];
+      wOut = new Tensor[nLayers];
+      bOut = new Tensor[nLayers];
+      ln1 = new Tensor[nLayers][];
+      ln2 = new Tensor[nLayers][];
+      for (int l = 0; l < nLayers; l++) {
+        String pre = "transformer.h." + l + ".";
+        Tensor cAttn = get(p, pre + "attn.c_attn.weight"); // [3d, d], Linear layout (out, in)
+        Tensor cAttnB = p.get(pre + "attn.c_attn.bias");
+        Tensor[][] ws = {wQ, wK, wV};
+        Tensor[][] bs = {bQ, bK, bV};
+        for (int j = 0; j < 3; j++) {
+          // Rows j*d .. (j+1)*d of the fused projection, per head: [H, d_head, d] -> [H, d,
+          // d_head].
+          ws[j][l] =
+              cAttn
+                  .slice(0, (long) j * dModel, (long) (j + 1) * dModel, 1)
+                  .reshape(nHeads, dHead, dModel)
+                  .permute(0, 2, 1)
+                  .contiguous();
+          bs[j][l] =
+              cAttnB == null
+                  ? Tensor.zeros(nHeads, dHead)
+                  : cAttnB
+                      .slice(0, (long) j * dModel, (long) (j + 1) * dModel, 1)
+                      .reshape(nHeads, dHead)
+                      .contiguous();
+        }
+        // c_proj: y = z_flat W^T with W [d, H*d_head]; W^T [H*d_head, d] -> [H, d_head, d].
+        wO[l] = get(p, pre + "attn.c_proj.weight").t().contiguous().reshape(nHeads, dHead, dModel);
+        bO[l] = orZeros(p.get(pre + "attn.c_proj.bias"), dModel);
+        wIn[l] = get(p, pre + "mlp.c_fc.weight").t().contiguous();
+        bIn[l] = orZeros(p.get(pre + "mlp.c_fc.bias"), dMlp);
+        wOut[l] = get(p, pre + "mlp.c_proj.weight").t().contiguous();
+        bOut[l] = orZeros(p.get(pre + "mlp.c_proj.bias"), dModel);
+        ln1[l] =
+            new Tensor[] {
+              get(p, pre + "ln_1.weight").clone(), orZeros(p.get(pre + "ln_1.bias"), dModel)
+            };
+        ln2[l] =
+            new Tensor[] {
+              get(p, pre + "ln_2.weight").clone(), orZeros(p.get(pre + "ln_2.bias"), dModel)
+            };
+      }
+      lnFinal =
+          new Tensor[] {
+            get(p, "transformer.ln_f.weight").clone(),
+            orZeros(p.get("transformer.ln_f.bias"), dModel)
+          };
+      Tensor head = p.containsKey("lm_head.weight") ? p.get("lm_head.weight") : wE;
+      wU = head.t().contiguous();
+      bU = Tensor.zeros(cfg.vocabSize());
+    }
+    List<String> names = new ArrayList<>(List.of("hook_embed", "hook_pos_embed"));
+    for (int l = 0; l < nLayers; l++) {
+      String b = "blocks." + l + ".";
+      names.add(b + "hook_resid_pre");
+      names.add(b + "ln1.hook_scale");
+      names.add(b + "ln1.hook_normalized");
+      for (String a : List.of("q", "k", "v", "attn_scores", "pattern", "z", "result")) {
+        names.add(b + "attn.hook_" + a);
+      }
+      names.add(b + "hook_attn_out");
+      names.add(b + "hook_resid_mid");
+      names.add(b + "ln2.hook_scale");
+      names.add(b + "ln2.hook_normalized");
+      names.add(b + "mlp.hook_pre");
+      names.add(b + "mlp.hook_post");
+      names.add(b + "hook_mlp_out");
+      names.add(b + "hook_resid_post");
+    }
+    names.add("ln_final.hook_scale");
+    names.add("ln_final.hook_normalized");
+    this.hookNames = List.copyOf(names);
+  }
+
+  private static Tensor get(Map<String, Tensor> p, String name) {
+    Tensor t = p.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("HookedTransformer: the model has no parameter " + name);
+    }
+    return t;
+  }
+
+  private static Tensor orZeros(Tensor t, int n) {
+    return t == null ? Tensor.zeros(n) : t.clone();
+  }
+
+  /**
+   * A hooked copy of {@code model} (GPT-2 layout: learned positions, pre-LayerNorm blocks, GELU
+   * MLP).
+   *
+   * @throws IllegalArgumentException if the model is not FLOAT32 or lacks a GPT-2 parameter
+   */
+  public static HookedTransformer fromGPT2(GPT2 model) {
+    for (Tensor t : model.parameters()) {
+      if (t.dtype() != DType.FLOAT32) {
+        throw new IllegalArgumentException(
+            "HookedTransformer.fromGPT2: the model must be FLOAT32, found " + t.dtype());
+      }
+    }
+    return new HookedTransformer(model);
+  }
+
+  // ---------------------------------------------------------------- sizes and weights
+
+  /** The source model's config. */
+  public GPT2Config config() {
+    return cfg;
+  }
+
+  /** Number of blocks. */
+  public int nLayers() {
+    return nLayers;
+  }
+
+  /** Heads per block. */
+  public int nHeads() {
+    return nHeads;
+  }
+
+  /** Residual stream width. */
+  public int dModel() {
+    return dModel;
+  }
+
+  /** Width of one head. */
+  public int dHead() {
+    return dHead;
+  }
+
+  /** MLP hidden width (4 d_model). */
+  public int dMlp() {
+    return dMlp;
+  }
+
+  /** Every hook point's name, in the order a forward pass reaches them. */
+  public List<String> hookNames() {
+    return hookNames;
+  }
+
+  /** Token embedding {@code [d_vocab, d_model]}. */
+  public Tensor W_E() {
+    return wE;
+  }
+
+  /** Position embedding {@code [n_ctx, d_model]}. */
+  public Tensor W_pos() {
+    return wPos;
+  }
+
+  /** Query weights {@code [L, H, d_model, d_head]}. */
+  public Tensor W_Q() {
+    return Tensor.stack(Arrays.asList(wQ), 0);
+  }
+
+  /** Key weights {@code [L, H, d_model, d_head]}. */
+  public Tensor W_K() {
+    return Tensor.stack(Arrays.asList(wK), 0);
+  }
+
+  /** Value weights {@code [L, H, d_model, d_head]}. */
+  public Tensor W_V() {
+    return Tensor.stack(Arrays.asList(wV), 0);
+  }
+
+  /** Output weights {@code [L, H, d_head, d_model]}. */
+  public Tensor W_O() {
+    return Tensor.stack(Arrays.asList(wO), 0);
+  }
+
+  /** Query biases {@code [L, H, d_head]}. */
+  public Tensor b_Q() {
+    return Tensor.stack(Arrays.asList(bQ), 0);
+  }
+
+  /** Key biases {@code [L, H, d_head]}. */
+  public Tensor b_K() {
+    return Tensor.stack(Arrays.asList(bK), 0);
+  }
+
+  /** Value biases {@code [L, H, d_head]}. */
+  public Tensor b_V() {
+    return Tensor.stack(Arrays.asList(bV), 0);
+  }
+
+  /** Attention output biases {@code [L, d_model]}. */
+  public Tensor b_O() {
+    return Tensor.stack(Arrays.asList(bO), 0);
+  }
+
+  /** MLP input weights {@code [L, d_model, d_mlp]}. */
+  public Tensor W_in() {
+    return Tensor.stack(Arrays.asList(wIn), 0);
+  }
+
+  /** MLP input biases {@code [L, d_mlp]}. */
+  public Tensor b_in() {
+    return Tensor.stack(Arrays.asList(bIn), 0);
+  }
+
+  /** MLP output weights {@code [L, d_mlp, d_model]}. */
+  public Tensor W_out() {
+    return Tensor.stack(Arrays.asList(wOut), 0);
+  }
+
+  /** MLP output biases {@code [L, d_model]}. */
+  public Tensor b_out() {
+    return Tensor.stack(Arrays.asList(bOut), 0);
+  }
+
+  /** Unembedding {@code [d_model, d_vocab]}. */
+  public Tensor W_U() {
+    return wU;
+  }
+
+  /** Unembedding bias {@code [d_vocab]} (zeros for GPT-2). */
+  public Tensor b_U() {
+    return bU;
+  }
+
+  /**
+   * Whether attention also computes per-head outputs {@code attn.hook_result} {@code [batch, pos,
+   * head, d_model]} (TransformerLens's {@code use_attn_result}; costs {@code H} times the memory of
+   * {@code attn_out}).
+   */
+  public void setUseAttnResult(boolean on) {
+    this.useAttnResult = on;
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /**
+   * Logits {@code [batch, pos, d_vocab]} for token ids {@code [batch, pos]}, with the hooks
+   * currently added (see {@link #hooks}).
+   *
+   * @throws IllegalArgumentException if tokens are not {@code [batch, pos]} integer ids within the
+   *     vocabulary and context
+   */
+  public Tensor forward(Tensor tokens) {
+    return run(tokens, null, null);
+  }
+
+  /** Logits with {@code fwdHooks} added for this run only. */
+  public Tensor runWithHooks(Tensor tokens, List<Hook.Named> fwdHooks) {
+    try (HookScope ignored = hooks(fwdHooks)) {
+      return forward(tokens);
+    }
+  }
+
+  /** Logits and cached activations of one run. */
+  public record CacheRun(Tensor logits, ActivationCache cache) {}
+
+  /** Runs {@code tokens}, caching every hook point's activation. */
+  public CacheRun runWithCache(Tensor tokens) {
+    return runWithCache(tokens, name -> true);
+  }
+
+  /**
+   * Runs {@code tokens}, caching the activations whose hook names pass {@code namesFilter} (after
+   * any hooks have modified them).
+   */
+  public CacheRun runWithCache(Tensor tokens, Predicate<String> namesFilter) {
+    Map<String, Tensor> cache = new LinkedHashMap<>();
+    Tensor logits = run(tokens, namesFilter, cache);
+    return new CacheRun(logits, new ActivationCache(cache, nLayers));
+  }
+
+  /** Hooks added by {@link #hooks}; closing the scope removes exactly them. */
+  public final class HookScope implements AutoCloseable {
+    private final List<Hook.Named> added;
+    private boolean closed;
+
+    private HookScope(List<Hook.Named> added) {
+      this.added = added;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (Hook.Named h : added) {
+        List<Hook> list = hooks.get(h.name());
+        if (list != null) {
+          list.remove(h.hook());
+          if (list.isEmpty()) {
+            hooks.remove(h.name());
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds forward hooks until the returned scope is closed (use try-with-resources, so they are
+   * removed even when the run throws). Hooks at the same point run in the order added.
+   *
+   * @throws IllegalArgumentException if a name is not a hook point (the message suggests close
+   *     names)
+   */
+  public HookScope hooks(List<Hook.Named> toAdd) {
+    for (Hook.Named h : toAdd) {
+      if (!hookNames.contains(h.name())) {
+        throw new IllegalArgumentException(
+            "HookedTransformer: no hook point '" + h.name() + "'; " + suggest(h.name()));
+      }
+    }
+    for (Hook.Named h : toAdd) {
+      hooks.computeIfAbsent(h.name(), k -> new ArrayList<>()).add(h.hook());
+    }
+    return new HookScope(List.copyOf(toAdd));
+  }
+
+  private String suggest(String name) {
+    String tail = name.substring(name.lastIndexOf('.') + 1);
+    List<String> close = new ArrayList<>();
+    for (String n : hookNames) {
+      if (n.endsWith(tail) && close.size() < 4) {
+        close.add(n);
+      }
+    }
+    return close.isEmpty() ? "hook names look like blocks.0.attn.hook_pattern" : "e.g. " + close;
+  }
+
+  private Tensor point(
+      String name, int layer, Tensor act, Predicate<String> filter, Map<String, Tensor> cache) {
+    List<Hook> list = hooks.get(name);
+    if (list != null) {
+      Hook.HookContext ctx = new Hook.HookContext(name, layer);
+      for (Hook h : List.copyOf(list)) {
+        Tensor r = h.apply(act, ctx);
+        if (r != null) {
+          if (!Arrays.equals(r.shape(), act.shape())) {
+            throw new IllegalArgumentException(
+                "HookedTransformer: a hook at "
+                    + name
+                    + " returned shape "
+                    + Arrays.toString(r.shape())
+                    + ", expected "
+                    + Arrays.toString(act.shape()));
+          }
+          act = r;
+        }
+      }
+    }
+    if (cache != null && filter.test(name)) {
+      cache.put(name, act.detach());
+    }
+    return act;
+  }
+
+  private Tensor layerNorm(
+      Tensor x, Tensor[] wb, String prefix, int layer, Predicate<String> f, Map<String, Tensor> c) {
+    Tensor centered = x.sub(x.mean(-1, true));
+    Tensor scale =
+        point(
+            prefix + "hook_scale",
+            layer,
+            centered.square().mean(-1, true).add(cfg.layerNormEps()).sqrt(),
+            f,
+            c);
+    Tensor normalized = point(prefix + "hook_normalized", layer, centered.div(scale), f, c);
+    return normalized.mul(wb[0]).add(wb[1]);
+  }
+
+  private Tensor run(Tensor tokens, Predicate<String> f, Map<String, Tensor> c) {
+    if (tokens == null || tokens.dim() != 2) {
+      throw new IllegalArgumentException(
+          "HookedTransformer: tokens must be [batch, pos], got "
+              + (tokens == null ? "null" : Arrays.toString(tokens.shape())));
+    }
+    long batch = tokens.shape()[0];
+    long t = tokens.shape()[1];
+    if (t > wPos.shape()[0]) {
+      throw new IllegalArgumentException(
+          "HookedTransformer: " + t + " positions exceed n_ctx " + wPos.shape()[0]);
+    }
+    for (long id : tokens.toLongArray()) {
+      if (id < 0 || id >= wE.shape()[0]) {
+        throw new IllegalArgumentException(
+            "HookedTransformer: token id " + id + " outside [0, " + wE.shape()[0] + ")");
+      }
+    }
+    Tensor embed = point("hook_embed", -1, F.embedding(tokens, wE), f, c);
+    Tensor pos =
+        point(
+            "hook_pos_embed",
+            -1,
+            wPos.slice(0, 0, t, 1).unsqueeze(0).expand(batch, t, dModel),
+            f,
+            c);
+    Tensor resid = embed.add(pos);
+    boolean[] future = new boolean[(int) (t * t)];
+    for (int q = 0; q < t; q++) {
+      for (int k = q + 1; k < t; k++) {
+        future[(int) (q * t + k)] = true;
+      }
+    }
+    Tensor mask = Tensor.of(future, t, t);
+    double invSqrt = 1.0 / Math.sqrt(dHead);
+    for (int l = 0; l < nLayers; l++) {
+      String b = "blocks." + l + ".";
+      resid = point(b + "hook_resid_pre", l, resid, f, c);
+      Tensor h = layerNorm(resid, ln1[l], b + "ln1.", l, f, c);
+      Tensor q = point(b + "attn.hook_q", l, F.einsum("btd,hde->bthe", h, wQ[l]).add(bQ[l]), f, c);
+      Tensor k = point(b + "attn.hook_k", l, F.einsum("btd,hde->bthe", h, wK[l]).add(bK[l]), f, c);
+      Tensor v = point(b + "attn.hook_v", l, F.einsum("btd,hde->bthe", h, wV[l]).add(bV[l]), f, c);
+      Tensor scores =
+          F.einsum("bqhe,bkhe->bhqk", q, k).mul(invSqrt).maskedFill(mask, Double.NEGATIVE_INFINITY);
+      scores = point(b + "attn.hook_attn_scores", l, scores, f, c);
+      Tensor pattern = point(b + "attn.hook_pattern", l, F.softmax(scores, -1), f, c);
+      Tensor z = point(b + "attn.hook_z", l, F.einsum("bhqk,bkhe->bqhe", pattern, v), f, c);
+      Tensor attnOut;
+      if (useAttnResult) {
+        Tensor result =
+            point(b + "attn.hook_result", l, F.einsum("bqhe,hed->bqhd", z, wO[l]), f, c);
+        attnOut = result.sum(2).add(bO[l]);
+      } else {
+        attnOut = F.einsum("bqhe,hed->bqd", z, wO[l]).add(bO[l]);
+      }
+      attnOut = point(b + "hook_attn_out", l, attnOut, f, c);
+      Tensor residMid = point(b + "hook_resid_mid", l, resid.add(attnOut), f, c);
+      Tensor h2 = layerNorm(residMid, ln2[l], b + "ln2.", l, f, c);
+      Tensor pre = point(b + "mlp.hook_pre", l, h2.matmul(wIn[l]).add(bIn[l]), f, c);
+      Tensor post =
+          point(
+              b + "mlp.hook_post",
+              l,
+              cfg.activation() == GPT2Config.Activation.GELU ? pre.gelu() : pre.geluTanh(),
+              f,
+              c);
+      Tensor mlpOut = point(b + "hook_mlp_out", l, post.matmul(wOut[l]).add(bOut[l]), f, c);
+      resid = point(b + "hook_resid_post", l, residMid.add(mlpOut), f, c);
+    }
+    Tensor x = layerNorm(resid, lnFinal, "ln_final.", -1, f, c);
+    return x.matmul(wU).add(bU);
+  }
+}
