@@ -356,7 +356,7 @@ public final class HookedTransformer {
   public CacheRun runWithCache(Tensor tokens, Predicate<String> namesFilter) {
     Map<String, Tensor> cache = new LinkedHashMap<>();
     Tensor logits = run(tokens, namesFilter, cache);
-    return new CacheRun(logits, new ActivationCache(cache, nLayers));
+    return new CacheRun(logits, new ActivationCache(cache, nLayers, this));
   }
 
   /** Hooks added by {@link #hooks}; closing the scope removes exactly them. */

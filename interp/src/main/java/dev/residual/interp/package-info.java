@@ -5,11 +5,14 @@
  * points, names, shapes and weight layout, built from a {@link dev.residual.transformer.GPT2}),
  * {@link dev.residual.interp.Hook} (forward hooks that may replace an activation), {@link
  * dev.residual.interp.ActivationCache} (activations by full name or shorthand) and {@link
- * dev.residual.interp.HookNames} ({@code get_act_name}).
+ * dev.residual.interp.HookNames} ({@code get_act_name}), the cache's residual-stream decompositions
+ * ({@code accumulatedResid}, {@code decomposeResid}, {@code stackHeadResults}) and {@link
+ * dev.residual.interp.HeadDetectors} (previous-token, duplicate-token and induction scores,
+ * repeated random tokens, induction loss).
  *
  * <p>Not yet here (the rest of the interpretability issue): backward hooks, weight processing (LN
- * folding, centring), the cache's residual decompositions and logit attribution, factored matrices
- * and composition scores, head detectors, activation and attribution patching, and the
- * visualisations.
+ * folding, centring), {@code applyLnToStack} and logit attribution, factored matrices and
+ * composition scores, {@code testPrompt}, activation and attribution patching, the visualisations
+ * and the induction-heads study.
  */
 package dev.residual.interp;
