@@ -48,8 +48,8 @@ public final class HookedTransformer {
   private final int dModel;
   private final int dHead;
   private final int dMlp;
-  private final Tensor wE;
-  private final Tensor wPos;
+  private Tensor wE;
+  private Tensor wPos;
   private final Tensor[] wQ;
   private final Tensor[] wK;
   private final Tensor[] wV;
@@ -64,9 +64,9 @@ public final class HookedTransformer {
   private final Tensor[] bOut;
   private final Tensor[][] ln1;
   private final Tensor[][] ln2;
-  private final Tensor[] lnFinal;
-  private final Tensor wU;
-  private final Tensor bU;
+  private Tensor[] lnFinal;
+  private Tensor wU;
+  private Tensor bU;
   private final List<String> hookNames;
   private final Map<String, List<Hook>> hooks = new LinkedHashMap<>();
   private boolean useAttnResult;
@@ -319,6 +319,82 @@ public final class HookedTransformer {
    */
   public void setUseAttnResult(boolean on) {
     this.useAttnResult = on;
+  }
+
+  // ---------------------------------------------------------------- weight processing
+
+  /**
+   * TransformerLens's weight processing ({@code from_pretrained}'s defaults), each step optional
+   * and each leaving every log-probability unchanged (to float rounding):
+   *
+   * <ul>
+   *   <li>{@code foldLn}: folds each LayerNorm's weight and bias into the weights that read its
+   *       output ({@code W_Q/K/V} for ln1, {@code W_in} for ln2, {@code W_U} for ln_final) and
+   *       centres those weights over {@code d_model} (the normalised input has zero mean); the
+   *       LayerNorms become pure normalisation.
+   *   <li>{@code centerWritingWeights}: removes the mean over {@code d_model} from everything that
+   *       writes to the residual stream ({@code W_E}, {@code W_pos}, {@code W_O}, {@code b_O},
+   *       {@code W_out}, {@code b_out}), which every reader's LayerNorm removes anyway.
+   *   <li>{@code centerUnembed}: removes the mean over the vocabulary from {@code W_U} and {@code
+   *       b_U} (softmax ignores a constant shift).
+   *   <li>{@code foldValueBiases}: moves {@code b_V} through {@code W_O} into {@code b_O}
+   *       (attention rows sum to 1, so a value bias adds the same vector at every position).
+   * </ul>
+   *
+   * Hook points keep their names; activations after a folded LayerNorm differ from the unprocessed
+   * model's (as in TransformerLens).
+   */
+  public HookedTransformer processWeights(
+      boolean foldLn,
+      boolean centerWritingWeights,
+      boolean centerUnembed,
+      boolean foldValueBiases) {
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      if (foldLn) {
+        for (int l = 0; l < nLayers; l++) {
+          Tensor w = ln1[l][0];
+          Tensor b = ln1[l][1];
+          Tensor[][] ws = {wQ, wK, wV};
+          Tensor[][] bs = {bQ, bK, bV};
+          for (int j = 0; j < 3; j++) {
+            // (x w + b) W + c = x (diag(w) W) + (b W + c)
+            bs[j][l] = bs[j][l].add(F.einsum("d,hde->he", b, ws[j][l]));
+            Tensor folded = ws[j][l].mul(w.reshape(1, dModel, 1));
+            ws[j][l] = folded.sub(folded.mean(1, true));
+          }
+          bIn[l] = bIn[l].add(ln2[l][1].matmul(wIn[l]));
+          Tensor foldedIn = wIn[l].mul(ln2[l][0].reshape(dModel, 1));
+          wIn[l] = foldedIn.sub(foldedIn.mean(0, true));
+          ln1[l] = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
+          ln2[l] = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
+        }
+        bU = bU.add(lnFinal[1].matmul(wU));
+        Tensor foldedU = wU.mul(lnFinal[0].reshape(dModel, 1));
+        wU = foldedU.sub(foldedU.mean(0, true));
+        lnFinal = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
+      }
+      if (centerWritingWeights) {
+        wE = wE.sub(wE.mean(-1, true));
+        wPos = wPos.sub(wPos.mean(-1, true));
+        for (int l = 0; l < nLayers; l++) {
+          wO[l] = wO[l].sub(wO[l].mean(-1, true));
+          bO[l] = bO[l].sub(bO[l].mean());
+          wOut[l] = wOut[l].sub(wOut[l].mean(-1, true));
+          bOut[l] = bOut[l].sub(bOut[l].mean());
+        }
+      }
+      if (centerUnembed) {
+        wU = wU.sub(wU.mean(-1, true));
+        bU = bU.sub(bU.mean());
+      }
+      if (foldValueBiases) {
+        for (int l = 0; l < nLayers; l++) {
+          bO[l] = bO[l].add(F.einsum("he,hed->d", bV[l], wO[l]));
+          bV[l] = Tensor.zeros(nHeads, dHead);
+        }
+      }
+    }
+    return this;
   }
 
   // ---------------------------------------------------------------- running

@@ -180,4 +180,43 @@ class HookedTransformerTest {
     assertThrows(IllegalArgumentException.class, () -> HookNames.actName("scale", 0, null));
     assertThrows(IllegalArgumentException.class, () -> HookNames.actName("nope", 0, null));
   }
+
+  @Test
+  void weightProcessingLeavesLogProbabilitiesUnchanged() {
+    boolean[][] options = {
+      {true, false, false, false},
+      {false, true, false, false},
+      {false, false, true, false},
+      {false, false, false, true},
+      {true, true, true, true}
+    };
+    for (boolean bias : new boolean[] {true, false}) {
+      GPT2 m = model(GPT2Config.Activation.GELU, bias);
+      // Give the LayerNorms non-trivial weights and biases, so folding them matters.
+      try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+        Generator g = new Generator(11);
+        for (var e : m.namedParameters().entrySet()) {
+          if (e.getKey().contains("ln_")) {
+            e.getValue().addi(Tensor.randn(g, e.getValue().shape()).mul(0.3));
+          }
+        }
+      }
+      try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+        Tensor want = dev.residual.nn.functional.F.logSoftmax(m.forward(tokens()), -1);
+        for (boolean[] o : options) {
+          HookedTransformer ht =
+              HookedTransformer.fromGPT2(m).processWeights(o[0], o[1], o[2], o[3]);
+          Tensor got = dev.residual.nn.functional.F.logSoftmax(ht.forward(tokens()), -1);
+          double scale = Math.max(1.0, want.abs().max().item());
+          double d = maxDiff(got, want) / scale;
+          assertTrue(d < 1e-5, java.util.Arrays.toString(o) + " bias " + bias + ": " + d);
+        }
+        HookedTransformer all =
+            HookedTransformer.fromGPT2(m).processWeights(true, true, true, true);
+        assertTrue(all.W_U().mean(0).abs().max().item() < 1e-5, "W_U centred over d_model");
+        assertTrue(all.W_E().mean(-1).abs().max().item() < 1e-5, "W_E centred");
+        assertEquals(0.0, all.b_V().abs().max().item(), "value biases folded away");
+      }
+    }
+  }
 }
