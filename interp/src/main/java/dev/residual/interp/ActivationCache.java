@@ -108,6 +108,66 @@ public final class ActivationCache {
     return stack(parts, labels);
   }
 
+  /**
+   * Applies the cached LayerNorm scaling to a stack of residual pieces, as the model did to their
+   * sum: {@code (piece - mean(piece)) / scale}, with the scale of the final LayerNorm ({@code layer
+   * == nLayers}) or of block {@code layer}'s ln1 (ln2 when {@code mlpInput}). Like TransformerLens
+   * this assumes folded LayerNorm weights ({@link HookedTransformer#processWeights}); it is linear,
+   * so the scaled pieces still sum to the scaled whole.
+   *
+   * @param stack {@code [pieces, batch, pos, d_model]}
+   * @return the same shape
+   * @throws IllegalArgumentException if the needed {@code hook_scale} was not cached
+   */
+  public Tensor applyLnToStack(Tensor stack, int layer, boolean mlpInput) {
+    checkUpTo(layer);
+    Tensor scale =
+        layer == nLayers
+            ? get("ln_final.hook_scale")
+            : get("scale", layer, mlpInput ? "ln2" : "ln1");
+    return stack.sub(stack.mean(-1, true)).div(scale);
+  }
+
+  /**
+   * Direct logit attribution: each piece's contribution to the logit of {@code tokens} (minus the
+   * logit of {@code incorrectTokens}, for a logit difference), after the final LayerNorm's scaling
+   * ({@link #applyLnToStack} is applied here). With folded LayerNorms the pieces of {@link
+   * #decomposeResid decomposeResid(nLayers)} add up to the logits minus {@code b_U}.
+   *
+   * @param stack {@code [pieces, batch, pos, d_model]}
+   * @param tokens {@code [batch, pos]} token ids whose logits to attribute
+   * @param incorrectTokens {@code [batch, pos]} ids to subtract, or null
+   * @return {@code [pieces, batch, pos]}
+   * @throws IllegalArgumentException if the token shapes do not match the stack's batch and pos
+   */
+  public Tensor logitAttrs(Tensor stack, Tensor tokens, Tensor incorrectTokens) {
+    long[] s = stack.shape();
+    for (Tensor t : new Tensor[] {tokens, incorrectTokens}) {
+      if (t != null && (t.dim() != 2 || t.shape()[0] != s[1] || t.shape()[1] != s[2])) {
+        throw new IllegalArgumentException(
+            "ActivationCache.logitAttrs: tokens "
+                + java.util.Arrays.toString(t.shape())
+                + " must be [batch, pos] = ["
+                + s[1]
+                + ", "
+                + s[2]
+                + "]");
+      }
+    }
+    Tensor dirs = directions(tokens, s);
+    if (incorrectTokens != null) {
+      dirs = dirs.sub(directions(incorrectTokens, s));
+    }
+    Tensor scaled = applyLnToStack(stack, nLayers, false);
+    return scaled.mul(dirs.unsqueeze(0)).sum(-1);
+  }
+
+  /** Unembedding columns {@code W_U[:, token]} as {@code [batch, pos, d_model]}. */
+  private Tensor directions(Tensor tokens, long[] s) {
+    Tensor cols = model.W_U().t().contiguous().indexSelect(0, tokens.reshape(s[1] * s[2]));
+    return cols.reshape(s[1], s[2], s[3]);
+  }
+
   private void checkUpTo(int layer) {
     if (layer < 0 || layer > nLayers) {
       throw new IllegalArgumentException(

@@ -10,8 +10,7 @@
  * dev.residual.interp.HeadDetectors} (previous-token, duplicate-token and induction scores,
  * repeated random tokens, induction loss).
  *
- * <p>Not yet here (the rest of the interpretability issue): backward hooks, weight processing (LN
- * folding, centring), {@code applyLnToStack} and logit attribution, factored matrices and
+ * <p>Not yet here (the rest of the interpretability issue): backward hooks, factored matrices and
  * composition scores, {@code testPrompt}, activation and attribution patching, the visualisations
  * and the induction-heads study.
  */

@@ -99,4 +99,32 @@ class AnalysisTest {
         IllegalArgumentException.class,
         () -> HeadDetectors.repeatedTokens(1, 4, 29, 29, new Generator(0)));
   }
+
+  @Test
+  void logitAttributionsOfTheFullDecompositionAddUpToTheLogits() {
+    HookedTransformer ht =
+        HookedTransformer.fromGPT2(HookedTransformerTest.model(GPT2Config.Activation.GELU, true))
+            .processWeights(true, true, true, true);
+    Tensor tokens = HookedTransformerTest.tokens();
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      HookedTransformer.CacheRun run = ht.runWithCache(tokens);
+      ActivationCache c = run.cache();
+      Tensor answers = Tensor.randint(new Generator(5), 0, 29, 3, 11);
+      Tensor wrong = Tensor.randint(new Generator(6), 0, 29, 3, 11);
+      Tensor attrs = c.logitAttrs(c.decomposeResid(2).stack(), answers, null); // [6, 3, 11]
+      Tensor logits = run.logits(); // [3, 11, 29]
+      Tensor picked = logits.gather(2, answers.unsqueeze(2)).squeeze(2);
+      Tensor bias = ht.b_U().indexSelect(0, answers.reshape(33)).reshape(3, 11);
+      assertTrue(HookedTransformerTest.maxDiff(attrs.sum(0).add(bias), picked) < 1e-4);
+      Tensor diff = c.logitAttrs(c.decomposeResid(2).stack(), answers, wrong).sum(0);
+      Tensor pickedWrong = logits.gather(2, wrong.unsqueeze(2)).squeeze(2);
+      Tensor biasWrong = ht.b_U().indexSelect(0, wrong.reshape(33)).reshape(3, 11);
+      assertTrue(
+          HookedTransformerTest.maxDiff(diff, picked.sub(pickedWrong).sub(bias).add(biasWrong))
+              < 1e-4);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> c.logitAttrs(c.decomposeResid(2).stack(), answers.reshape(33, 1), null));
+    }
+  }
 }
