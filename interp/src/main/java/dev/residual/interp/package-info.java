@@ -2,16 +2,16 @@
  * Mechanistic interpretability in TransformerLens's vocabulary.
  *
  * <p>Here now: {@link dev.residual.interp.HookedTransformer} (a GPT-2 with TransformerLens's hook
- * points, names, shapes and weight layout, built from a {@link dev.residual.transformer.GPT2}),
- * {@link dev.residual.interp.Hook} (forward hooks that may replace an activation), {@link
- * dev.residual.interp.ActivationCache} (activations by full name or shorthand) and {@link
- * dev.residual.interp.HookNames} ({@code get_act_name}), the cache's residual-stream decompositions
- * ({@code accumulatedResid}, {@code decomposeResid}, {@code stackHeadResults}) and {@link
+ * points, names, shapes and weight layout, built from a {@link dev.residual.transformer.GPT2}, and
+ * TransformerLens's weight processing), {@link dev.residual.interp.Hook} (forward hooks that may
+ * replace an activation), {@link dev.residual.interp.ActivationCache} (activations by full name or
+ * shorthand; residual-stream decompositions, {@code applyLnToStack} and direct logit attribution),
+ * {@link dev.residual.interp.HookNames} ({@code get_act_name}) and {@link
  * dev.residual.interp.HeadDetectors} (previous-token, duplicate-token and induction scores,
  * repeated random tokens, induction loss).
  *
  * <p>Not yet here (the rest of the interpretability issue): backward hooks, factored matrices and
- * composition scores, {@code testPrompt}, activation and attribution patching, the visualisations
- * and the induction-heads study.
+ * composition scores, {@code testPrompt}, activation and attribution patching, the visualisations,
+ * the attention-only model and the induction-heads study.
  */
 package dev.residual.interp;
