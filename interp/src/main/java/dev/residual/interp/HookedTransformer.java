@@ -312,6 +312,16 @@ public final class HookedTransformer {
     return bU;
   }
 
+  /** Every head's QK circuit {@code W_Q W_Kᵀ}, factored: {@code [L, H, d_model, d_model]}. */
+  public FactoredMatrix QK() {
+    return new FactoredMatrix(W_Q(), W_K().transpose(-2, -1));
+  }
+
+  /** Every head's OV circuit {@code W_V W_O}, factored: {@code [L, H, d_model, d_model]}. */
+  public FactoredMatrix OV() {
+    return new FactoredMatrix(W_V(), W_O());
+  }
+
   /**
    * Whether attention also computes per-head outputs {@code attn.hook_result} {@code [batch, pos,
    * head, d_model]} (TransformerLens's {@code use_attn_result}; costs {@code H} times the memory of

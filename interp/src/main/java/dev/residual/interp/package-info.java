@@ -6,12 +6,14 @@
  * TransformerLens's weight processing), {@link dev.residual.interp.Hook} (forward hooks that may
  * replace an activation), {@link dev.residual.interp.ActivationCache} (activations by full name or
  * shorthand; residual-stream decompositions, {@code applyLnToStack} and direct logit attribution),
- * {@link dev.residual.interp.HookNames} ({@code get_act_name}) and {@link
+ * {@link dev.residual.interp.HookNames} ({@code get_act_name}), {@link
+ * dev.residual.interp.FactoredMatrix} (lazy products: norms, SVD from the factors) with the QK and
+ * OV circuits and {@link dev.residual.interp.Composition} (Q/K/V composition scores), and {@link
  * dev.residual.interp.HeadDetectors} (previous-token, duplicate-token and induction scores,
  * repeated random tokens, induction loss).
  *
- * <p>Not yet here (the rest of the interpretability issue): backward hooks, factored matrices and
- * composition scores, {@code testPrompt}, activation and attribution patching, the visualisations,
- * the attention-only model and the induction-heads study.
+ * <p>Not yet here (the rest of the interpretability issue): backward hooks, eigenvalues of factored
+ * matrices, composition baselines, {@code testPrompt}, activation and attribution patching, the
+ * visualisations, the attention-only model and the induction-heads study.
  */
 package dev.residual.interp;

@@ -1,0 +1,93 @@
+package dev.residual.interp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.residual.tensor.DType;
+import dev.residual.tensor.Generator;
+import dev.residual.tensor.Tensor;
+import dev.residual.transformer.GPT2Config;
+import org.junit.jupiter.api.Test;
+
+class FactoredMatrixTest {
+  private static double frob(Tensor m) {
+    return Math.sqrt(m.square().sum().item());
+  }
+
+  @Test
+  void normProductsAndTransposeMatchTheFormedMatrix() {
+    Generator g = new Generator(2);
+    Tensor a = Tensor.randn(g, 3, 9, 4).to(DType.FLOAT64);
+    Tensor b = Tensor.randn(g, 3, 4, 7).to(DType.FLOAT64);
+    FactoredMatrix f = new FactoredMatrix(a, b);
+    assertArrayEquals(new long[] {3, 9, 7}, f.shape());
+    Tensor ab = f.AB();
+    double[] norms = f.norm().toDoubleArray();
+    for (int i = 0; i < 3; i++) {
+      assertEquals(frob(ab.select(0, i)), norms[i], 1e-9);
+    }
+    assertEquals(0.0, f.transpose().AB().sub(ab.transpose(-2, -1)).abs().max().item(), 1e-12);
+    Tensor m = Tensor.randn(g, 7, 5).to(DType.FLOAT64);
+    assertEquals(0.0, f.times(m).AB().sub(ab.matmul(m)).abs().max().item(), 1e-9);
+    FactoredMatrix other =
+        new FactoredMatrix(
+            Tensor.randn(g, 7, 2).to(DType.FLOAT64), Tensor.randn(g, 2, 6).to(DType.FLOAT64));
+    assertEquals(0.0, f.times(other).AB().sub(ab.matmul(other.AB())).abs().max().item(), 1e-9);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new FactoredMatrix(Tensor.ones(3, 4), Tensor.ones(5, 2)));
+  }
+
+  @Test
+  void svdFromTheFactorsReconstructsTheProductWithOrthonormalVectors() {
+    Generator g = new Generator(5);
+    Tensor a = Tensor.randn(g, 2, 12, 3).to(DType.FLOAT64);
+    Tensor b = Tensor.randn(g, 2, 3, 10).to(DType.FLOAT64);
+    FactoredMatrix f = new FactoredMatrix(a, b);
+    FactoredMatrix.Svd svd = f.svd();
+    for (int i = 0; i < 2; i++) {
+      Tensor u = svd.u().select(0, i);
+      Tensor s = svd.s().select(0, i);
+      Tensor v = svd.v().select(0, i);
+      Tensor rebuilt = u.mul(s.unsqueeze(0)).matmul(v.t());
+      assertEquals(0.0, rebuilt.sub(f.AB().select(0, i)).abs().max().item(), 1e-9);
+      assertEquals(
+          0.0, u.t().matmul(u).sub(Tensor.eye(3).to(DType.FLOAT64)).abs().max().item(), 1e-9);
+      assertEquals(
+          0.0, v.t().matmul(v).sub(Tensor.eye(3).to(DType.FLOAT64)).abs().max().item(), 1e-9);
+      double[] sv = s.toDoubleArray();
+      assertTrue(sv[0] >= sv[1] && sv[1] >= sv[2], "descending");
+      assertEquals(frob(f.AB().select(0, i)), Math.sqrt(s.square().sum().item()), 1e-9);
+    }
+  }
+
+  @Test
+  void compositionScoresMatchTheFormedCircuitsAndRespectLayerOrder() {
+    HookedTransformer ht =
+        HookedTransformer.fromGPT2(HookedTransformerTest.model(GPT2Config.Activation.GELU, true));
+    Tensor k = Composition.all(ht, Composition.Kind.K); // [2, 4, 2, 4]
+    Tensor ov = ht.OV().AB();
+    Tensor qk = ht.QK().AB();
+    for (int h1 = 0; h1 < 4; h1++) {
+      for (int h2 = 0; h2 < 4; h2++) {
+        Tensor left = ov.select(0, 0).select(0, h1).to(DType.FLOAT64);
+        Tensor right = qk.select(0, 1).select(0, h2).t().to(DType.FLOAT64);
+        double want = frob(left.matmul(right)) / (frob(left) * frob(right));
+        double got = k.select(0, 0).select(0, h1).select(0, 1).select(0, h2).item();
+        assertEquals(want, got, 1e-4);
+      }
+    }
+    assertEquals(0.0, k.select(0, 1).abs().sum().item(), "no composition from the last layer");
+    // A reader aligned with a writer's output space scores well above an unrelated rank-8 reader.
+    Generator g = new Generator(8);
+    FactoredMatrix writer =
+        new FactoredMatrix(ht.W_V().select(0, 0).select(0, 0), ht.W_O().select(0, 0).select(0, 0));
+    FactoredMatrix aligned = writer.transpose();
+    FactoredMatrix random = new FactoredMatrix(Tensor.randn(g, 32, 8), Tensor.randn(g, 8, 32));
+    double alignedScore = Composition.score(writer, aligned);
+    double randomScore = Composition.score(writer, random);
+    assertTrue(alignedScore > 2 * randomScore, alignedScore + " vs random " + randomScore);
+  }
+}
