@@ -10,10 +10,12 @@
  * dev.residual.interp.FactoredMatrix} (lazy products: norms, SVD from the factors) with the QK and
  * OV circuits and {@link dev.residual.interp.Composition} (Q/K/V composition scores), and {@link
  * dev.residual.interp.HeadDetectors} (previous-token, duplicate-token and induction scores,
- * repeated random tokens, induction loss).
+ * repeated random tokens, induction loss), and {@link dev.residual.interp.Patching} (activation
+ * patching by [layer, pos] and by head, attribution patching, logit difference).
  *
- * <p>Not yet here (the rest of the interpretability issue): backward hooks, eigenvalues of factored
- * matrices, composition baselines, {@code testPrompt}, activation and attribution patching, the
- * visualisations, the attention-only model and the induction-heads study.
+ * <p>Not yet here (the rest of the interpretability issue): general backward hooks and {@code
+ * _grad} cache entries, eigenvalues of factored matrices, composition baselines, {@code
+ * testPrompt}, head patching by position, the visualisations, the attention-only model and the
+ * induction-heads study.
  */
 package dev.residual.interp;
