@@ -11,11 +11,12 @@
  * OV circuits and {@link dev.residual.interp.Composition} (Q/K/V composition scores), and {@link
  * dev.residual.interp.HeadDetectors} (previous-token, duplicate-token and induction scores,
  * repeated random tokens, induction loss), and {@link dev.residual.interp.Patching} (activation
- * patching by [layer, pos] and by head, attribution patching, logit difference).
+ * patching by [layer, pos] and by head, attribution patching, logit difference) and {@link
+ * dev.residual.interp.AttentionPatterns} (labelled heatmap grids and an interactive HTML page).
  *
  * <p>Not yet here (the rest of the interpretability issue): general backward hooks and {@code
  * _grad} cache entries, eigenvalues of factored matrices, composition baselines, {@code
- * testPrompt}, head patching by position, the visualisations, the attention-only model and the
- * induction-heads study.
+ * testPrompt}, head patching by position, logit-lens and patching heatmaps, the attention-only
+ * model and the induction-heads study.
  */
 package dev.residual.interp;
