@@ -51,7 +51,7 @@ public final class ActivationCache {
     for (int l = 0; l < layer; l++) {
       parts.add(get("resid_pre", l));
       labels.add(l + "_pre");
-      if (inclMid) {
+      if (inclMid && (model == null || !model.isAttnOnly())) { // attention-only: mid = post
         parts.add(get("resid_mid", l));
         labels.add(l + "_mid");
       }
@@ -66,8 +66,8 @@ public final class ActivationCache {
   /**
    * The residual stream entering {@code layer} (or the final one, {@code layer == nLayers}) split
    * into the parts that wrote it: {@code embed}, {@code pos_embed}, then each earlier layer's
-   * {@code i_attn_out} and {@code i_mlp_out}. The pieces sum to {@code resid_pre} of {@code layer}
-   * (or the final {@code resid_post}).
+   * {@code i_attn_out} and {@code i_mlp_out} (no MLP pieces for attention-only models). The pieces
+   * sum to {@code resid_pre} of {@code layer} (or the final {@code resid_post}).
    *
    * @throws IllegalArgumentException if {@code layer} is out of range or an activation is missing
    */
@@ -78,8 +78,10 @@ public final class ActivationCache {
     for (int l = 0; l < layer; l++) {
       parts.add(get("attn_out", l));
       labels.add(l + "_attn_out");
-      parts.add(get("mlp_out", l));
-      labels.add(l + "_mlp_out");
+      if (model == null || !model.isAttnOnly()) {
+        parts.add(get("mlp_out", l));
+        labels.add(l + "_mlp_out");
+      }
     }
     return stack(parts, labels);
   }

@@ -2,6 +2,7 @@ package dev.residual.interp;
 
 import dev.residual.nn.functional.F;
 import dev.residual.tensor.DType;
+import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
 import dev.residual.transformer.GPT2;
 import dev.residual.transformer.GPT2Config;
@@ -70,8 +71,12 @@ public final class HookedTransformer {
   private final List<String> hookNames;
   private final Map<String, List<Hook>> hooks = new LinkedHashMap<>();
   private boolean useAttnResult;
+  private final boolean attnOnly;
+  private final boolean useLn;
 
   private HookedTransformer(GPT2 model) {
+    this.attnOnly = false;
+    this.useLn = true;
     this.cfg = model.config();
     this.nLayers = cfg.nLayer();
     this.nHeads = cfg.nHead();
@@ -144,27 +149,138 @@ public final class HookedTransformer {
       wU = head.t().contiguous();
       bU = Tensor.zeros(cfg.vocabSize());
     }
+    this.hookNames = names(nLayers, false, true);
+  }
+
+  private static List<String> names(int nLayers, boolean attnOnly, boolean useLn) {
     List<String> names = new ArrayList<>(List.of("hook_embed", "hook_pos_embed"));
     for (int l = 0; l < nLayers; l++) {
       String b = "blocks." + l + ".";
       names.add(b + "hook_resid_pre");
-      names.add(b + "ln1.hook_scale");
-      names.add(b + "ln1.hook_normalized");
+      if (useLn) {
+        names.add(b + "ln1.hook_scale");
+        names.add(b + "ln1.hook_normalized");
+      }
       for (String a : List.of("q", "k", "v", "attn_scores", "pattern", "z", "result")) {
         names.add(b + "attn.hook_" + a);
       }
       names.add(b + "hook_attn_out");
-      names.add(b + "hook_resid_mid");
-      names.add(b + "ln2.hook_scale");
-      names.add(b + "ln2.hook_normalized");
-      names.add(b + "mlp.hook_pre");
-      names.add(b + "mlp.hook_post");
-      names.add(b + "hook_mlp_out");
+      if (!attnOnly) {
+        names.add(b + "hook_resid_mid");
+        if (useLn) {
+          names.add(b + "ln2.hook_scale");
+          names.add(b + "ln2.hook_normalized");
+        }
+        names.add(b + "mlp.hook_pre");
+        names.add(b + "mlp.hook_post");
+        names.add(b + "hook_mlp_out");
+      }
       names.add(b + "hook_resid_post");
     }
-    names.add("ln_final.hook_scale");
-    names.add("ln_final.hook_normalized");
-    this.hookNames = List.copyOf(names);
+    if (useLn) {
+      names.add("ln_final.hook_scale");
+      names.add("ln_final.hook_normalized");
+    }
+    return List.copyOf(names);
+  }
+
+  private HookedTransformer(GPT2Config cfg, boolean useLn, Generator g) {
+    this.attnOnly = true;
+    this.useLn = useLn;
+    this.cfg = cfg;
+    this.nLayers = cfg.nLayer();
+    this.nHeads = cfg.nHead();
+    this.dModel = cfg.nEmbd();
+    this.dHead = cfg.headSize();
+    this.dMlp = 0;
+    int v = cfg.vocabSize();
+    double outStd = 0.02 / Math.sqrt(2.0 * nLayers);
+    wE = Tensor.randn(g, v, dModel).mul(0.02);
+    wPos = Tensor.randn(g, cfg.blockSize(), dModel).mul(0.02);
+    wQ = new Tensor[nLayers];
+    wK = new Tensor[nLayers];
+    wV = new Tensor[nLayers];
+    bQ = new Tensor[nLayers];
+    bK = new Tensor[nLayers];
+    bV = new Tensor[nLayers];
+    wO = new Tensor[nLayers];
+    bO = new Tensor[nLayers];
+    wIn = new Tensor[0];
+    bIn = new Tensor[0];
+    wOut = new Tensor[0];
+    bOut = new Tensor[0];
+    ln1 = new Tensor[nLayers][];
+    ln2 = new Tensor[0][];
+    for (int l = 0; l < nLayers; l++) {
+      wQ[l] = Tensor.randn(g, nHeads, dModel, dHead).mul(0.02);
+      wK[l] = Tensor.randn(g, nHeads, dModel, dHead).mul(0.02);
+      wV[l] = Tensor.randn(g, nHeads, dModel, dHead).mul(0.02);
+      bQ[l] = Tensor.zeros(nHeads, dHead);
+      bK[l] = Tensor.zeros(nHeads, dHead);
+      bV[l] = Tensor.zeros(nHeads, dHead);
+      wO[l] = Tensor.randn(g, nHeads, dHead, dModel).mul(outStd);
+      bO[l] = Tensor.zeros(dModel);
+      ln1[l] = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
+    }
+    lnFinal = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
+    wU = Tensor.randn(g, dModel, v).mul(0.02);
+    bU = Tensor.zeros(v);
+    this.hookNames = names(nLayers, true, useLn);
+    for (Tensor t : parameters()) {
+      t.requiresGrad(true);
+    }
+  }
+
+  /**
+   * A randomly initialised attention-only transformer, as in the induction-head papers: embeddings,
+   * {@code nLayers} attention blocks writing to the residual stream, unembedding; no MLPs, and
+   * LayerNorms only when {@code useLn} (without weights or biases to learn). Weights N(0, 0.02),
+   * output projections N(0, 0.02/√(2L)); every weight requires grad ({@link #parameters()}).
+   *
+   * @throws IllegalArgumentException if a size is not positive or {@code dModel % nHeads != 0}
+   */
+  public static HookedTransformer attnOnly(
+      int nLayers, int nHeads, int dModel, int nCtx, int dVocab, boolean useLn, Generator g) {
+    GPT2Config cfg =
+        new GPT2Config(
+            nLayers,
+            nHeads,
+            dModel,
+            nCtx,
+            dVocab,
+            0.0,
+            true,
+            1e-5,
+            GPT2Config.Activation.GELU,
+            false);
+    return new HookedTransformer(cfg, useLn, g);
+  }
+
+  private Tensor[] mlp(Tensor[] arr, String name) {
+    if (attnOnly) {
+      throw new IllegalStateException(
+          "HookedTransformer." + name + ": an attention-only model has no MLP weights");
+    }
+    return arr;
+  }
+
+  /** Whether this is an attention-only model (no MLPs). */
+  public boolean isAttnOnly() {
+    return attnOnly;
+  }
+
+  /**
+   * The learnable weights (for an optimizer): embeddings, attention weights and biases, MLP weights
+   * and biases when there are MLPs, and the unembedding. LayerNorm weights are not included.
+   */
+  public List<Tensor> parameters() {
+    List<Tensor> ps = new ArrayList<>(List.of(wE, wPos));
+    for (Tensor[] arr : new Tensor[][] {wQ, wK, wV, bQ, bK, bV, wO, bO, wIn, bIn, wOut, bOut}) {
+      ps.addAll(Arrays.asList(arr));
+    }
+    ps.add(wU);
+    ps.add(bU);
+    return ps;
   }
 
   private static Tensor get(Map<String, Tensor> p, String name) {
@@ -284,22 +400,22 @@ public final class HookedTransformer {
 
   /** MLP input weights {@code [L, d_model, d_mlp]}. */
   public Tensor W_in() {
-    return Tensor.stack(Arrays.asList(wIn), 0);
+    return Tensor.stack(Arrays.asList(mlp(wIn, "W_in")), 0);
   }
 
   /** MLP input biases {@code [L, d_mlp]}. */
   public Tensor b_in() {
-    return Tensor.stack(Arrays.asList(bIn), 0);
+    return Tensor.stack(Arrays.asList(mlp(bIn, "b_in")), 0);
   }
 
   /** MLP output weights {@code [L, d_mlp, d_model]}. */
   public Tensor W_out() {
-    return Tensor.stack(Arrays.asList(wOut), 0);
+    return Tensor.stack(Arrays.asList(mlp(wOut, "W_out")), 0);
   }
 
   /** MLP output biases {@code [L, d_model]}. */
   public Tensor b_out() {
-    return Tensor.stack(Arrays.asList(bOut), 0);
+    return Tensor.stack(Arrays.asList(mlp(bOut, "b_out")), 0);
   }
 
   /** Unembedding {@code [d_model, d_vocab]}. */
@@ -359,6 +475,11 @@ public final class HookedTransformer {
       boolean centerWritingWeights,
       boolean centerUnembed,
       boolean foldValueBiases) {
+    if (!useLn && (foldLn || centerWritingWeights)) {
+      throw new IllegalStateException(
+          "HookedTransformer.processWeights: folding and centring need LayerNorms; this model has"
+              + " none");
+    }
     try (Tensor.NoGrad ignored = Tensor.noGrad()) {
       if (foldLn) {
         for (int l = 0; l < nLayers; l++) {
@@ -372,11 +493,13 @@ public final class HookedTransformer {
             Tensor folded = ws[j][l].mul(w.reshape(1, dModel, 1));
             ws[j][l] = folded.sub(folded.mean(1, true));
           }
-          bIn[l] = bIn[l].add(ln2[l][1].matmul(wIn[l]));
-          Tensor foldedIn = wIn[l].mul(ln2[l][0].reshape(dModel, 1));
-          wIn[l] = foldedIn.sub(foldedIn.mean(0, true));
           ln1[l] = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
-          ln2[l] = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
+          if (!attnOnly) {
+            bIn[l] = bIn[l].add(ln2[l][1].matmul(wIn[l]));
+            Tensor foldedIn = wIn[l].mul(ln2[l][0].reshape(dModel, 1));
+            wIn[l] = foldedIn.sub(foldedIn.mean(0, true));
+            ln2[l] = new Tensor[] {Tensor.ones(dModel), Tensor.zeros(dModel)};
+          }
         }
         bU = bU.add(lnFinal[1].matmul(wU));
         Tensor foldedU = wU.mul(lnFinal[0].reshape(dModel, 1));
@@ -389,8 +512,10 @@ public final class HookedTransformer {
         for (int l = 0; l < nLayers; l++) {
           wO[l] = wO[l].sub(wO[l].mean(-1, true));
           bO[l] = bO[l].sub(bO[l].mean());
-          wOut[l] = wOut[l].sub(wOut[l].mean(-1, true));
-          bOut[l] = bOut[l].sub(bOut[l].mean());
+          if (!attnOnly) {
+            wOut[l] = wOut[l].sub(wOut[l].mean(-1, true));
+            bOut[l] = bOut[l].sub(bOut[l].mean());
+          }
         }
       }
       if (centerUnembed) {
@@ -582,7 +707,7 @@ public final class HookedTransformer {
     for (int l = 0; l < nLayers; l++) {
       String b = "blocks." + l + ".";
       resid = point(b + "hook_resid_pre", l, resid, f, c);
-      Tensor h = layerNorm(resid, ln1[l], b + "ln1.", l, f, c);
+      Tensor h = useLn ? layerNorm(resid, ln1[l], b + "ln1.", l, f, c) : resid;
       Tensor q = point(b + "attn.hook_q", l, F.einsum("btd,hde->bthe", h, wQ[l]).add(bQ[l]), f, c);
       Tensor k = point(b + "attn.hook_k", l, F.einsum("btd,hde->bthe", h, wK[l]).add(bK[l]), f, c);
       Tensor v = point(b + "attn.hook_v", l, F.einsum("btd,hde->bthe", h, wV[l]).add(bV[l]), f, c);
@@ -600,8 +725,12 @@ public final class HookedTransformer {
         attnOut = F.einsum("bqhe,hed->bqd", z, wO[l]).add(bO[l]);
       }
       attnOut = point(b + "hook_attn_out", l, attnOut, f, c);
+      if (attnOnly) {
+        resid = point(b + "hook_resid_post", l, resid.add(attnOut), f, c);
+        continue;
+      }
       Tensor residMid = point(b + "hook_resid_mid", l, resid.add(attnOut), f, c);
-      Tensor h2 = layerNorm(residMid, ln2[l], b + "ln2.", l, f, c);
+      Tensor h2 = useLn ? layerNorm(residMid, ln2[l], b + "ln2.", l, f, c) : residMid;
       Tensor pre = point(b + "mlp.hook_pre", l, h2.matmul(wIn[l]).add(bIn[l]), f, c);
       Tensor post =
           point(
@@ -613,7 +742,7 @@ public final class HookedTransformer {
       Tensor mlpOut = point(b + "hook_mlp_out", l, post.matmul(wOut[l]).add(bOut[l]), f, c);
       resid = point(b + "hook_resid_post", l, residMid.add(mlpOut), f, c);
     }
-    Tensor x = layerNorm(resid, lnFinal, "ln_final.", -1, f, c);
+    Tensor x = useLn ? layerNorm(resid, lnFinal, "ln_final.", -1, f, c) : resid;
     return x.matmul(wU).add(bU);
   }
 }

@@ -3,8 +3,9 @@
  *
  * <ul>
  *   <li>{@link dev.residual.interp.HookedTransformer}: a GPT-2 with TransformerLens's hook points,
- *       names, shapes and weight layout, built from a {@link dev.residual.transformer.GPT2}; weight
- *       processing; QK and OV circuits.
+ *       names, shapes and weight layout, built from a {@link dev.residual.transformer.GPT2}, or a
+ *       trainable attention-only model (optionally without LayerNorm); weight processing; QK and OV
+ *       circuits.
  *   <li>{@link dev.residual.interp.Hook}: forward hooks that may replace an activation.
  *   <li>{@link dev.residual.interp.ActivationCache}: activations by full name or shorthand ({@link
  *       dev.residual.interp.HookNames}); residual-stream decompositions, {@code applyLnToStack},
@@ -21,7 +22,6 @@
  *
  * <p>Not yet here (the rest of the interpretability issue): general backward hooks and {@code
  * _grad} cache entries, eigenvalues of factored matrices, composition baselines, head patching by
- * position, logit-lens and patching heatmaps, the attention-only model and the induction-heads
- * study.
+ * position, logit-lens and patching heatmaps, and the induction-heads study.
  */
 package dev.residual.interp;

@@ -1,0 +1,52 @@
+package dev.residual.interp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.residual.nn.functional.F;
+import dev.residual.optim.AdamW;
+import dev.residual.optim.Optimizer;
+import dev.residual.tensor.Generator;
+import dev.residual.tensor.MemoryScope;
+import dev.residual.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class AttnOnlyTest {
+  @Test
+  void attentionOnlyModelsHaveNoMlpHooksAndTrain() {
+    Generator g = new Generator(1);
+    HookedTransformer m = HookedTransformer.attnOnly(2, 2, 16, 13, 11, false, g);
+    assertTrue(m.isAttnOnly());
+    assertFalse(m.hookNames().stream().anyMatch(n -> n.contains("mlp") || n.contains("ln")));
+    assertTrue(m.hookNames().contains("blocks.1.hook_resid_post"));
+    assertThrows(IllegalStateException.class, m::W_in);
+    assertThrows(IllegalStateException.class, () -> m.processWeights(true, false, false, false));
+    Optimizer opt = AdamW.builder().lr(1e-2).weightDecay(0.0).build(m.parameters());
+    Tensor toks = HeadDetectors.repeatedTokens(8, 6, 11, 0, new Generator(2));
+    Tensor x = toks.slice(1, 0, 12, 1);
+    Tensor y = toks.slice(1, 1, 13, 1);
+    double first = Double.NaN;
+    double last = Double.NaN;
+    for (int step = 0; step < 60; step++) {
+      try (MemoryScope scope = MemoryScope.open()) {
+        Tensor loss = F.crossEntropy(m.forward(x), y);
+        if (step == 0) {
+          first = loss.item();
+        }
+        last = loss.item();
+        opt.zeroGrad(true);
+        loss.backward();
+        opt.step();
+      }
+    }
+    assertTrue(last < first - 0.5, first + " -> " + last);
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      ActivationCache c = m.runWithCache(toks).cache();
+      Tensor sum = c.decomposeResid(2).stack().sum(0);
+      assertTrue(HookedTransformerTest.maxDiff(sum, c.get("resid_post", 1)) < 1e-4);
+      assertEquals(2 * 2, c.stackHeadResults(2).labels().size());
+    }
+  }
+}
