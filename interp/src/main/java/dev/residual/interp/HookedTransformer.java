@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -568,6 +569,62 @@ public final class HookedTransformer {
     Map<String, Tensor> cache = new LinkedHashMap<>();
     Tensor logits = run(tokens, namesFilter, cache);
     return new CacheRun(logits, new ActivationCache(cache, nLayers, this));
+  }
+
+  /**
+   * Runs {@code tokens} with grad on, caches the activations passing {@code namesFilter}, then
+   * differentiates {@code metric(logits)} (a scalar) with respect to each of them and caches the
+   * gradients as {@code name + "_grad"} (TransformerLens's backward hooks / {@code incl_bwd}).
+   * Parameters' {@code .grad} fields are not touched.
+   *
+   * @throws IllegalArgumentException if the metric is not a scalar
+   * @throws IllegalStateException if grad mode is off
+   */
+  public CacheRun runWithCacheAndGrads(
+      Tensor tokens, Predicate<String> namesFilter, Function<Tensor, Tensor> metric) {
+    Map<String, Tensor> live = new LinkedHashMap<>();
+    List<Hook.Named> capture = new ArrayList<>();
+    boolean weightsNeedGrad = wE.requiresGrad();
+    for (String name : hookNames) {
+      boolean wanted = namesFilter.test(name) && (useAttnResult || !name.endsWith("hook_result"));
+      boolean embed = name.equals("hook_embed") && !weightsNeedGrad;
+      if (!wanted && !embed) {
+        continue;
+      }
+      capture.add(
+          Hook.at(
+              name,
+              (a, ctx) -> {
+                // With frozen weights, an embedding leaf that requires grad puts every later
+                // activation on the graph.
+                Tensor t = embed ? a.detach().requiresGrad(true) : a;
+                if (wanted) {
+                  live.put(name, t);
+                }
+                return t == a ? null : t;
+              }));
+    }
+    if (!Tensor.isGradEnabled()) {
+      throw new IllegalStateException(
+          "HookedTransformer.runWithCacheAndGrads: grad mode is off (called inside Tensor.noGrad())");
+    }
+    Tensor logits = runWithHooks(tokens, capture);
+    Tensor m = metric.apply(logits);
+    if (m.numel() != 1) {
+      throw new IllegalArgumentException(
+          "HookedTransformer.runWithCacheAndGrads: the metric must be a scalar, got "
+              + Arrays.toString(m.shape()));
+    }
+    List<String> names = new ArrayList<>(live.keySet());
+    List<Tensor> acts = new ArrayList<>(live.values());
+    List<Tensor> grads = dev.residual.tensor.Autograd.grad(m, acts);
+    Map<String, Tensor> cache = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      cache.put(names.get(i), acts.get(i).detach());
+      Tensor g = grads.get(i);
+      cache.put(names.get(i) + "_grad", g == null ? Tensor.zerosLike(acts.get(i)) : g.detach());
+    }
+    return new CacheRun(logits.detach(), new ActivationCache(cache, nLayers, this));
   }
 
   /** Hooks added by {@link #hooks}; closing the scope removes exactly them. */

@@ -5,7 +5,7 @@
  *   <li>{@link dev.residual.interp.HookedTransformer}: a GPT-2 with TransformerLens's hook points,
  *       names, shapes and weight layout, built from a {@link dev.residual.transformer.GPT2}, or a
  *       trainable attention-only model (optionally without LayerNorm); weight processing; QK and OV
- *       circuits.
+ *       circuits; activation gradients ({@code runWithCacheAndGrads}).
  *   <li>{@link dev.residual.interp.Hook}: forward hooks that may replace an activation.
  *   <li>{@link dev.residual.interp.ActivationCache}: activations by full name or shorthand ({@link
  *       dev.residual.interp.HookNames}); residual-stream decompositions, {@code applyLnToStack},
@@ -20,8 +20,8 @@
  *       HTML page; {@link dev.residual.interp.PromptTest}: {@code test_prompt}.
  * </ul>
  *
- * <p>Not yet here (the rest of the interpretability issue): general backward hooks and {@code
- * _grad} cache entries, eigenvalues of factored matrices, composition baselines, head patching by
- * position, logit-lens and patching heatmaps, and the induction-heads study.
+ * <p>Not yet here (the rest of the interpretability issue): eigenvalues of factored matrices,
+ * composition baselines, head patching by position, logit-lens and patching heatmaps, and the
+ * induction-heads study.
  */
 package dev.residual.interp;

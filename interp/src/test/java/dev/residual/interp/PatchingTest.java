@@ -107,4 +107,47 @@ class PatchingTest {
         () -> Patching.attribution(HT, CLEAN, CORRUPT, "hook_q", METRIC));
     assertTrue(Double.isFinite(a[8 + 7]));
   }
+
+  @Test
+  void cachedActivationGradientsMatchFiniteDifferences() {
+    HookedTransformer.CacheRun run =
+        HT.runWithCacheAndGrads(
+            CORRUPT,
+            n -> n.equals("blocks.1.hook_resid_pre") || n.equals("blocks.0.attn.hook_z"),
+            METRIC);
+    ActivationCache c = run.cache();
+    Tensor g = c.get("blocks.1.hook_resid_pre_grad"); // [1, 8, 32]
+    assertEquals(
+        0.0, g.select(1, 7).abs().sum().item() == 0 ? 1.0 : 0.0, "the last position matters");
+    // Nudge one coordinate of resid_pre at layer 1 and compare with the cached gradient.
+    int pos = 7;
+    int dim = 5;
+    double eps = 1e-2;
+    double[] m = new double[2];
+    for (int side = 0; side < 2; side++) {
+      double step = side == 0 ? eps : -eps;
+      try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+        Tensor logits =
+            HT.runWithHooks(
+                CORRUPT,
+                List.of(
+                    Hook.at(
+                        "blocks.1.hook_resid_pre",
+                        (act, ctx) -> {
+                          float[] v = act.toFloatArray();
+                          v[pos * 32 + dim] += (float) step;
+                          return Tensor.of(v, act.shape());
+                        })));
+        m[side] = METRIC.apply(logits).item();
+      }
+    }
+    double fd = (m[0] - m[1]) / (2 * eps);
+    double analytic = g.toFloatArray()[pos * 32 + dim];
+    assertEquals(fd, analytic, 2e-2 * Math.max(1.0, Math.abs(fd)));
+    assertTrue(c.contains("blocks.0.attn.hook_z_grad"));
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      assertThrows(
+          IllegalStateException.class, () -> HT.runWithCacheAndGrads(CORRUPT, n -> true, METRIC));
+    }
+  }
 }
