@@ -61,6 +61,31 @@ public final class Composition {
     return Tensor.of(out, layers, heads, layers, heads);
   }
 
+  /**
+   * The composition score expected by chance: the mean score of {@code samples} pairs of random
+   * Gaussian factored matrices shaped like the model's OV circuit ({@code [d_model, d_head] ·
+   * [d_head, d_model]}). Scores well above it indicate real composition.
+   *
+   * @throws IllegalArgumentException if {@code samples < 1}
+   */
+  public static double randomBaseline(
+      HookedTransformer model, int samples, dev.residual.tensor.Generator g) {
+    if (samples < 1) {
+      throw new IllegalArgumentException("Composition.randomBaseline: samples must be >= 1");
+    }
+    int d = model.dModel();
+    int k = model.dHead();
+    double sum = 0;
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      for (int i = 0; i < samples; i++) {
+        FactoredMatrix left = new FactoredMatrix(Tensor.randn(g, d, k), Tensor.randn(g, k, d));
+        FactoredMatrix right = new FactoredMatrix(Tensor.randn(g, d, k), Tensor.randn(g, k, d));
+        sum += score(left, right);
+      }
+    }
+    return sum / samples;
+  }
+
   private static FactoredMatrix head(FactoredMatrix m, int layer, int head) {
     return new FactoredMatrix(
         m.a().select(0, layer).select(0, head), m.b().select(0, layer).select(0, head));

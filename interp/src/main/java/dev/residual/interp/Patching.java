@@ -105,6 +105,54 @@ public final class Patching {
   }
 
   /**
+   * Patches each head's output {@code z} at one position at a time: {@code [n_layers, pos,
+   * n_heads]} of the metric.
+   */
+  public static Tensor byHeadAndPosition(
+      HookedTransformer model, Tensor clean, Tensor corrupted, Function<Tensor, Tensor> metric) {
+    checkShapes(clean, corrupted);
+    int layers = model.nLayers();
+    int heads = model.nHeads();
+    int t = (int) clean.shape()[1];
+    float[] out = new float[layers * t * heads];
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      ActivationCache cache = model.runWithCache(clean, n -> n.endsWith("attn.hook_z")).cache();
+      for (int l = 0; l < layers; l++) {
+        Tensor cleanZ = cache.get("z", l); // [batch, pos, head, d_head]
+        for (int p = 0; p < t; p++) {
+          for (int h = 0; h < heads; h++) {
+            int pos = p;
+            int head = h;
+            Hook patch = (a, ctx) -> pasteHeadAt(a, cleanZ, pos, head);
+            Tensor logits =
+                model.runWithHooks(
+                    corrupted, List.of(Hook.at(HookNames.actName("z", l, null), patch)));
+            out[(l * t + p) * heads + h] = (float) metric.apply(logits).item();
+          }
+        }
+      }
+    }
+    return Tensor.of(out, layers, t, heads);
+  }
+
+  /**
+   * {@code a [batch, pos, head, d_head]} with {@code [:, pos, head, :]} taken from {@code from}.
+   */
+  private static Tensor pasteHeadAt(Tensor a, Tensor from, int pos, int head) {
+    long[] s = a.shape();
+    float[] dst = a.toFloatArray();
+    float[] src = from.toFloatArray();
+    int t = (int) s[1];
+    int h = (int) s[2];
+    int e = (int) s[3];
+    for (int b = 0; b < s[0]; b++) {
+      int base = ((b * t + pos) * h + head) * e;
+      System.arraycopy(src, base, dst, base, e);
+    }
+    return Tensor.of(dst, s);
+  }
+
+  /**
    * Attribution patching: the first-order estimate of {@link #byLayerAndPosition}'s change of the
    * metric, {@code Σ_d ∂metric/∂act · (clean - corrupted)} per {@code [layer, pos]} (summed over
    * the batch), from one forward and one backward pass on the corrupted input.

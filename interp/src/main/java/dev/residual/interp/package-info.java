@@ -11,17 +11,16 @@
  *       dev.residual.interp.HookNames}); residual-stream decompositions, {@code applyLnToStack},
  *       direct logit attribution.
  *   <li>{@link dev.residual.interp.FactoredMatrix} and {@link dev.residual.interp.Composition}:
- *       lazy low-rank products (norms, SVD) and Q/K/V composition scores.
+ *       lazy low-rank products (norms, SVD) and Q/K/V composition scores with a random baseline.
  *   <li>{@link dev.residual.interp.HeadDetectors}: previous-token, duplicate-token and induction
  *       scores on repeated random tokens; induction loss.
- *   <li>{@link dev.residual.interp.Patching}: activation patching by [layer, pos] and by head,
- *       attribution patching, logit difference.
+ *   <li>{@link dev.residual.interp.Patching}: activation patching by [layer, pos] and by head, by
+ *       head and position, attribution patching, logit difference.
  *   <li>{@link dev.residual.interp.AttentionPatterns}: labelled heatmap grids and an interactive
  *       HTML page; {@link dev.residual.interp.PromptTest}: {@code test_prompt}.
  * </ul>
  *
  * <p>Not yet here (the rest of the interpretability issue): eigenvalues of factored matrices,
- * composition baselines, head patching by position, logit-lens and patching heatmaps, and the
- * induction-heads study.
+ * logit-lens and patching heatmaps, and the induction-heads study.
  */
 package dev.residual.interp;

@@ -90,4 +90,16 @@ class FactoredMatrixTest {
     double randomScore = Composition.score(writer, random);
     assertTrue(alignedScore > 2 * randomScore, alignedScore + " vs random " + randomScore);
   }
+
+  @Test
+  void randomBaselineIsNearTheAnalyticRankRatio() {
+    HookedTransformer ht =
+        HookedTransformer.fromGPT2(HookedTransformerTest.model(GPT2Config.Activation.GELU, true));
+    double base = Composition.randomBaseline(ht, 20, new Generator(3));
+    // Independent rank-8 maps in 32 dims: the score concentrates near sqrt(8 / 32) / sqrt(8) ~
+    // 0.18.
+    assertTrue(base > 0.1 && base < 0.35, "baseline " + base);
+    assertThrows(
+        IllegalArgumentException.class, () -> Composition.randomBaseline(ht, 0, new Generator(0)));
+  }
 }

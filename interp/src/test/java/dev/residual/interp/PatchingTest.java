@@ -150,4 +150,18 @@ class PatchingTest {
           IllegalStateException.class, () -> HT.runWithCacheAndGrads(CORRUPT, n -> true, METRIC));
     }
   }
+
+  @Test
+  void headPatchingByPositionChangesNothingBeforeTheDifferingToken() {
+    Tensor byPos = Patching.byHeadAndPosition(HT, CLEAN, CORRUPT, METRIC); // [2, 8, 4]
+    assertEquals(2 * 8 * 4, byPos.numel());
+    double corrupt = metric(CORRUPT);
+    // Layer 0, positions before the differing token: z there is identical, nothing changes.
+    float[] v = byPos.toFloatArray();
+    for (int p = 0; p < 2; p++) {
+      for (int h = 0; h < 4; h++) {
+        assertEquals(corrupt, v[p * 4 + h], 1e-5);
+      }
+    }
+  }
 }
