@@ -164,6 +164,36 @@ public final class ActivationCache {
     return scaled.mul(dirs.unsqueeze(0)).sum(-1);
   }
 
+  /**
+   * The logit lens: the log-probability of {@code answers} read off the residual stream after every
+   * layer ({@link #accumulatedResid accumulatedResid(nLayers, false)}: {@code "0_pre"} ... {@code
+   * "final_post"}), through the final LayerNorm's scaling and the unembedding. The last row is the
+   * model's own log-probability. Assumes folded LayerNorm weights, as {@link #applyLnToStack} does.
+   *
+   * @param answers {@code [batch, pos]} token ids
+   * @return {@code [nLayers + 1, batch, pos]} log-probabilities, with the accumulated residual's
+   *     labels
+   */
+  public Stack logitLens(Tensor answers) {
+    Stack acc = accumulatedResid(nLayers, false);
+    long[] s = acc.stack().shape();
+    if (answers.dim() != 2 || answers.shape()[0] != s[1] || answers.shape()[1] != s[2]) {
+      throw new IllegalArgumentException(
+          "ActivationCache.logitLens: answers "
+              + java.util.Arrays.toString(answers.shape())
+              + " must be [batch, pos] = ["
+              + s[1]
+              + ", "
+              + s[2]
+              + "]");
+    }
+    Tensor scaled = applyLnToStack(acc.stack(), nLayers, false);
+    Tensor logp =
+        dev.residual.nn.functional.F.logSoftmax(scaled.matmul(model.W_U()).add(model.b_U()), -1);
+    Tensor idx = answers.unsqueeze(0).expand(s[0], s[1], s[2]).unsqueeze(3).contiguous();
+    return new Stack(logp.gather(3, idx).squeeze(3), acc.labels());
+  }
+
   /** Unembedding columns {@code W_U[:, token]} as {@code [batch, pos, d_model]}. */
   private Tensor directions(Tensor tokens, long[] s) {
     Tensor cols = model.W_U().t().contiguous().indexSelect(0, tokens.reshape(s[1] * s[2]));

@@ -9,7 +9,7 @@
  *   <li>{@link dev.residual.interp.Hook}: forward hooks that may replace an activation.
  *   <li>{@link dev.residual.interp.ActivationCache}: activations by full name or shorthand ({@link
  *       dev.residual.interp.HookNames}); residual-stream decompositions, {@code applyLnToStack},
- *       direct logit attribution.
+ *       direct logit attribution, the logit lens.
  *   <li>{@link dev.residual.interp.FactoredMatrix} and {@link dev.residual.interp.Composition}:
  *       lazy low-rank products (norms, SVD) and Q/K/V composition scores with a random baseline.
  *   <li>{@link dev.residual.interp.HeadDetectors}: previous-token, duplicate-token and induction
@@ -21,6 +21,7 @@
  * </ul>
  *
  * <p>Not yet here (the rest of the interpretability issue): eigenvalues of factored matrices,
- * logit-lens and patching heatmaps, and the induction-heads study.
+ * ready-made heatmaps of logit-lens and patching grids (draw them with {@code plot.Heatmap}), and
+ * the induction-heads study.
  */
 package dev.residual.interp;

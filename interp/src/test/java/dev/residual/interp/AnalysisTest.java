@@ -127,4 +127,25 @@ class AnalysisTest {
           () -> c.logitAttrs(c.decomposeResid(2).stack(), answers.reshape(33, 1), null));
     }
   }
+
+  @Test
+  void theLogitLensEndsAtTheModelsOwnLogProbabilities() {
+    HookedTransformer ht =
+        HookedTransformer.fromGPT2(HookedTransformerTest.model(GPT2Config.Activation.GELU, true))
+            .processWeights(true, true, true, true);
+    Tensor tokens = HookedTransformerTest.tokens();
+    Tensor answers = Tensor.randint(new Generator(7), 0, 29, 3, 11);
+    try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+      HookedTransformer.CacheRun run = ht.runWithCache(tokens);
+      ActivationCache.Stack lens = run.cache().logitLens(answers);
+      assertEquals(List.of("0_pre", "1_pre", "final_post"), lens.labels());
+      Tensor want =
+          dev.residual.nn.functional.F.logSoftmax(run.logits(), -1)
+              .gather(2, answers.unsqueeze(2))
+              .squeeze(2);
+      assertTrue(HookedTransformerTest.maxDiff(lens.stack().select(0, 2), want) < 1e-4);
+      assertThrows(
+          IllegalArgumentException.class, () -> run.cache().logitLens(answers.reshape(33, 1)));
+    }
+  }
 }
