@@ -17,11 +17,11 @@
  *   <li>{@link dev.residual.interp.Patching}: activation patching by [layer, pos] and by head, by
  *       head and position, attribution patching, logit difference.
  *   <li>{@link dev.residual.interp.AttentionPatterns}: labelled heatmap grids and an interactive
- *       HTML page; {@link dev.residual.interp.PromptTest}: {@code test_prompt}.
+ *       HTML page; {@link dev.residual.interp.InterpPlots}: labelled heatmaps of logit-lens,
+ *       patching and head-score grids; {@link dev.residual.interp.PromptTest}: {@code test_prompt}.
  * </ul>
  *
- * <p>Not yet here (the rest of the interpretability issue): eigenvalues of factored matrices,
- * ready-made heatmaps of logit-lens and patching grids (draw them with {@code plot.Heatmap}), and
+ * <p>Not yet here (the rest of the interpretability issue): eigenvalues of factored matrices and
  * the induction-heads study.
  */
 package dev.residual.interp;

@@ -49,4 +49,19 @@ class AttentionPatternsTest {
         IllegalArgumentException.class,
         () -> AttentionPatterns.savePng(cache, 0, 3, labels, png, 100));
   }
+
+  @Test
+  void gridsOfPatchingResultsAreDrawnWithTheirLabels(@TempDir Path dir) throws Exception {
+    Tensor grid = Tensor.of(new float[] {0.1f, -0.5f, 0.9f, 0f, 0.2f, -0.3f}, 2, 3);
+    Path png = dir.resolve("patch.png");
+    InterpPlots.saveGrid(
+        grid, InterpPlots.indexLabels(2), List.of("a", "b", "c"), "patching", true, png);
+    assertTrue(ImageIO.read(png.toFile()).getWidth() >= 360);
+    assertEquals(List.of("L0H0", "L0H1", "L1H0", "L1H1"), InterpPlots.headLabels(2, 2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            InterpPlots.saveGrid(
+                grid, InterpPlots.indexLabels(3), List.of("a", "b", "c"), "x", false, png));
+  }
 }
