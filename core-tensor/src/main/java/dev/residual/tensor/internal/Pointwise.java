@@ -348,9 +348,6 @@ public final class Pointwise {
       if (Simd.ENABLED && op == Unary.GELU_TANH) {
         Parallel.forRange(
             n, GRAIN, (lo, hi) -> VectorKernels.geluTanhBackward(xs.raw, gs.raw, os.raw, lo, hi));
-      } else if (Simd.ENABLED && op == Unary.GELU) {
-        Parallel.forRange(
-            n, GRAIN, (lo, hi) -> VectorKernels.geluBackward(xs.raw, gs.raw, os.raw, lo, hi));
       } else if (Simd.ENABLED && op == Unary.RELU) {
         Parallel.forRange(
             n, GRAIN, (lo, hi) -> VectorKernels.reluBackward(xs.raw, gs.raw, os.raw, lo, hi));

@@ -147,24 +147,6 @@ final class VectorKernels {
     }
   }
 
-  /** {@code dx = g (Φ(x) + x φ(x))}, {@code φ(x) = e^{-x²/2} / √(2π)}. */
-  static void geluBackward(ByteBuffer x, ByteBuffer g, ByteBuffer dx, int lo, int hi) {
-    int k = lo;
-    int bound = lo + S.loopBound(hi - lo);
-    FloatVector[] gauss = new FloatVector[1];
-    for (; k < bound; k += S.length()) {
-      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
-      FloatVector cdf = normalCdf(v, gauss);
-      FloatVector d = v.mul(gauss[0]).mul(INV_SQRT_2PI).add(cdf);
-      FloatVector.fromByteBuffer(S, g, 4 * k, NO).mul(d).intoByteBuffer(dx, 4 * k, NO);
-    }
-    for (; k < hi; k++) {
-      double xv = x.getFloat(4 * k);
-      double d = FastMath.normalCdf(xv) + xv * INV_SQRT_2PI * FastMath.exp(-0.5 * xv * xv);
-      dx.putFloat(4 * k, (float) (g.getFloat(4 * k) * d));
-    }
-  }
-
   /** {@code y = e^x}. */
   static void exp(ByteBuffer x, ByteBuffer y, int lo, int hi) {
     int k = lo;
