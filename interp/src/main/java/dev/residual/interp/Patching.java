@@ -63,14 +63,11 @@ public final class Patching {
     try (Tensor.NoGrad ignored = Tensor.noGrad()) {
       ActivationCache cache = model.runWithCache(clean, n -> n.endsWith("hook_" + act)).cache();
       for (int l = 0; l < layers; l++) {
-        Tensor cleanAct = cache.get(act, l); // [batch, pos, d_model]
+        String name = HookNames.actName(act, l, null);
         for (int p = 0; p < t; p++) {
-          int pos = p;
-          Hook patch = (a, ctx) -> paste(a, cleanAct, 1, pos);
-          Tensor logits =
-              model.runWithHooks(
-                  corrupted, List.of(Hook.at(HookNames.actName(act, l, null), patch)));
-          out[l * t + p] = (float) metric.apply(logits).item();
+          // act is [batch, pos, d_model]: replace position p.
+          Tensor mask = oneHot(p, 1, t, 1);
+          out[l * t + p] = patched(model, corrupted, name, cache.get(name), mask, metric);
         }
       }
     }
@@ -90,14 +87,11 @@ public final class Patching {
     try (Tensor.NoGrad ignored = Tensor.noGrad()) {
       ActivationCache cache = model.runWithCache(clean, n -> n.endsWith("attn.hook_z")).cache();
       for (int l = 0; l < layers; l++) {
-        Tensor cleanZ = cache.get("z", l); // [batch, pos, head, d_head]
+        String name = HookNames.actName("z", l, null);
         for (int h = 0; h < heads; h++) {
-          int head = h;
-          Hook patch = (a, ctx) -> paste(a, cleanZ, 2, head);
-          Tensor logits =
-              model.runWithHooks(
-                  corrupted, List.of(Hook.at(HookNames.actName("z", l, null), patch)));
-          out[l * heads + h] = (float) metric.apply(logits).item();
+          // z is [batch, pos, head, d_head]: replace head h at every position.
+          Tensor mask = oneHot(h, 1, 1, heads, 1);
+          out[l * heads + h] = patched(model, corrupted, name, cache.get(name), mask, metric);
         }
       }
     }
@@ -118,38 +112,17 @@ public final class Patching {
     try (Tensor.NoGrad ignored = Tensor.noGrad()) {
       ActivationCache cache = model.runWithCache(clean, n -> n.endsWith("attn.hook_z")).cache();
       for (int l = 0; l < layers; l++) {
-        Tensor cleanZ = cache.get("z", l); // [batch, pos, head, d_head]
+        String name = HookNames.actName("z", l, null);
         for (int p = 0; p < t; p++) {
           for (int h = 0; h < heads; h++) {
-            int pos = p;
-            int head = h;
-            Hook patch = (a, ctx) -> pasteHeadAt(a, cleanZ, pos, head);
-            Tensor logits =
-                model.runWithHooks(
-                    corrupted, List.of(Hook.at(HookNames.actName("z", l, null), patch)));
-            out[(l * t + p) * heads + h] = (float) metric.apply(logits).item();
+            Tensor mask = oneHot(p * heads + h, 1, t, heads, 1);
+            out[(l * t + p) * heads + h] =
+                patched(model, corrupted, name, cache.get(name), mask, metric);
           }
         }
       }
     }
     return Tensor.of(out, layers, t, heads);
-  }
-
-  /**
-   * {@code a [batch, pos, head, d_head]} with {@code [:, pos, head, :]} taken from {@code from}.
-   */
-  private static Tensor pasteHeadAt(Tensor a, Tensor from, int pos, int head) {
-    long[] s = a.shape();
-    float[] dst = a.toFloatArray();
-    float[] src = from.toFloatArray();
-    int t = (int) s[1];
-    int h = (int) s[2];
-    int e = (int) s[3];
-    for (int b = 0; b < s[0]; b++) {
-      int base = ((b * t + pos) * h + head) * e;
-      System.arraycopy(src, base, dst, base, e);
-    }
-    return Tensor.of(dst, s);
   }
 
   /**
@@ -205,22 +178,31 @@ public final class Patching {
     return Tensor.of(out, layers, t);
   }
 
-  /** {@code a} with its slice {@code index} along {@code dim} replaced by {@code from}'s. */
-  private static Tensor paste(Tensor a, Tensor from, int dim, int index) {
-    long[] s = a.shape();
-    float[] dst = a.toFloatArray();
-    float[] src = from.toFloatArray();
-    int size = (int) s[dim];
-    int inner = 1;
-    for (int d = dim + 1; d < s.length; d++) {
-      inner *= (int) s[d];
+  /**
+   * The metric of a corrupted run whose activation at {@code hookName} takes the clean value where
+   * {@code mask} (broadcast against it) is true.
+   */
+  private static float patched(
+      HookedTransformer model,
+      Tensor corrupted,
+      String hookName,
+      Tensor clean,
+      Tensor mask,
+      Function<Tensor, Tensor> metric) {
+    Hook patch = (a, ctx) -> Tensor.where(mask, clean, a);
+    Tensor logits = model.runWithHooks(corrupted, List.of(Hook.at(hookName, patch)));
+    return (float) metric.apply(logits).item();
+  }
+
+  /** A BOOL tensor of {@code shape}, true only at flat index {@code index}. */
+  private static Tensor oneHot(int index, long... shape) {
+    int n = 1;
+    for (long d : shape) {
+      n *= (int) d;
     }
-    int outer = dst.length / (size * inner);
-    for (int o = 0; o < outer; o++) {
-      int base = (o * size + index) * inner;
-      System.arraycopy(src, base, dst, base, inner);
-    }
-    return Tensor.of(dst, s);
+    boolean[] m = new boolean[n];
+    m[index] = true;
+    return Tensor.of(m, shape);
   }
 
   private static void checkAct(String act) {
