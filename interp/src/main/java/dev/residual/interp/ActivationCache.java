@@ -144,21 +144,12 @@ public final class ActivationCache {
    */
   public Tensor logitAttrs(Tensor stack, Tensor tokens, Tensor incorrectTokens) {
     long[] s = stack.shape();
-    for (Tensor t : new Tensor[] {tokens, incorrectTokens}) {
-      if (t != null && (t.dim() != 2 || t.shape()[0] != s[1] || t.shape()[1] != s[2])) {
-        throw new IllegalArgumentException(
-            "ActivationCache.logitAttrs: tokens "
-                + java.util.Arrays.toString(t.shape())
-                + " must be [batch, pos] = ["
-                + s[1]
-                + ", "
-                + s[2]
-                + "]");
-      }
-    }
-    Tensor dirs = directions(tokens, s);
+    checkTokens("logitAttrs", "tokens", tokens, s);
+    Tensor unembedT = model.W_U().t().contiguous(); // [d_vocab, d_model], rows are directions
+    Tensor dirs = directions(unembedT, tokens, s);
     if (incorrectTokens != null) {
-      dirs = dirs.sub(directions(incorrectTokens, s));
+      checkTokens("logitAttrs", "incorrect tokens", incorrectTokens, s);
+      dirs = dirs.sub(directions(unembedT, incorrectTokens, s));
     }
     Tensor scaled = applyLnToStack(stack, nLayers, false);
     return scaled.mul(dirs.unsqueeze(0)).sum(-1);
@@ -177,16 +168,7 @@ public final class ActivationCache {
   public Stack logitLens(Tensor answers) {
     Stack acc = accumulatedResid(nLayers, false);
     long[] s = acc.stack().shape();
-    if (answers.dim() != 2 || answers.shape()[0] != s[1] || answers.shape()[1] != s[2]) {
-      throw new IllegalArgumentException(
-          "ActivationCache.logitLens: answers "
-              + java.util.Arrays.toString(answers.shape())
-              + " must be [batch, pos] = ["
-              + s[1]
-              + ", "
-              + s[2]
-              + "]");
-    }
+    checkTokens("logitLens", "answers", answers, s);
     Tensor scaled = applyLnToStack(acc.stack(), nLayers, false);
     Tensor logp =
         dev.residual.nn.functional.F.logSoftmax(scaled.matmul(model.W_U()).add(model.b_U()), -1);
@@ -194,10 +176,29 @@ public final class ActivationCache {
     return new Stack(logp.gather(3, idx).squeeze(3), acc.labels());
   }
 
-  /** Unembedding columns {@code W_U[:, token]} as {@code [batch, pos, d_model]}. */
-  private Tensor directions(Tensor tokens, long[] s) {
-    Tensor cols = model.W_U().t().contiguous().indexSelect(0, tokens.reshape(s[1] * s[2]));
-    return cols.reshape(s[1], s[2], s[3]);
+  /** Rows {@code unembedT[token]} (columns of {@code W_U}) as {@code [batch, pos, d_model]}. */
+  private static Tensor directions(Tensor unembedT, Tensor tokens, long[] s) {
+    return unembedT.indexSelect(0, tokens.reshape(s[1] * s[2])).reshape(s[1], s[2], s[3]);
+  }
+
+  /**
+   * Token ids must be {@code [batch, pos]} matching a stack shaped {@code s = [n, batch, pos, d]}.
+   */
+  private static void checkTokens(String op, String what, Tensor t, long[] s) {
+    if (t.dim() != 2 || t.shape()[0] != s[1] || t.shape()[1] != s[2]) {
+      throw new IllegalArgumentException(
+          "ActivationCache."
+              + op
+              + ": "
+              + what
+              + " "
+              + java.util.Arrays.toString(t.shape())
+              + " must be [batch, pos] = ["
+              + s[1]
+              + ", "
+              + s[2]
+              + "]");
+    }
   }
 
   private void checkUpTo(int layer) {
