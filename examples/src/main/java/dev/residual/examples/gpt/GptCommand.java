@@ -2,7 +2,6 @@ package dev.residual.examples.gpt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.residual.io.Checkpoint;
-import dev.residual.nn.init.Init;
 import dev.residual.transformer.GPT2;
 import dev.residual.transformer.GPT2Config;
 import dev.residual.transformer.generate.Generation;
@@ -414,12 +413,7 @@ public final class GptCommand implements Runnable {
                 : GPT2Tokenizer.standard();
       } else {
         Checkpoint.Contents ck = Checkpoint.load(checkpoint);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> mc = (Map<String, Object>) ck.config().get("model");
-        try (Init.Skip ignored = Init.skip()) { // the checkpoint's weights replace these
-          model = new GPT2(Trainer.modelConfigFromMap(mc), 0);
-        }
-        model.loadStateDict(ck.model(), true);
+        model = Trainer.modelFrom(ck);
         Path metaFile =
             meta != null ? meta : Path.of(String.valueOf(ck.config().get("dataDir")), "meta.json");
         if (!Files.exists(metaFile)) {

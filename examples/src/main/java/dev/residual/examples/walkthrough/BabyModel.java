@@ -7,7 +7,6 @@ import dev.residual.transformer.tokenizer.CharTokenizer;
 import dev.residual.transformer.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The model the walkthrough's examples run on: the baby Shakespeare checkpoint written by {@code
@@ -39,10 +38,7 @@ public record BabyModel(GPT2 model, CharTokenizer tokenizer, boolean trained) {
   public static BabyModel load(Path checkpoint, Path meta) throws IOException {
     // region load
     Checkpoint.Contents ck = Checkpoint.load(checkpoint); // what `residual gpt train` wrote
-    @SuppressWarnings("unchecked")
-    Map<String, Object> mc = (Map<String, Object>) ck.config().get("model");
-    GPT2 model = new GPT2(Trainer.modelConfigFromMap(mc), 0); // the shape, any weights
-    model.loadStateDict(ck.model(), true); // then the trained weights
+    GPT2 model = Trainer.modelFrom(ck); // the config and the trained weights it holds
     model.eval();
     Path metaFile =
         meta != null ? meta : Path.of(String.valueOf(ck.config().get("dataDir")), "meta.json");

@@ -132,13 +132,8 @@ public final class Trainer {
       }
       case RESUME -> {
         ckpt = Checkpoint.load(Path.of(config.outDir()));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> mc = (Map<String, Object>) ckpt.config().get("model");
-        modelConfig = modelConfigFromMap(mc);
-        try (Init.Skip ignored = Init.skip()) { // the checkpoint's weights replace these
-          model = new GPT2(modelConfig, modelGen);
-        }
-        model.loadStateDict(ckpt.model(), true);
+        model = modelFrom(ckpt);
+        modelConfig = model.config();
       }
       case GPT2 -> {
         GPT2 pretrained = GPT2.fromPretrained(Path.of(config.hfDir()));
@@ -436,6 +431,24 @@ public final class Trainer {
     m.put("activation", c.activation().name());
     m.put("tie_weights", c.tieWeights());
     return m;
+  }
+
+  /**
+   * The model a training checkpoint holds: its config from the checkpoint's {@code "model"} entry,
+   * its weights from the checkpoint (built without drawing random weights first).
+   *
+   * @throws IllegalArgumentException if the config entry is missing or malformed, or a weight is
+   *     missing or misshapen
+   */
+  public static GPT2 modelFrom(Checkpoint.Contents ckpt) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> mc = (Map<String, Object>) ckpt.config().get("model");
+    GPT2 model;
+    try (Init.Skip ignored = Init.skip()) { // the checkpoint's weights replace these
+      model = new GPT2(modelConfigFromMap(mc), 0);
+    }
+    model.loadStateDict(ckpt.model(), true);
+    return model;
   }
 
   /**
