@@ -275,22 +275,8 @@ public final class Pointwise {
         in.length,
         GRAIN,
         (lo, hi) -> VectorKernels.geluWithDerivative(in.raw, o.raw, d.raw, lo, hi));
-    Engine.record(
-        "gelu",
-        out,
-        new Tensor[] {x},
-        (g, needs) -> {
-          Tensor gx = Tensor.empty(DType.FLOAT32, x.shape());
-          Storage gs = g.storage();
-          Storage os = gx.storage();
-          Parallel.forRange(
-              os.length,
-              GRAIN,
-              (lo, hi) -> VectorKernels.binary(Binary.MUL, gs.raw, d.raw, os.raw, lo, hi));
-          return new Tensor[] {gx};
-        },
-        x,
-        out);
+    // Backward reads only the derivative buffer, so x and out need not be kept for it.
+    Engine.record("gelu", out, new Tensor[] {x}, (g, needs) -> new Tensor[] {g.mul(deriv)});
     Engine.freeOnRelease(out, d);
     return out;
   }
