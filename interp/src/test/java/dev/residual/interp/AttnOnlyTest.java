@@ -49,4 +49,25 @@ class AttnOnlyTest {
       assertEquals(2 * 2, c.stackHeadResults(2).labels().size());
     }
   }
+
+  @Test
+  void fusedAttentionGivesTheHookedPathsLossAndGradients() {
+    for (boolean ln : new boolean[] {false, true}) {
+      HookedTransformer m = HookedTransformer.attnOnly(2, 3, 12, 9, 7, ln, new Generator(5));
+      Tensor toks = Tensor.randint(new Generator(6), 0, 7, 4, 9);
+      Tensor x = toks.slice(1, 0, 8, 1);
+      Tensor y = toks.slice(1, 1, 9, 1);
+      // No observers: fused kernels. A cache of every point: the einsum path with its hooks.
+      Tensor fused = F.crossEntropy(m.forward(x), y);
+      java.util.List<Tensor> gFused = dev.residual.tensor.Autograd.grad(fused, m.parameters());
+      Tensor hooked = F.crossEntropy(m.runWithCache(x).logits(), y);
+      java.util.List<Tensor> gHooked = dev.residual.tensor.Autograd.grad(hooked, m.parameters());
+      assertEquals(hooked.item(), fused.item(), 1e-6);
+      for (int i = 0; i < gFused.size(); i++) {
+        double scale = Math.max(1e-3, gHooked.get(i).abs().max().item());
+        double d = HookedTransformerTest.maxDiff(gFused.get(i), gHooked.get(i)) / scale;
+        assertTrue(d < 1e-4, "ln " + ln + ", parameter " + i + ": relative grad diff " + d);
+      }
+    }
+  }
 }
