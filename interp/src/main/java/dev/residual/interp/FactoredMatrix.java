@@ -141,6 +141,87 @@ public final class FactoredMatrix {
    */
   public record Svd(Tensor u, Tensor s, Tensor v) {}
 
+  /**
+   * The eigenvalues of the square product {@code A B} {@code [..., m, m]}, computed from the small
+   * {@code B A} {@code [..., k, k]} (the same nonzero eigenvalues; the other {@code m - k} are zero
+   * and are not returned), in double with a real Schur (Hessenberg QR) decomposition. Per leading
+   * index the {@code k} eigenvalues come sorted by descending modulus, complex-conjugate pairs
+   * together (positive imaginary part first). For an OV circuit, mostly positive real eigenvalues
+   * mean the head copies the tokens it attends to.
+   *
+   * @return real and imaginary parts, each {@code [..., k]} in the factors' dtype
+   * @throws IllegalArgumentException if the product is not square
+   */
+  public Eigenvalues eigenvalues() {
+    long[] as = a.shape();
+    long[] bs = b.shape();
+    int m = (int) as[as.length - 2];
+    int k = (int) as[as.length - 1];
+    int n = (int) bs[bs.length - 1];
+    if (m != n) {
+      throw new IllegalArgumentException(
+          "FactoredMatrix.eigenvalues: the product " + Arrays.toString(shape()) + " is not square");
+    }
+    long[] lead = leading(as, bs);
+    double[] ba =
+        b.to(DType.FLOAT64)
+            .matmul(a.to(DType.FLOAT64))
+            .expand(concat(lead, k, k))
+            .contiguous()
+            .toDoubleArray();
+    int count = ba.length / (k * k);
+    double[] re = new double[count * k];
+    double[] im = new double[count * k];
+    for (int i = 0; i < count; i++) {
+      double[][] rows = new double[k][k];
+      for (int r = 0; r < k; r++) {
+        System.arraycopy(ba, (i * k + r) * k, rows[r], 0, k);
+      }
+      org.apache.commons.math3.linear.EigenDecomposition eig =
+          new org.apache.commons.math3.linear.EigenDecomposition(
+              new org.apache.commons.math3.linear.Array2DRowRealMatrix(rows, false));
+      double[] wr = eig.getRealEigenvalues();
+      double[] wi = eig.getImagEigenvalues();
+      Integer[] order = new Integer[k];
+      for (int j = 0; j < k; j++) {
+        order[j] = j;
+      }
+      Arrays.sort(
+          order,
+          (x, y) -> {
+            int c = Double.compare(Math.hypot(wr[y], wi[y]), Math.hypot(wr[x], wi[x]));
+            if (c != 0) {
+              return c;
+            }
+            c = Double.compare(wr[y], wr[x]);
+            return c != 0 ? c : Double.compare(wi[y], wi[x]);
+          });
+      for (int j = 0; j < k; j++) {
+        re[i * k + j] = wr[order[j]];
+        im[i * k + j] = wi[order[j]];
+      }
+    }
+    return new Eigenvalues(
+        Tensor.of(re, concat(lead, k)).to(a.dtype()), Tensor.of(im, concat(lead, k)).to(a.dtype()));
+  }
+
+  /**
+   * Eigenvalues as real and imaginary parts.
+   *
+   * @param real real parts {@code [..., k]}
+   * @param imag imaginary parts {@code [..., k]}
+   */
+  public record Eigenvalues(Tensor real, Tensor imag) {
+    /**
+     * Anthropic's copying score per leading index: {@code Σ Re λ / Σ |λ|} in {@code [-1, 1]}; near
+     * 1 for an OV circuit that copies, near -1 for one that suppresses. {@code [...]}.
+     */
+    public Tensor positivity() {
+      Tensor modulus = real.square().add(imag.square()).sqrt();
+      return real.sum(-1).div(modulus.sum(-1).clamp(1e-30, Double.MAX_VALUE));
+    }
+  }
+
   private static long[] leading(long[] as, long[] bs) {
     int la = as.length - 2;
     int lb = bs.length - 2;

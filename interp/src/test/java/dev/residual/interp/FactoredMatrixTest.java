@@ -102,4 +102,50 @@ class FactoredMatrixTest {
     assertThrows(
         IllegalArgumentException.class, () -> Composition.randomBaseline(ht, 0, new Generator(0)));
   }
+
+  @Test
+  void eigenvaluesOfTheProductComeFromTheSmallFactorOrder() {
+    // A rotation-and-scale: B A = [[0, -2], [2, 0]] has eigenvalues ±2i; A B (3 x 3) adds a 0.
+    Tensor a = Tensor.of(new double[] {1, 0, 0, 1, 0, 0}, 3, 2);
+    Tensor b = Tensor.of(new double[] {0, -2, 0, 2, 0, 0}, 2, 3);
+    FactoredMatrix.Eigenvalues rot = new FactoredMatrix(a, b).eigenvalues();
+    assertArrayEquals(new double[] {0, 0}, rot.real().toDoubleArray(), 1e-12);
+    assertArrayEquals(new double[] {2, -2}, rot.imag().toDoubleArray(), 1e-12);
+    assertEquals(0.0, rot.positivity().item(), 1e-12);
+    // Random 2-dim factors, batched: compare with the 2 x 2 formula on B A.
+    Generator g = new Generator(9);
+    Tensor a2 = Tensor.randn(g, 4, 6, 2).to(DType.FLOAT64);
+    Tensor b2 = Tensor.randn(g, 4, 2, 6).to(DType.FLOAT64);
+    FactoredMatrix.Eigenvalues e = new FactoredMatrix(a2, b2).eigenvalues();
+    assertArrayEquals(new long[] {4, 2}, e.real().shape());
+    double[] ba = b2.matmul(a2).toDoubleArray();
+    double[] re = e.real().toDoubleArray();
+    double[] im = e.imag().toDoubleArray();
+    for (int i = 0; i < 4; i++) {
+      double p = ba[4 * i];
+      double q = ba[4 * i + 1];
+      double r = ba[4 * i + 2];
+      double t = ba[4 * i + 3];
+      double half = (p + t) / 2;
+      double disc = half * half - (p * t - q * r);
+      // Sum and product of the two eigenvalues are the trace and the determinant.
+      assertEquals(p + t, re[2 * i] + re[2 * i + 1], 1e-9);
+      double prodRe = re[2 * i] * re[2 * i + 1] - im[2 * i] * im[2 * i + 1];
+      assertEquals(p * t - q * r, prodRe, 1e-9);
+      if (disc >= 0) {
+        double hi = Math.max(Math.abs(half + Math.sqrt(disc)), Math.abs(half - Math.sqrt(disc)));
+        assertEquals(hi, Math.abs(re[2 * i]), 1e-9, "descending modulus");
+        assertEquals(0.0, im[2 * i], 1e-12);
+      } else {
+        assertEquals(Math.sqrt(-disc), im[2 * i], 1e-9, "conjugate pair, positive first");
+      }
+    }
+    // A copying map (A B = 3 P for a projection P) scores positivity 1.
+    Tensor basis = Tensor.of(new double[] {1, 0, 0, 1, 1, 1}, 3, 2);
+    FactoredMatrix copy = new FactoredMatrix(basis, basis.t().mul(3.0));
+    assertEquals(1.0, copy.eigenvalues().positivity().item(), 1e-12);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new FactoredMatrix(Tensor.ones(3, 2), Tensor.ones(2, 4)).eigenvalues());
+  }
 }
