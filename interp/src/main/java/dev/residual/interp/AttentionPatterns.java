@@ -49,6 +49,16 @@ public final class AttentionPatterns {
   public static void savePng(
       ActivationCache cache, int layer, int batchIndex, List<String> tokens, Path png, int cell)
       throws IOException {
+    Plots.savePng(image(cache, layer, batchIndex, tokens, cell), png);
+  }
+
+  /**
+   * The image {@link #savePng} writes, for a run's report ({@code Run.logImage}).
+   *
+   * @throws IllegalArgumentException as {@link #savePng}
+   */
+  public static BufferedImage image(
+      ActivationCache cache, int layer, int batchIndex, List<String> tokens, int cell) {
     Tensor p = pattern(cache, layer, batchIndex, tokens);
     int heads = (int) p.shape()[0];
     int cols = Math.min(4, heads);
@@ -71,7 +81,7 @@ public final class AttentionPatterns {
       g.drawImage(one, (h % cols) * cell, (h / cols) * cell, null);
     }
     g.dispose();
-    Plots.savePng(grid, png);
+    return grid;
   }
 
   /**

@@ -31,6 +31,20 @@ public final class InterpPlots {
       boolean diverging,
       Path png)
       throws IOException {
+    dev.residual.plot.Plots.savePng(gridImage(grid, rowLabels, colLabels, title, diverging), png);
+  }
+
+  /**
+   * The image {@link #saveGrid} writes, for a run's report ({@code Run.logImage}).
+   *
+   * @throws IllegalArgumentException if the grid is not 2-D or the labels do not match it
+   */
+  public static java.awt.image.BufferedImage gridImage(
+      Tensor grid,
+      List<String> rowLabels,
+      List<String> colLabels,
+      String title,
+      boolean diverging) {
     if (grid.dim() != 2
         || rowLabels.size() != grid.shape()[0]
         || colLabels.size() != grid.shape()[1]) {
@@ -49,10 +63,8 @@ public final class InterpPlots {
       h = h.scale(ColorScale.DIVERGING).range(-m, m);
     }
     int cell = 28;
-    h.savePng(
-        png,
-        Math.max(360, 140 + cell * colLabels.size()),
-        Math.max(300, 120 + cell * rowLabels.size()));
+    return h.toImage(
+        Math.max(560, 140 + cell * colLabels.size()), Math.max(300, 120 + cell * rowLabels.size()));
   }
 
   /** Labels {@code "L0H0", "L0H1", ...} for a flattened {@code [layer, head]} axis. */

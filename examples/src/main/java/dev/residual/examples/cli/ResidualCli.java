@@ -2,6 +2,7 @@ package dev.residual.examples.cli;
 
 import dev.residual.examples.demo.MlpDemo;
 import dev.residual.examples.gpt.GptCommand;
+import dev.residual.examples.interp.InterpCommand;
 import dev.residual.examples.mnist.MnistTrain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
       MnistTrain.class,
       TrackCommand.class,
       GptCommand.class,
+      InterpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ResidualCli implements Runnable {

@@ -48,9 +48,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "Train a tiny GPT-2 on generated two-digit addition (the default, about a minute), the"
-          + " MNIST MLP (--task mnist), or a small MLP on two interleaved spirals (--task spirals)"
-          + " with Residual's autograd, and print the loss falling.",
+      "Train a tiny GPT-2 on generated two-digit addition and then find the induction heads of a"
+          + " 2-layer attention-only transformer (the default, one to two minutes), or only one of"
+          + " them (--task gpt, --task induction), the MNIST MLP (--task mnist), or a small MLP on"
+          + " two interleaved spirals (--task spirals) with Residual's autograd.",
       "Without --task, giving --steps or --lr selects the spirals demo, as before."
     },
     sortOptions = false)
@@ -138,15 +139,18 @@ public final class MlpDemo implements Callable<Integer> {
     /** The MNIST MLP, for three epochs (needs {@code ../shared/data/mnist-10k}). */
     mnist,
     /** The spirals MLP of this class. */
-    spirals
+    spirals,
+    /** The short induction-heads study ({@code residual interp induction --quick}). */
+    induction
   }
 
   @Option(
       names = "--task",
       paramLabel = "TASK",
       description =
-          "gpt (tiny GPT-2 on two-digit addition), mnist or spirals (default: gpt; spirals when"
-              + " --steps or --lr is given without --task)")
+          "gpt (tiny GPT-2 on two-digit addition), induction (the short induction-heads study),"
+              + " mnist or spirals (default: gpt then induction; spirals when --steps or --lr is"
+              + " given without --task)")
   private Task task;
 
   @Option(names = "--spirals", description = "Same as --task spirals.")
@@ -212,7 +216,15 @@ public final class MlpDemo implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
       AdditionGptDemo.run(gpt, out, noTrack ? null : runsDir);
+      if (task == null) {
+        // The default demo also shows the interp module: the short induction-heads study.
+        out.println();
+        return inductionDemo(out);
+      }
       return 0;
+    }
+    if (chosen == Task.induction) {
+      return inductionDemo(out);
     }
     if (chosen == Task.mnist) {
       Path mnist = MnistTrain.findData();
@@ -277,6 +289,15 @@ public final class MlpDemo implements Callable<Integer> {
       out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
     }
     return 0;
+  }
+
+  private int inductionDemo(PrintStream out) {
+    java.io.PrintWriter w = new java.io.PrintWriter(out, true);
+    return dev.residual.examples.interp.InterpCommand.run(
+        dev.residual.interp.InductionStudy.Config.quick().withSeed(seed),
+        w,
+        noTrack ? null : runsDir,
+        null);
   }
 
   /**
