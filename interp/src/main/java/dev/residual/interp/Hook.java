@@ -3,14 +3,15 @@ package dev.residual.interp;
 import dev.residual.tensor.Tensor;
 
 /**
- * A forward hook on a {@link HookedTransformer} hook point: sees the activation (and where it is)
- * and may return a replacement of the same shape, or {@code null} to leave it unchanged.
+ * A hook on a {@link HookedTransformer} hook point. As a forward hook it sees the activation (and
+ * where it is) and may return a replacement of the same shape, or {@code null} to leave it
+ * unchanged; as a backward hook it sees the gradient with respect to that activation, and may
+ * replace it the same way.
  *
  * <pre>{@code
  * Hook zeroHead3 = (act, ctx) -> {            // act: blocks.1.attn.hook_z [batch, pos, head, d_head]
- *   Tensor z = act.clone();
- *   z.select(2, 3).zero_();
- *   return z;
+ *   float[] keep = {1, 1, 1, 0};                // 4 heads; slices are copies, so multiply by a mask
+ *   return act.mul(Tensor.of(keep, 1, 1, 4, 1));
  * };
  * Tensor logits = model.runWithHooks(tokens, List.of(Hook.at("blocks.1.attn.hook_z", zeroHead3)));
  * }</pre>

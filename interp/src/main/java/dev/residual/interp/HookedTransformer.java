@@ -71,6 +71,7 @@ public final class HookedTransformer {
   private Tensor bU;
   private final List<String> hookNames;
   private final Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+  private final Map<String, List<Hook>> bwdHooks = new LinkedHashMap<>();
   private boolean useAttnResult;
   private final boolean attnOnly;
   private final boolean useLn;
@@ -548,7 +549,21 @@ public final class HookedTransformer {
 
   /** Logits with {@code fwdHooks} added for this run only. */
   public Tensor runWithHooks(Tensor tokens, List<Hook.Named> fwdHooks) {
-    try (HookScope ignored = hooks(fwdHooks)) {
+    return runWithHooks(tokens, fwdHooks, List.of());
+  }
+
+  /**
+   * Logits with forward and backward hooks added for this run. A backward hook is attached to the
+   * activation this run produces at its hook point, so it fires when a value computed from these
+   * logits is differentiated (after this call returns): it receives the gradient of that value with
+   * respect to the activation, in the activation's shape, and may return a replacement (or null).
+   * Forward hooks run first; the backward hook sees the gradient of their result.
+   *
+   * @throws IllegalStateException if there are backward hooks and grad mode is off or the
+   *     activation does not require grad (freeze nothing, or call {@link #runWithCacheAndGrads})
+   */
+  public Tensor runWithHooks(Tensor tokens, List<Hook.Named> fwdHooks, List<Hook.Named> bwdHooks) {
+    try (HookScope ignored = hooks(fwdHooks, bwdHooks)) {
       return forward(tokens);
     }
   }
@@ -630,10 +645,12 @@ public final class HookedTransformer {
   /** Hooks added by {@link #hooks}; closing the scope removes exactly them. */
   public final class HookScope implements AutoCloseable {
     private final List<Hook.Named> added;
+    private final List<Hook.Named> addedBwd;
     private boolean closed;
 
-    private HookScope(List<Hook.Named> added) {
+    private HookScope(List<Hook.Named> added, List<Hook.Named> addedBwd) {
       this.added = added;
+      this.addedBwd = addedBwd;
     }
 
     @Override
@@ -642,12 +659,17 @@ public final class HookedTransformer {
         return;
       }
       closed = true;
-      for (Hook.Named h : added) {
-        List<Hook> list = hooks.get(h.name());
+      remove(hooks, added);
+      remove(bwdHooks, addedBwd);
+    }
+
+    private void remove(Map<String, List<Hook>> from, List<Hook.Named> which) {
+      for (Hook.Named h : which) {
+        List<Hook> list = from.get(h.name());
         if (list != null) {
           list.remove(h.hook());
           if (list.isEmpty()) {
-            hooks.remove(h.name());
+            from.remove(h.name());
           }
         }
       }
@@ -662,16 +684,32 @@ public final class HookedTransformer {
    *     names)
    */
   public HookScope hooks(List<Hook.Named> toAdd) {
-    for (Hook.Named h : toAdd) {
-      if (!hookNames.contains(h.name())) {
-        throw new IllegalArgumentException(
-            "HookedTransformer: no hook point '" + h.name() + "'; " + suggest(h.name()));
+    return hooks(toAdd, List.of());
+  }
+
+  /**
+   * Adds forward and backward hooks (see {@link #runWithHooks(Tensor, List, List)}) until the
+   * returned scope is closed. Backward hooks attach to the activations of runs made inside the
+   * scope and fire whenever those runs are differentiated.
+   *
+   * @throws IllegalArgumentException if a name is not a hook point
+   */
+  public HookScope hooks(List<Hook.Named> fwd, List<Hook.Named> bwd) {
+    for (List<Hook.Named> list : List.of(fwd, bwd)) {
+      for (Hook.Named h : list) {
+        if (!hookNames.contains(h.name())) {
+          throw new IllegalArgumentException(
+              "HookedTransformer: no hook point '" + h.name() + "'; " + suggest(h.name()));
+        }
       }
     }
-    for (Hook.Named h : toAdd) {
+    for (Hook.Named h : fwd) {
       hooks.computeIfAbsent(h.name(), k -> new ArrayList<>()).add(h.hook());
     }
-    return new HookScope(List.copyOf(toAdd));
+    for (Hook.Named h : bwd) {
+      bwdHooks.computeIfAbsent(h.name(), k -> new ArrayList<>()).add(h.hook());
+    }
+    return new HookScope(List.copyOf(fwd), List.copyOf(bwd));
   }
 
   private String suggest(String name) {
@@ -704,6 +742,22 @@ public final class HookedTransformer {
           }
           act = r;
         }
+      }
+    }
+    List<Hook> back = bwdHooks.get(name);
+    if (back != null) {
+      if (!Tensor.isGradEnabled() || !act.requiresGrad()) {
+        throw new IllegalStateException(
+            "HookedTransformer: a backward hook at "
+                + name
+                + " needs grad, but "
+                + (Tensor.isGradEnabled()
+                    ? "the activation does not require grad (are the weights frozen?)"
+                    : "grad mode is off (inside Tensor.noGrad())"));
+      }
+      Hook.HookContext ctx = new Hook.HookContext(name, layer);
+      for (Hook h : List.copyOf(back)) {
+        act.registerHook(g -> h.apply(g, ctx));
       }
     }
     if (cache != null && filter.test(name)) {
@@ -807,7 +861,7 @@ public final class HookedTransformer {
       List<String> points, String prefix, Predicate<String> f, Map<String, Tensor> c) {
     for (String p : points) {
       String name = prefix + p;
-      if (hooks.containsKey(name) || (c != null && f.test(name))) {
+      if (hooks.containsKey(name) || bwdHooks.containsKey(name) || (c != null && f.test(name))) {
         return true;
       }
     }

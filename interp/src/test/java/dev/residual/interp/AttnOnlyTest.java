@@ -70,4 +70,63 @@ class AttnOnlyTest {
       }
     }
   }
+
+  @Test
+  void backwardHooksSeeActivationGradientsAndMayReplaceThem() {
+    HookedTransformer m = HookedTransformer.attnOnly(2, 2, 8, 7, 9, true, new Generator(11));
+    Tensor toks = Tensor.randint(new Generator(12), 0, 9, 3, 7);
+    java.util.function.Function<Tensor, Tensor> metric = logits -> logits.select(1, 6).sum();
+    java.util.Map<String, Tensor> seen = new java.util.HashMap<>();
+    java.util.List<Hook.Named> record =
+        java.util.List.of(
+            Hook.at(
+                "blocks.0.hook_resid_post",
+                (g, ctx) -> {
+                  seen.put(ctx.name(), g);
+                  return null;
+                }),
+            Hook.at(
+                "blocks.1.attn.hook_pattern",
+                (g, ctx) -> {
+                  seen.put(ctx.name(), g);
+                  return null;
+                }));
+    Tensor logits = m.runWithHooks(toks, java.util.List.of(), record);
+    metric.apply(logits).backward(); // the hooks fire here, after the run returned
+    HookedTransformer.CacheRun ref =
+        m.runWithCacheAndGrads(
+            toks,
+            n -> n.equals("blocks.0.hook_resid_post") || n.equals("blocks.1.attn.hook_pattern"),
+            metric);
+    for (String name : seen.keySet()) {
+      Tensor want = ref.cache().get(name + "_grad");
+      assertEquals(0.0, HookedTransformerTest.maxDiff(seen.get(name), want), 1e-6, name);
+    }
+    assertEquals(2, seen.size());
+    // Replacing the gradient at hook_embed with zeros cuts W_E off from the loss.
+    for (Tensor p : m.parameters()) {
+      p.zeroGrad();
+    }
+    Tensor out =
+        m.runWithHooks(
+            toks,
+            java.util.List.of(),
+            java.util.List.of(Hook.at("hook_embed", (g, ctx) -> Tensor.zerosLike(g))));
+    metric.apply(out).backward();
+    assertEquals(0.0, m.W_E().grad().abs().max().item());
+    assertTrue(m.W_pos().grad().abs().max().item() > 0, "positions still learn");
+    // Scopes remove backward hooks too; without grad they are refused by name.
+    seen.clear();
+    metric.apply(m.forward(toks)).backward();
+    assertTrue(seen.isEmpty());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> {
+              try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+                m.runWithHooks(toks, java.util.List.of(), record);
+              }
+            });
+    assertTrue(e.getMessage().contains("blocks.0.hook_resid_post"), e.getMessage());
+  }
 }
