@@ -22,8 +22,14 @@ public final class TabularExperiments {
   /** The methods compared, in this order. */
   public static final List<String> METHODS = List.of("SARSA", "Q-learning", "Expected SARSA");
 
-  /** The episode-length cap used in training and greedy evaluation by {@link #cliffComparison}. */
+  /** The episode-length cap used in training by {@link #cliffComparison}. */
   public static final int DEFAULT_MAX_STEPS = 100_000;
+
+  /**
+   * The episode-length cap of the greedy evaluation in {@link #cliffComparison}: a greedy policy
+   * of a noisy Q can cycle forever, and such a run then scores {@code −1000} on CliffWalking.
+   */
+  public static final int DEFAULT_GREEDY_MAX_STEPS = 1000;
 
   private TabularExperiments() {}
 
@@ -34,6 +40,8 @@ public final class TabularExperiments {
    *     each episode averaged over the runs, {@code double[episodes]}
    * @param greedyReturns per method: the return of the greedy policy of each run's final Q, {@code
    *     double[runs]}
+   * @param greedyFinished per method and run: whether that greedy episode ended by itself rather
+   *     than at the step cap (a greedy policy can cycle), {@code boolean[runs]}
    * @param config the hyperparameters every method used
    * @param episodes the episodes per run
    * @param runs the number of independent runs
@@ -41,6 +49,7 @@ public final class TabularExperiments {
   public record TdComparison(
       Map<String, double[]> averageReturns,
       Map<String, double[]> greedyReturns,
+      Map<String, boolean[]> greedyFinished,
       TdConfig config,
       int episodes,
       int runs) {
@@ -48,6 +57,17 @@ public final class TabularExperiments {
     /** The mean over runs of {@code method}'s final greedy return. */
     public double meanGreedyReturn(String method) {
       return mean(get(greedyReturns, method));
+    }
+
+    /**
+     * The median over runs of {@code method}'s final greedy return (robust to the runs whose
+     * greedy policy cycles until the cap); the mean of the two middle values for an even count.
+     */
+    public double medianGreedyReturn(String method) {
+      double[] x = get(greedyReturns, method).clone();
+      java.util.Arrays.sort(x);
+      int n = x.length;
+      return n % 2 == 1 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
     }
 
     /**
@@ -128,7 +148,13 @@ public final class TabularExperiments {
   public static TdComparison cliffComparison(
       Supplier<? extends Env<Integer, Integer>> envFactory, int episodes, int runs, long seed) {
     return tdComparison(
-        envFactory, TdConfig.of(0.5, 1.0, 0.1), episodes, runs, seed, DEFAULT_MAX_STEPS);
+        envFactory,
+        TdConfig.of(0.5, 1.0, 0.1),
+        episodes,
+        runs,
+        seed,
+        DEFAULT_MAX_STEPS,
+        DEFAULT_GREEDY_MAX_STEPS);
   }
 
   /**
@@ -141,9 +167,10 @@ public final class TabularExperiments {
    * Generator} seeded with {@code seed}, run by run in method order, so the whole result is a
    * function of {@code seed}. The greedy evaluation resets with seed {@code seed + r} too.
    *
-   * @param maxSteps the cap on one episode's length, in training and in the greedy evaluation
-   * @throws IllegalArgumentException if {@code episodes}, {@code runs} or {@code maxSteps} is
-   *     below 1, the factory is null or makes an environment without {@link Discrete} spaces
+   * @param maxSteps the cap on one training episode's length
+   * @param greedyMaxSteps the cap on the greedy evaluation episode's length
+   * @throws IllegalArgumentException if {@code episodes}, {@code runs}, {@code maxSteps} or {@code
+   *     greedyMaxSteps} is below 1, the factory is null or makes an environment without {@link Discrete} spaces
    */
   public static TdComparison tdComparison(
       Supplier<? extends Env<Integer, Integer>> envFactory,
@@ -151,25 +178,31 @@ public final class TabularExperiments {
       int episodes,
       int runs,
       long seed,
-      int maxSteps) {
+      int maxSteps,
+      int greedyMaxSteps) {
     if (envFactory == null || config == null) {
       throw new IllegalArgumentException(
           "TabularExperiments.tdComparison: envFactory and config must not be null");
     }
-    if (episodes < 1 || runs < 1 || maxSteps < 1) {
+    if (episodes < 1 || runs < 1 || maxSteps < 1 || greedyMaxSteps < 1) {
       throw new IllegalArgumentException(
-          "TabularExperiments.tdComparison: episodes, runs and maxSteps must be >= 1, got "
+          "TabularExperiments.tdComparison: episodes, runs, maxSteps and greedyMaxSteps must be"
+              + " >= 1, got "
               + episodes
               + ", "
               + runs
+              + ", "
+              + maxSteps
               + " and "
-              + maxSteps);
+              + greedyMaxSteps);
     }
     Map<String, double[]> avg = new LinkedHashMap<>();
     Map<String, double[]> greedy = new LinkedHashMap<>();
+    Map<String, boolean[]> finished = new LinkedHashMap<>();
     for (String m : METHODS) {
       avg.put(m, new double[episodes]);
       greedy.put(m, new double[runs]);
+      finished.put(m, new boolean[runs]);
     }
     Generator seeds = new Generator(seed);
     for (int r = 0; r < runs; r++) {
@@ -183,13 +216,16 @@ public final class TabularExperiments {
           for (int e = 0; e < episodes; e++) {
             a[e] += t.returns()[e] / runs;
           }
-          greedy.get(m)[r] = agent.greedyReturn(env, seed + r, maxSteps).totalReward();
+          TdAgent.Episode g = agent.greedyReturn(env, seed + r, greedyMaxSteps);
+          greedy.get(m)[r] = g.totalReward();
+          finished.get(m)[r] = g.finished();
         }
       }
     }
     return new TdComparison(
         Collections.unmodifiableMap(avg),
         Collections.unmodifiableMap(greedy),
+        Collections.unmodifiableMap(finished),
         config,
         episodes,
         runs);

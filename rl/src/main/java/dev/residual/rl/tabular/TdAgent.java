@@ -205,7 +205,7 @@ public abstract class TdAgent {
       }
       q[s][a] += alpha * (target - q[s][a]);
       if (ended) {
-        return new Episode(ret, steps);
+        return new Episode(ret, steps, r.done());
       }
       s = s2;
       a = a2 >= 0 ? a2 : act(s2);
@@ -256,7 +256,7 @@ public abstract class TdAgent {
       StepResult<Integer> r = env.step(greedyAction(s) + off[1]);
       ret += r.reward();
       if (r.done() || t >= maxSteps) {
-        return new Episode(ret, t);
+        return new Episode(ret, t, r.done());
       }
       s = index(r.observation(), off[0], "greedyReturn");
     }
@@ -267,8 +267,10 @@ public abstract class TdAgent {
    *
    * @param totalReward the undiscounted sum of rewards
    * @param length the number of steps
+   * @param finished whether the environment ended the episode (terminated or truncated), rather
+   *     than the {@code maxSteps} cap
    */
-  public record Episode(double totalReward, int length) {}
+  public record Episode(double totalReward, int length, boolean finished) {}
 
   /**
    * The record of a training run.
