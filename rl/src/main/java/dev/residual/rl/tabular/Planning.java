@@ -23,9 +23,9 @@ import org.apache.commons.math3.linear.RealVector;
  * <p>Conventions shared by every method:
  *
  * <ul>
- *   <li>The one-step backup of {@code (s, a)} is {@code Σ p · (r + γ · V(s'))} over the
- *       transitions of {@code (s, a)}, where {@code V(s')} is taken as 0 when the transition has
- *       {@code terminated} set or {@code s'} is terminal (no bootstrapping from a terminal state).
+ *   <li>The one-step backup of {@code (s, a)} is {@code Σ p · (r + γ · V(s'))} over the transitions
+ *       of {@code (s, a)}, where {@code V(s')} is taken as 0 when the transition has {@code
+ *       terminated} set or {@code s'} is terminal (no bootstrapping from a terminal state).
  *   <li>A terminal state ({@link FiniteMdp#isTerminal}) has value 0 and Q row 0; its policy entry
  *       is action 0 and it is never updated.
  *   <li>{@code γ} must be in {@code [0, 1]}. With {@code γ = 1} a value is finite only when the
@@ -99,12 +99,12 @@ public final class Planning {
 
   /**
    * Iterative policy evaluation of a deterministic policy, sweeping until the largest change in a
-   * sweep is below {@code theta} or {@code maxSweeps} sweeps have been done. Starts from {@code V
-   * = 0}.
+   * sweep is below {@code theta} or {@code maxSweeps} sweeps have been done. Starts from {@code V =
+   * 0}.
    *
    * @param policy {@code int[numStates]}, each entry in {@code [0, numActions)}
-   * @throws IllegalArgumentException if the MDP is malformed, the policy has the wrong length or
-   *     an action out of range, {@code γ} is outside {@code [0, 1]}, {@code theta <= 0} or {@code
+   * @throws IllegalArgumentException if the MDP is malformed, the policy has the wrong length or an
+   *     action out of range, {@code γ} is outside {@code [0, 1]}, {@code theta <= 0} or {@code
    *     maxSweeps < 1}
    */
   public static Evaluation evaluate(
@@ -186,8 +186,7 @@ public final class Planning {
   }
 
   /**
-   * Exact evaluation of a stochastic policy (see {@link #evaluateExact(FiniteMdp, int[],
-   * double)}).
+   * Exact evaluation of a stochastic policy (see {@link #evaluateExact(FiniteMdp, int[], double)}).
    *
    * @param policy {@code double[numStates][numActions]}, rows summing to 1
    */
@@ -241,7 +240,8 @@ public final class Planning {
         }
       }
     }
-    DecompositionSolver solver = new LUDecomposition(new Array2DRowRealMatrix(a, false)).getSolver();
+    DecompositionSolver solver =
+        new LUDecomposition(new Array2DRowRealMatrix(a, false)).getSolver();
     if (!solver.isNonSingular()) {
       throw new IllegalArgumentException(
           "Planning.evaluateExact: the system (I - gamma P_pi) v = r_pi over "
@@ -318,13 +318,13 @@ public final class Planning {
 
   /**
    * Policy iteration (Sutton &amp; Barto §4.3) with exact evaluation and at most 10,000 rounds.
-   * With {@code γ < 1} it starts from the policy that takes action 0 everywhere. With {@code γ =
-   * 1} it starts from a proper policy found by searching backwards from termination: each state
-   * takes the lowest-index action that reaches, with positive probability, a state already known
-   * to lead to termination.
+   * With {@code γ < 1} it starts from the policy that takes action 0 everywhere. With {@code γ = 1}
+   * it starts from a proper policy found by searching backwards from termination: each state takes
+   * the lowest-index action that reaches, with positive probability, a state already known to lead
+   * to termination.
    *
-   * @throws IllegalArgumentException as {@link #policyIteration(FiniteMdp, int[], double, int)},
-   *     or with {@code γ = 1} when no policy terminates from every state
+   * @throws IllegalArgumentException as {@link #policyIteration(FiniteMdp, int[], double, int)}, or
+   *     with {@code γ = 1} when no policy terminates from every state
    */
   public static PolicyIterationResult policyIteration(FiniteMdp mdp, double gamma) {
     Tables t = Tables.of(mdp, "Planning.policyIteration");
@@ -393,8 +393,8 @@ public final class Planning {
    * V(s'))} from {@code V = 0}, until the largest change in a sweep is below {@code theta} or
    * {@code maxSweeps} sweeps have been done; then the greedy policy of the final {@code V}.
    *
-   * @throws IllegalArgumentException if the MDP is malformed, {@code γ} is outside {@code [0,
-   *     1]}, {@code theta <= 0} or {@code maxSweeps < 1}
+   * @throws IllegalArgumentException if the MDP is malformed, {@code γ} is outside {@code [0, 1]},
+   *     {@code theta <= 0} or {@code maxSweeps < 1}
    */
   public static ValueIterationResult valueIteration(
       FiniteMdp mdp, double gamma, double theta, int maxSweeps) {
@@ -470,6 +470,7 @@ public final class Planning {
     final double[][] meanReward;
     final int[][][] next;
     final double[][][] prob;
+
     /** Whether {@code (s, a)} can end the episode (a terminating transition of positive mass). */
     final boolean[][] canEnd;
 
@@ -654,7 +655,13 @@ public final class Planning {
         for (int a = 0; a < numActions; a++) {
           if (!(pi[s][a] >= 0)) {
             throw new IllegalArgumentException(
-                op + ": the policy gives action " + a + " in state " + s + " probability " + pi[s][a]);
+                op
+                    + ": the policy gives action "
+                    + a
+                    + " in state "
+                    + s
+                    + " probability "
+                    + pi[s][a]);
           }
           total += pi[s][a];
         }
@@ -677,8 +684,8 @@ public final class Planning {
     }
 
     /**
-     * A deterministic policy that terminates from every state, or null if there is none: states
-     * are settled backwards from termination, each taking the lowest-index action that reaches a
+     * A deterministic policy that terminates from every state, or null if there is none: states are
+     * settled backwards from termination, each taking the lowest-index action that reaches a
      * settled state (or ends the episode) with positive probability.
      */
     int[] properPolicy() {
@@ -718,9 +725,9 @@ public final class Planning {
     }
 
     /**
-     * A non-terminal state from which the policy never terminates, or -1: the states that can
-     * reach termination are found backwards from the ending state-actions, and any state left out
-     * lies in a closed set of non-terminal states.
+     * A non-terminal state from which the policy never terminates, or -1: the states that can reach
+     * termination are found backwards from the ending state-actions, and any state left out lies in
+     * a closed set of non-terminal states.
      */
     int stateThatNeverTerminates(double[][] pi) {
       boolean[] ends = new boolean[numStates];

@@ -14,9 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * Ready-made experiments of the tabular methods, for the {@code residual rl tabular} command and
- * the reports: the SARSA / Q-learning / Expected SARSA comparison of Sutton &amp; Barto example
- * 6.6 (figure 6.4) on any discrete environment, and value iteration beside policy iteration on a
- * known MDP.
+ * the reports: the SARSA / Q-learning / Expected SARSA comparison of Sutton &amp; Barto example 6.6
+ * (figure 6.4) on any discrete environment, and value iteration beside policy iteration on a known
+ * MDP.
  */
 public final class TabularExperiments {
   /** The methods compared, in this order. */
@@ -26,8 +26,8 @@ public final class TabularExperiments {
   public static final int DEFAULT_MAX_STEPS = 100_000;
 
   /**
-   * The episode-length cap of the greedy evaluation in {@link #cliffComparison}: a greedy policy
-   * of a noisy Q can cycle forever, and such a run then scores {@code −1000} on CliffWalking.
+   * The episode-length cap of the greedy evaluation in {@link #cliffComparison}: a greedy policy of
+   * a noisy Q can cycle forever, and such a run then scores {@code −1000} on CliffWalking.
    */
   public static final int DEFAULT_GREEDY_MAX_STEPS = 1000;
 
@@ -60,8 +60,8 @@ public final class TabularExperiments {
     }
 
     /**
-     * The median over runs of {@code method}'s final greedy return (robust to the runs whose
-     * greedy policy cycles until the cap); the mean of the two middle values for an even count.
+     * The median over runs of {@code method}'s final greedy return (robust to the runs whose greedy
+     * policy cycles until the cap); the mean of the two middle values for an even count.
      */
     public double medianGreedyReturn(String method) {
       double[] x = get(greedyReturns, method).clone();
@@ -74,8 +74,8 @@ public final class TabularExperiments {
      * The mean online return of {@code method} over the last {@code lastEpisodes} episodes (of the
      * run-averaged curve).
      *
-     * @throws IllegalArgumentException for an unknown method or {@code lastEpisodes} outside
-     *     {@code [1, episodes]}
+     * @throws IllegalArgumentException for an unknown method or {@code lastEpisodes} outside {@code
+     *     [1, episodes]}
      */
     public double meanOnlineReturn(String method, int lastEpisodes) {
       double[] r = get(averageReturns, method);
@@ -141,9 +141,8 @@ public final class TabularExperiments {
 
   /**
    * Sutton &amp; Barto example 6.6 on the environments {@code envFactory} makes (CliffWalking in
-   * the book): SARSA, Q-learning and Expected SARSA with ε = 0.1, α = 0.5, γ = 1, Q starting at
-   * 0, {@code episodes} episodes per run, {@code runs} independent runs; see {@link
-   * #tdComparison}.
+   * the book): SARSA, Q-learning and Expected SARSA with ε = 0.1, α = 0.5, γ = 1, Q starting at 0,
+   * {@code episodes} episodes per run, {@code runs} independent runs; see {@link #tdComparison}.
    */
   public static TdComparison cliffComparison(
       Supplier<? extends Env<Integer, Integer>> envFactory, int episodes, int runs, long seed) {
@@ -163,14 +162,15 @@ public final class TabularExperiments {
    * (averaged over runs) and the final greedy policy's return per run.
    *
    * <p>Seeding: run {@code r} resets every method's environment with seed {@code seed + r} (the
-   * same environment stream for all methods); the agents' seeds are drawn from a {@link
-   * Generator} seeded with {@code seed}, run by run in method order, so the whole result is a
-   * function of {@code seed}. The greedy evaluation resets with seed {@code seed + r} too.
+   * same environment stream for all methods); the agents' seeds are drawn from a {@link Generator}
+   * seeded with {@code seed}, run by run in method order, so the whole result is a function of
+   * {@code seed}. The greedy evaluation resets with seed {@code seed + r} too.
    *
    * @param maxSteps the cap on one training episode's length
    * @param greedyMaxSteps the cap on the greedy evaluation episode's length
    * @throws IllegalArgumentException if {@code episodes}, {@code runs}, {@code maxSteps} or {@code
-   *     greedyMaxSteps} is below 1, the factory is null or makes an environment without {@link Discrete} spaces
+   *     greedyMaxSteps} is below 1, the factory is null or makes an environment without {@link
+   *     Discrete} spaces
    */
   public static TdComparison tdComparison(
       Supplier<? extends Env<Integer, Integer>> envFactory,
@@ -243,8 +243,12 @@ public final class TabularExperiments {
       case "SARSA" -> new Sarsa(numStates, numActions, config, seed);
       case "Q-learning" -> new QLearning(numStates, numActions, config, seed);
       case "Expected SARSA" -> new ExpectedSarsa(numStates, numActions, config, seed);
-      default -> throw new IllegalArgumentException(
-          "TabularExperiments.create: unknown method '" + method + "', expected one of " + METHODS);
+      default ->
+          throw new IllegalArgumentException(
+              "TabularExperiments.create: unknown method '"
+                  + method
+                  + "', expected one of "
+                  + METHODS);
     };
   }
 
@@ -292,8 +296,7 @@ public final class TabularExperiments {
     for (int s = 0; s < vi.values().length; s++) {
       d = Math.max(d, Math.abs(vi.values()[s] - pi.values()[s]));
     }
-    return new PlanningComparison(
-        vi, pi, d, java.util.Arrays.equals(vi.policy(), pi.policy()));
+    return new PlanningComparison(vi, pi, d, java.util.Arrays.equals(vi.policy(), pi.policy()));
   }
 
   private static double mean(double[] x) {

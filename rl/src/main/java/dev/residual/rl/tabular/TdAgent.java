@@ -8,19 +8,19 @@ import dev.residual.tensor.Generator;
 
 /**
  * A one-step temporal-difference control agent with a table {@code Q}, {@code
- * double[numStates][numActions]}, and ε-greedy exploration, for environments with {@link
- * Discrete} observations and actions ({@code Env<Integer, Integer>}). The three methods of Sutton
- * &amp; Barto chapter 6 differ only in the bootstrap of the target {@code r + γ · B(s')}: {@link
- * Sarsa} uses {@code Q(s', a')} of the action it will take next, {@link QLearning} {@code max_a
- * Q(s', a)}, {@link ExpectedSarsa} the expectation of {@code Q(s', ·)} under the ε-greedy policy.
+ * double[numStates][numActions]}, and ε-greedy exploration, for environments with {@link Discrete}
+ * observations and actions ({@code Env<Integer, Integer>}). The three methods of Sutton &amp; Barto
+ * chapter 6 differ only in the bootstrap of the target {@code r + γ · B(s')}: {@link Sarsa} uses
+ * {@code Q(s', a')} of the action it will take next, {@link QLearning} {@code max_a Q(s', a)},
+ * {@link ExpectedSarsa} the expectation of {@code Q(s', ·)} under the ε-greedy policy.
  *
  * <p>Conventions:
  *
  * <ul>
  *   <li>States and actions are indices {@code 0 … n − 1}; a {@code Discrete(n, start)} space is
  *       shifted by its {@code start}.
- *   <li>ε-greedy: with probability ε a uniformly random action (possibly the greedy one),
- *       otherwise a greedy action with ties (exactly equal values) broken uniformly at random.
+ *   <li>ε-greedy: with probability ε a uniformly random action (possibly the greedy one), otherwise
+ *       a greedy action with ties (exactly equal values) broken uniformly at random.
  *   <li>{@code terminated} ends the target at {@code r} (no bootstrap); {@code truncated}, and the
  *       {@code maxSteps} cap of {@link #runEpisode}, bootstrap from the last observation.
  *   <li>An episode's return is the undiscounted sum of its rewards, as in the book's figures.
@@ -171,8 +171,8 @@ public abstract class TdAgent {
 
   /**
    * Runs one learning episode: resets {@code env} with {@code seed} (null continues its stream),
-   * then acts ε-greedily and updates Q after every step, until the episode terminates, is
-   * truncated or {@code maxSteps} steps were taken. Does not decay ε (see {@link #train}).
+   * then acts ε-greedily and updates Q after every step, until the episode terminates, is truncated
+   * or {@code maxSteps} steps were taken. Does not decay ε (see {@link #train}).
    *
    * @return the episode's undiscounted return and length
    * @throws IllegalArgumentException if the environment's spaces are not {@link Discrete} of sizes
@@ -181,7 +181,8 @@ public abstract class TdAgent {
   public final Episode runEpisode(Env<Integer, Integer> env, Long seed, int maxSteps) {
     int[] off = offsets(env, "runEpisode");
     if (maxSteps < 1) {
-      throw new IllegalArgumentException(name() + ".runEpisode: maxSteps must be >= 1, got " + maxSteps);
+      throw new IllegalArgumentException(
+          name() + ".runEpisode: maxSteps must be >= 1, got " + maxSteps);
     }
     int s = index(env.reset(seed, java.util.Map.of()).observation(), off[0], "runEpisode");
     int a = act(s);
@@ -219,8 +220,8 @@ public abstract class TdAgent {
    * @param maxSteps the cap on the length of one episode (a capped episode is cut off like a
    *     truncation)
    * @return per-episode returns and lengths, recorded online (with exploration)
-   * @throws IllegalArgumentException if {@code episodes < 1}, {@code maxSteps < 1} or the spaces
-   *     do not match (see {@link #runEpisode})
+   * @throws IllegalArgumentException if {@code episodes < 1}, {@code maxSteps < 1} or the spaces do
+   *     not match (see {@link #runEpisode})
    */
   public final Training train(Env<Integer, Integer> env, int episodes, long envSeed, int maxSteps) {
     if (episodes < 1) {
@@ -239,8 +240,8 @@ public abstract class TdAgent {
 
   /**
    * The undiscounted return of one episode of the greedy policy ({@link #greedyAction}, no
-   * exploration, no learning), reset with {@code seed}; an episode that has not ended after
-   * {@code maxSteps} steps is cut there (a greedy policy may loop forever).
+   * exploration, no learning), reset with {@code seed}; an episode that has not ended after {@code
+   * maxSteps} steps is cut there (a greedy policy may loop forever).
    *
    * @throws IllegalArgumentException if {@code maxSteps < 1} or the spaces do not match
    */

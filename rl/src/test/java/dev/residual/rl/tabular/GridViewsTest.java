@@ -31,19 +31,21 @@ class GridViewsTest {
   @Test
   void badLayoutsAndPoliciesAreRejected() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> GridViews.valueGrid(new double[3], WITH_WALL));
+        IllegalArgumentException.class, () -> GridViews.valueGrid(new double[3], WITH_WALL));
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () -> GridViews.valueGrid(new double[5], new int[][] {{0, 1}, {2}}));
     assertTrue(e.getMessage().contains("ragged"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> GridViews.valueGrid(null, WITH_WALL));
-    assertThrows(IllegalArgumentException.class, () -> GridViews.valueGrid(new double[1], new int[0][]));
+    assertThrows(
+        IllegalArgumentException.class, () -> GridViews.valueGrid(new double[1], new int[0][]));
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> GridViews.policyText(new int[] {0, 0, 0, 0, 7}, WITH_WALL, new String[] {"a"}, null));
+            () ->
+                GridViews.policyText(
+                    new int[] {0, 0, 0, 0, 7}, WITH_WALL, new String[] {"a"}, null));
     assertTrue(e.getMessage().contains("state 4 takes action 7"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> GridViews.rowMajor(0, 3));
   }

@@ -41,11 +41,16 @@ class PlanningTest {
 
   @Test
   void exactEvaluationMatchesHandDerivedValuesOfTwoState() {
-    assertArrayEquals(new double[] {10, 5, 0}, Planning.evaluateExact(TWO, new int[] {0, 0, 0}, G), 1e-12);
-    assertArrayEquals(new double[] {4.5, 5, 0}, Planning.evaluateExact(TWO, new int[] {1, 0, 0}, G), 1e-12);
-    assertArrayEquals(new double[] {10, 5.5, 0}, Planning.evaluateExact(TWO, new int[] {0, 1, 0}, G), 1e-12);
     assertArrayEquals(
-        new double[] {1480.0 / 359, 1410.0 / 359, 0}, Planning.evaluateExact(TWO, UNIFORM, G), 1e-12);
+        new double[] {10, 5, 0}, Planning.evaluateExact(TWO, new int[] {0, 0, 0}, G), 1e-12);
+    assertArrayEquals(
+        new double[] {4.5, 5, 0}, Planning.evaluateExact(TWO, new int[] {1, 0, 0}, G), 1e-12);
+    assertArrayEquals(
+        new double[] {10, 5.5, 0}, Planning.evaluateExact(TWO, new int[] {0, 1, 0}, G), 1e-12);
+    assertArrayEquals(
+        new double[] {1480.0 / 359, 1410.0 / 359, 0},
+        Planning.evaluateExact(TWO, UNIFORM, G),
+        1e-12);
   }
 
   @Test
@@ -58,14 +63,17 @@ class PlanningTest {
       }
       Planning.Evaluation u = Planning.evaluate(TWO, UNIFORM, G, 1e-12, 100_000, sweep);
       assertArrayEquals(new double[] {1480.0 / 359, 1410.0 / 359, 0}, u.values(), 1e-8);
-      Planning.Evaluation c = Planning.evaluate(new TestMdps.Chain(4), new int[] {1, 1, 1, 1, 0}, 1.0, 1e-12, 1000, sweep);
+      Planning.Evaluation c =
+          Planning.evaluate(
+              new TestMdps.Chain(4), new int[] {1, 1, 1, 1, 0}, 1.0, 1e-12, 1000, sweep);
       assertArrayEquals(CHAIN_V1, c.values(), 1e-12);
     }
   }
 
   @Test
   void synchronousSweepsGiveTheKStepReturn() {
-    // From V = 0, k synchronous sweeps of "stay" give V0 = 1 + 0.9 + ... + 0.9^(k-1): 2.71 for k = 3.
+    // From V = 0, k synchronous sweeps of "stay" give V0 = 1 + 0.9 + ... + 0.9^(k-1): 2.71 for k =
+    // 3.
     Planning.Evaluation e =
         Planning.evaluate(TWO, new int[] {0, 0, 0}, G, 1e-12, 3, Planning.Sweep.SYNCHRONOUS);
     assertEquals(3, e.sweeps());
@@ -78,7 +86,8 @@ class PlanningTest {
   void inPlaceSweepUsesValuesUpdatedEarlierInTheSameSweep() {
     // pi = [go, gamble]: one in-place sweep from 0 gives V0 = 0.9 * V1(old 0) = 0, then
     // V1 = 0.5 * 0.9 * V0(new 0) + 1 = 1. Chain "right" in place: V3 depends on V4 = 0 only, so one
-    // sweep in index order gives V0 = -1 (V1 still 0) ... checked on the reverse-ordered chain below.
+    // sweep in index order gives V0 = -1 (V1 still 0) ... checked on the reverse-ordered chain
+    // below.
     Planning.Evaluation e =
         Planning.evaluate(TWO, new int[] {0, 1, 0}, G, 1e-12, 1, Planning.Sweep.IN_PLACE);
     // V0 = 1 + 0.9 * 0 = 1, then V1 = 0.5 * 0.9 * V0(new = 1) + 1 = 1.45 (synchronous gives 1).
@@ -176,7 +185,8 @@ class PlanningTest {
 
   @Test
   void policyIterationWithGammaOneFailsWhenNoPolicyTerminates() {
-    FiniteMdp loop = mdp(2, 1, (s, a) -> List.of(new FiniteMdp.Transition(1, s, -1, false)), s -> s == 1);
+    FiniteMdp loop =
+        mdp(2, 1, (s, a) -> List.of(new FiniteMdp.Transition(1, s, -1, false)), s -> s == 1);
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Planning.policyIteration(loop, 1.0));
     assertTrue(e.getMessage().contains("terminate"), e.getMessage());
@@ -187,11 +197,14 @@ class PlanningTest {
     FiniteMdp badSum =
         mdp(1, 1, (s, a) -> List.of(new FiniteMdp.Transition(0.5, 0, 0, true)), s -> false);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Planning.valueIteration(badSum, G, 1e-6));
+        assertThrows(
+            IllegalArgumentException.class, () -> Planning.valueIteration(badSum, G, 1e-6));
     assertTrue(e.getMessage().contains("sum to 0.5"), e.getMessage());
     FiniteMdp outOfRange =
         mdp(1, 1, (s, a) -> List.of(new FiniteMdp.Transition(1, 3, 0, true)), s -> false);
-    e = assertThrows(IllegalArgumentException.class, () -> Planning.valueIteration(outOfRange, G, 1e-6));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Planning.valueIteration(outOfRange, G, 1e-6));
     assertTrue(e.getMessage().contains("leads to state 3"), e.getMessage());
     FiniteMdp empty = mdp(1, 1, (s, a) -> List.of(), s -> false);
     assertThrows(IllegalArgumentException.class, () -> Planning.valueIteration(empty, G, 1e-6));
@@ -203,9 +216,14 @@ class PlanningTest {
   @Test
   void badArgumentsAreRejectedWithClearMessages() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Planning.evaluateExact(TWO, new int[] {0, 0}, G));
-    assertTrue(e.getMessage().contains("int[3]") && e.getMessage().contains("int[2]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Planning.evaluateExact(TWO, new int[] {0, 2, 0}, G));
+        assertThrows(
+            IllegalArgumentException.class, () -> Planning.evaluateExact(TWO, new int[] {0, 0}, G));
+    assertTrue(
+        e.getMessage().contains("int[3]") && e.getMessage().contains("int[2]"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Planning.evaluateExact(TWO, new int[] {0, 2, 0}, G));
     assertTrue(e.getMessage().contains("action 2 in state 1"), e.getMessage());
     e =
         assertThrows(
@@ -217,8 +235,12 @@ class PlanningTest {
         () -> Planning.evaluateExact(TWO, new double[][] {{1.5, -0.5}, {1, 0}, {1, 0}}, G));
     assertThrows(
         IllegalArgumentException.class,
-        () -> Planning.evaluate(TWO, new double[][] {{1, 0}, {1, 0}}, G, 1e-6, 10, Planning.Sweep.IN_PLACE));
-    e = assertThrows(IllegalArgumentException.class, () -> Planning.evaluate(TWO, new int[3], 1.5, 1e-6));
+        () ->
+            Planning.evaluate(
+                TWO, new double[][] {{1, 0}, {1, 0}}, G, 1e-6, 10, Planning.Sweep.IN_PLACE));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Planning.evaluate(TWO, new int[3], 1.5, 1e-6));
     assertTrue(e.getMessage().contains("gamma must be in [0, 1], got 1.5"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Planning.evaluate(TWO, new int[3], G, 0));
     assertThrows(
@@ -232,7 +254,9 @@ class PlanningTest {
     e = assertThrows(IllegalArgumentException.class, () -> Planning.qFromV(TWO, new double[2], G));
     assertTrue(e.getMessage().contains("double[3]"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Planning.greedy(new double[0][]));
-    e = assertThrows(IllegalArgumentException.class, () -> Planning.greedy(new double[][] {{1, 2}, {1}}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Planning.greedy(new double[][] {{1, 2}, {1}}));
     assertTrue(e.getMessage().contains("row 1 has length 1"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class, () -> Planning.policyIteration(TWO, new int[3], G, 0));

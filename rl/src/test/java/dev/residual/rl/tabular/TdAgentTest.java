@@ -178,7 +178,8 @@ class TdAgentTest {
     }
     double onlineSarsa = c.meanOnlineReturn("SARSA", 200);
     double onlineQl = c.meanOnlineReturn("Q-learning", 200);
-    assertTrue(onlineSarsa > onlineQl, "SARSA online " + onlineSarsa + " vs Q-learning " + onlineQl);
+    assertTrue(
+        onlineSarsa > onlineQl, "SARSA online " + onlineSarsa + " vs Q-learning " + onlineQl);
     assertTrue(c.meanOnlineReturn("Expected SARSA", 200) > onlineSarsa, "Expected SARSA online");
     assertEquals(TabularExperiments.METHODS, c.chart(0.9, -100).seriesNames());
     assertEquals(400, c.averageReturns().get("SARSA").length);
@@ -245,9 +246,9 @@ class TdAgentTest {
     assertThrows(
         IllegalArgumentException.class, () -> TdConfig.of(0.5, 1, 0.1).withEpsilonDecay(0.9, 0.2));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> TdConfig.of(0.5, 1, 0.1).withInitialQ(Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> new Sarsa(0, 2, TdConfig.of(0.5, 1, 0.1), 0));
+        IllegalArgumentException.class, () -> TdConfig.of(0.5, 1, 0.1).withInitialQ(Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Sarsa(0, 2, TdConfig.of(0.5, 1, 0.1), 0));
     assertThrows(IllegalArgumentException.class, () -> new Sarsa(2, 2, null, 0));
     QLearning agent = new QLearning(4, 2, TdConfig.of(0.5, 1, 0.1), 0);
     e = assertThrows(IllegalArgumentException.class, () -> agent.act(4));
