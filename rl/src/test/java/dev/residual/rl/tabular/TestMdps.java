@@ -124,41 +124,52 @@ final class TestMdps {
   }
 
   /**
-   * A 3 x 5 cliff world, CliffWalking in miniature. Rows 0 (top) to 2 (bottom); the start is (2,
-   * 0), the goal (2, 4), the cells (2, 1) … (2, 3) are the cliff. Actions 0 up, 1 right, 2 down, 3
-   * left (moves into a wall stay put). Every step gives −1; stepping into the cliff gives −100 and
-   * returns to the start without ending the episode; reaching the goal terminates. The risky path
-   * along row 1 takes 6 steps (return −6), the safe path along row 0 takes 8 (return −8).
-   * Observations are {@code row * 5 + col}.
+   * A cliff world, CliffWalking in miniature by default (3 x 5; 4 x 12 is Sutton &amp; Barto's
+   * example 6.6). Rows 0 (top) to {@code rows − 1} (bottom); the start is the bottom-left cell, the
+   * goal the bottom-right one, the cells between them are the cliff. Actions 0 up, 1 right, 2 down,
+   * 3 left (moves into a wall stay put). Every step gives −1; stepping into the cliff gives −100
+   * and returns to the start without ending the episode; reaching the goal terminates. In the 3 x 5
+   * world the risky path along row 1 takes 6 steps (return −6), the safe path along row 0 takes 8
+   * (return −8); in 4 x 12 the optimal path takes 13. Observations are {@code row * cols + col}.
    */
   static final class CliffCorridor extends AbstractEnv<Integer, Integer> {
-    static final int ROWS = 3;
-    static final int COLS = 5;
-    private final Discrete obs = new Discrete(ROWS * COLS);
+    private final int rows;
+    private final int cols;
+    private final Discrete obs;
     private final Discrete act = new Discrete(4);
     private int row;
     private int col;
 
+    CliffCorridor() {
+      this(3, 5);
+    }
+
+    CliffCorridor(int rows, int cols) {
+      this.rows = rows;
+      this.cols = cols;
+      this.obs = new Discrete(rows * cols);
+    }
+
     @Override
     protected ResetResult<Integer> doReset(Map<String, Object> options) {
-      row = ROWS - 1;
+      row = rows - 1;
       col = 0;
-      return ResetResult.of(row * COLS + col);
+      return ResetResult.of(row * cols + col);
     }
 
     @Override
     protected StepResult<Integer> doStep(Integer a) {
       int r = row + (a == 0 ? -1 : a == 2 ? 1 : 0);
       int c = col + (a == 1 ? 1 : a == 3 ? -1 : 0);
-      row = Math.max(0, Math.min(ROWS - 1, r));
-      col = Math.max(0, Math.min(COLS - 1, c));
-      if (row == ROWS - 1 && col > 0 && col < COLS - 1) {
-        row = ROWS - 1;
+      row = Math.max(0, Math.min(rows - 1, r));
+      col = Math.max(0, Math.min(cols - 1, c));
+      if (row == rows - 1 && col > 0 && col < cols - 1) {
+        row = rows - 1;
         col = 0;
-        return new StepResult<>(row * COLS + col, -100, false, false, Map.of());
+        return new StepResult<>(row * cols + col, -100, false, false, Map.of());
       }
-      boolean goal = row == ROWS - 1 && col == COLS - 1;
-      return new StepResult<>(row * COLS + col, -1, goal, false, Map.of());
+      boolean goal = row == rows - 1 && col == cols - 1;
+      return new StepResult<>(row * cols + col, -1, goal, false, Map.of());
     }
 
     @Override
