@@ -134,6 +134,11 @@ public final class Planning {
     return evaluate(mdp, policy, gamma, theta, 100_000, Sweep.IN_PLACE);
   }
 
+  /** In-place iterative evaluation of a stochastic policy with at most 100,000 sweeps. */
+  public static Evaluation evaluate(FiniteMdp mdp, double[][] policy, double gamma, double theta) {
+    return evaluate(mdp, policy, gamma, theta, 100_000, Sweep.IN_PLACE);
+  }
+
   private static Evaluation evaluate(
       Tables t, double[][] pi, double gamma, double theta, int maxSweeps, Sweep sweep) {
     checkGamma(gamma, "Planning.evaluate");

@@ -283,8 +283,9 @@ public final class TabularExperiments {
       boolean samePolicy) {}
 
   /**
-   * Runs {@link Planning#valueIteration} (stopping at {@code theta}) and {@link
-   * Planning#policyIteration} (from the all-0 policy) on {@code mdp} and compares them.
+   * Runs {@link Planning#valueIteration(FiniteMdp, double, double)} (stopping at {@code theta}) and
+   * {@link Planning#policyIteration(FiniteMdp, double)} (exact evaluation; from the all-0 policy,
+   * or with {@code γ = 1} from a proper policy) on {@code mdp} and compares them.
    *
    * @throws IllegalArgumentException as the two methods (in particular with {@code γ = 1} when
    *     policy iteration meets a policy that never terminates)

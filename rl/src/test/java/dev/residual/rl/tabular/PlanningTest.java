@@ -51,6 +51,10 @@ class PlanningTest {
         new double[] {1480.0 / 359, 1410.0 / 359, 0},
         Planning.evaluateExact(TWO, UNIFORM, G),
         1e-12);
+    assertArrayEquals(
+        new double[] {1480.0 / 359, 1410.0 / 359, 0},
+        Planning.evaluate(TWO, UNIFORM, G, 1e-13).values(),
+        1e-8);
   }
 
   @Test
