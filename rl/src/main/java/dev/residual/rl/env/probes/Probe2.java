@@ -10,8 +10,8 @@ import java.util.Map;
  * action, reward equal to the observation, one step. Observations in {@code Box(−1, 1, [1])},
  * actions {@code Discrete(1)}; the final observation repeats the first.
  *
- * <p>Expected Q-values: {@code Q([+1], 0) = +1}, {@code Q([−1], 0) = −1} (for any γ). An agent
- * that learns probe 1 but not this one ignores its observations.
+ * <p>Expected Q-values: {@code Q([+1], 0) = +1}, {@code Q([−1], 0) = −1} (for any γ). An agent that
+ * learns probe 1 but not this one ignores its observations.
  */
 public final class Probe2 extends ProbeEnv {
   private float current;

@@ -12,8 +12,8 @@ import java.util.Map;
  * again).
  *
  * <p>Expected Q-values: {@code Q([0], 0) = γ}, {@code Q([1], 0) = 1}. An agent that learns probes
- * 1–2 but not this one mishandles discounting or bootstrapping (for instance, bootstrapping
- * through the terminal step, or not at all).
+ * 1–2 but not this one mishandles discounting or bootstrapping (for instance, bootstrapping through
+ * the terminal step, or not at all).
  */
 public final class Probe3 extends ProbeEnv {
   private int t;

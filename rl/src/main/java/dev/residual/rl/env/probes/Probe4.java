@@ -9,8 +9,8 @@ import java.util.Map;
  * Probe 4: one observation, two actions, reward −1 for action 0 and +1 for action 1, one step.
  * Observation {@code [0]} in {@code Box(0, 0, [1])}, actions {@code Discrete(2)}.
  *
- * <p>Expected Q-values: {@code Q([0]) = [−1, +1]} (for any γ). An agent that learns probes 1–3
- * but not this one mixes up its action indexing (for instance, gathers the wrong action's Q-value).
+ * <p>Expected Q-values: {@code Q([0]) = [−1, +1]} (for any γ). An agent that learns probes 1–3 but
+ * not this one mixes up its action indexing (for instance, gathers the wrong action's Q-value).
  */
 public final class Probe4 extends ProbeEnv {
   /** A new probe; call {@code reset} before stepping. */

@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * <p>Expected Q-values: {@code Q([0]) = [1, −1]}, {@code Q([1]) = [−1, 1]} (for any γ), i.e. the
  * matrix {@code [[1, −1], [−1, 1]]} indexed {@code [observation][action]}. An agent that learns
- * probes 1–4 but not this one fails to combine observation and action (for instance, a batching
- * bug that pairs observations with the wrong actions).
+ * probes 1–4 but not this one fails to combine observation and action (for instance, a batching bug
+ * that pairs observations with the wrong actions).
  */
 public final class Probe5 extends ProbeEnv {
   private int current;

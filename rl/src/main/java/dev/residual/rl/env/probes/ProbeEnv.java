@@ -23,8 +23,8 @@ import java.util.List;
  *       <td>[[1, −1], [−1, 1]]</td></tr>
  * </table>
  *
- * <p>Every episode ends with {@code terminated = true} (never {@code truncated}), so a correct agent
- * does not bootstrap from the final observation, which therefore carries no information.
+ * <p>Every episode ends with {@code terminated = true} (never {@code truncated}), so a correct
+ * agent does not bootstrap from the final observation, which therefore carries no information.
  */
 public abstract class ProbeEnv extends AbstractEnv<float[], Integer> {
   private final Box observationSpace;

@@ -21,8 +21,8 @@ import java.util.Optional;
  *   <li>States: {@code Discrete(48)}, {@code state = row * 12 + col}, row-major from the top (the
  *       layout {@link GridPlots} expects). The start S is state 36 (row 3, col 0), the goal G state
  *       47; the cliff C is states 37 … 46.
- *   <li>Actions: {@code Discrete(4)}: 0 up, 1 right, 2 down, 3 left. Moves are deterministic; a move
- *       off the grid leaves the agent in place.
+ *   <li>Actions: {@code Discrete(4)}: 0 up, 1 right, 2 down, 3 left. Moves are deterministic; a
+ *       move off the grid leaves the agent in place.
  *   <li>Rewards: −1 per step. Stepping into the cliff gives −100 and puts the agent back on the
  *       start <em>without</em> ending the episode. Reaching the goal gives −1 and terminates.
  *   <li>There is no time limit (Gymnasium registers {@code CliffWalking-v0} without one).
@@ -31,8 +31,8 @@ import java.util.Optional;
  * <p>The {@link dev.residual.rl.env.FiniteMdp} table is Gymnasium's {@code P}, with one deliberate
  * difference: the goal's rows are the absorbing {@code (1, 47, 0, terminated)}, as the {@code
  * FiniteMdp} contract asks (Gymnasium computes them as ordinary moves, which no episode can take).
- * The cliff states' rows are ordinary moves, as in Gymnasium; those states are never occupied.
- * With γ = 1 the optimal return from the start is −13 (up, 11 × right, down).
+ * The cliff states' rows are ordinary moves, as in Gymnasium; those states are never occupied. With
+ * γ = 1 the optimal return from the start is −13 (up, 11 × right, down).
  */
 public final class CliffWalking extends TabularEnv {
   /** Grid rows. */
@@ -140,8 +140,7 @@ public final class CliffWalking extends TabularEnv {
 
   /**
    * The grid as an RGB image, 32 pixels a cell: plain cells light grey, the cliff dark brown, the
-   * start light blue, the goal green, the agent a red disc
-   * (absent before the first reset).
+   * start light blue, the goal green, the agent a red disc (absent before the first reset).
    */
   @Override
   public Optional<BufferedImage> render() {

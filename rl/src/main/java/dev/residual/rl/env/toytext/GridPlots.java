@@ -17,8 +17,8 @@ import java.util.function.IntFunction;
  * Pictures of a grid {@link dev.residual.rl.env.FiniteMdp}'s value function (a heatmap with the
  * numbers in the cells) and of a policy (one arrow per cell).
  *
- * <p>State convention: the arrays are indexed by state, and state {@code s} is drawn in row {@code s
- * / cols} (counted from the top) and column {@code s % cols}. {@link CliffWalking}, {@link
+ * <p>State convention: the arrays are indexed by state, and state {@code s} is drawn in row {@code
+ * s / cols} (counted from the top) and column {@code s % cols}. {@link CliffWalking}, {@link
  * FrozenLake} and {@link Gridworld} all number their states that way, so their arrays go in as they
  * are: {@code values(4, 12, v, title)} for CliffWalking, {@code values(lake.rows(), lake.cols(), v,
  * title)} for FrozenLake and {@code values(3, 4, v, title)} for the gridworld (whose top row is the
@@ -110,7 +110,12 @@ public final class GridPlots {
       boolean[] blocked,
       double[] v,
       String title) {
-    check("policy", rows, cols, "actionPerState", actionPerState == null ? -1 : actionPerState.length);
+    check(
+        "policy",
+        rows,
+        cols,
+        "actionPerState",
+        actionPerState == null ? -1 : actionPerState.length);
     check("policy", rows, cols, "blocked", blocked == null ? rows * cols : blocked.length);
     check("policy", rows, cols, "v", v == null ? rows * cols : v.length);
     if (arrowForAction == null) {
@@ -210,7 +215,9 @@ public final class GridPlots {
         g.setColor(ink);
         if (numbers) {
           String text =
-              Double.isFinite(v[s]) ? String.format(Locale.ROOT, "%.2f", v[s]) : String.valueOf(v[s]);
+              Double.isFinite(v[s])
+                  ? String.format(Locale.ROOT, "%.2f", v[s])
+                  : String.valueOf(v[s]);
           if (text.matches("-0\\.00")) {
             text = "0.00";
           }
@@ -233,7 +240,8 @@ public final class GridPlots {
       if (numbers && lo <= hi) {
         g.setColor(Color.DARK_GRAY);
         String caption =
-            String.format(Locale.ROOT, "values in [%.3f, %.3f] (dark = low, yellow = high)", lo, hi);
+            String.format(
+                Locale.ROOT, "values in [%.3f, %.3f] (dark = low, yellow = high)", lo, hi);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawString(caption, MARGIN, top + rows * CELL + 16);
       }

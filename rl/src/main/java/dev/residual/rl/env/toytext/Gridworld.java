@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * </pre>
  *
  * <ul>
- *   <li>Cells are {@code (col, row)} with row 0 at the bottom, as in the book: the wall # is at
- *       (1, 1), the terminals at (3, 2) (+1) and (3, 1) (−1), the start S at (0, 0).
+ *   <li>Cells are {@code (col, row)} with row 0 at the bottom, as in the book: the wall # is at (1,
+ *       1), the terminals at (3, 2) (+1) and (3, 1) (−1), the start S at (0, 0).
  *   <li>States: {@code Discrete(12)}, numbered row-major <em>from the top</em> so that {@link
  *       GridPlots} draws them the book's way up: {@code state = (2 − row) * 4 + col}. The start is
  *       state 8, the terminals 3 (+1) and 7 (−1), the wall 5. The wall is a state only so that the
@@ -28,9 +28,9 @@ import java.util.TreeMap;
  *       {@link #blockedMask()} marks it for plots.
  *   <li>Actions: {@code Discrete(4)}: 0 up, 1 right, 2 down, 3 left.
  *   <li>Dynamics (the defaults, as the issue asks): the intended direction with probability 0.7 and
- *       each of the three other directions with 0.1. A move into the wall or off the grid leaves the
- *       agent in place. {@link #russellNorvig()} gives the book's own model instead: 0.8 intended and
- *       0.1 for each perpendicular direction.
+ *       each of the three other directions with 0.1. A move into the wall or off the grid leaves
+ *       the agent in place. {@link #russellNorvig()} gives the book's own model instead: 0.8
+ *       intended and 0.1 for each perpendicular direction.
  *   <li>Rewards: −0.04 on every transition into a non-terminal cell, +1 or −1 on the transition
  *       into the corresponding terminal (instead of −0.04). Entering a terminal terminates.
  *   <li>{@code P[s][a]} lists one outcome per distinct next state, in increasing state order, with
@@ -123,7 +123,8 @@ public final class Gridworld extends TabularEnv {
   private static double check(double p, Slip slip, double stepReward) {
     if (!(p >= 0 && p <= 1) || slip == null || !Double.isFinite(stepReward)) {
       throw new IllegalArgumentException(
-          "Gridworld: need intendedProbability in [0, 1], a slip mode and a finite step reward, got "
+          "Gridworld: need intendedProbability in [0, 1], a slip mode and a finite step reward,"
+              + " got "
               + p
               + ", "
               + slip

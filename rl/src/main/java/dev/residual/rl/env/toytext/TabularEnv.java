@@ -24,9 +24,9 @@ import java.util.Map;
  * outcome taken, as in Gymnasium. {@code truncated} is always false; time limits are a wrapper's
  * business.
  *
- * <p>Use {@link #fromMatrices} to build one from dense {@code T[s][a][s']} and {@code
- * R[s][a][s']} arrays, or subclass it (as {@link CliffWalking}, {@link FrozenLake} and {@link
- * Gridworld} do) to add a layout and a picture.
+ * <p>Use {@link #fromMatrices} to build one from dense {@code T[s][a][s']} and {@code R[s][a][s']}
+ * arrays, or subclass it (as {@link CliffWalking}, {@link FrozenLake} and {@link Gridworld} do) to
+ * add a layout and a picture.
  */
 public class TabularEnv extends AbstractEnv<Integer, Integer> implements FiniteMdp {
   private static final double PROBABILITY_TOLERANCE = 1e-9;
@@ -122,7 +122,14 @@ public class TabularEnv extends AbstractEnv<Integer, Integer> implements FiniteM
     for (Transition t : outcomes) {
       if (!(t.probability() > 0 && t.probability() <= 1)) {
         throw new IllegalArgumentException(
-            name + ": P[" + s + "][" + a + "] has probability " + t.probability() + " (need (0, 1])");
+            name
+                + ": P["
+                + s
+                + "]["
+                + a
+                + "] has probability "
+                + t.probability()
+                + " (need (0, 1])");
       }
       if (t.nextState() < 0 || t.nextState() >= numStates) {
         throw new IllegalArgumentException(
@@ -147,10 +154,10 @@ public class TabularEnv extends AbstractEnv<Integer, Integer> implements FiniteM
   }
 
   /**
-   * An environment from dense tables. Outcomes of {@code (s, a)} are the next states {@code s'} with
-   * {@code T[s][a][s'] > 0}, in increasing order, with reward {@code R[s][a][s']} and {@code
-   * terminated = terminal[s']}. The rows of a terminal state are replaced by the absorbing {@code (1,
-   * s, 0, true)}, as Gymnasium's FrozenLake does.
+   * An environment from dense tables. Outcomes of {@code (s, a)} are the next states {@code s'}
+   * with {@code T[s][a][s'] > 0}, in increasing order, with reward {@code R[s][a][s']} and {@code
+   * terminated = terminal[s']}. The rows of a terminal state are replaced by the absorbing {@code
+   * (1, s, 0, true)}, as Gymnasium's FrozenLake does.
    *
    * @param transitionProbs {@code T}, {@code [numStates][numActions][numStates]}
    * @param rewards {@code R}, same shape

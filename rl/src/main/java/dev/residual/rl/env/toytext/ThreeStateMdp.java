@@ -20,12 +20,12 @@ package dev.residual.rl.env.toytext;
  *       values need γ &lt; 1.
  * </ul>
  *
- * <p>Closed-form values. Under π<sub>left</sub> (left in S0) the return from S0 is 1 + γ·0 + γ²·(the
- * same again), so {@code v(S0) = 1 / (1 − γ²)}, {@code v(SL) = γ v(S0) = γ / (1 − γ²)} and {@code
- * v(SR) = 2 + γ v(S0) = 2 + γ / (1 − γ²)}. Under π<sub>right</sub>: {@code v(S0) = 0 + 2γ + γ²
- * v(S0) = 2γ / (1 − γ²)}, {@code v(SL) = 2γ² / (1 − γ²)}, {@code v(SR) = 2 + 2γ² / (1 − γ²) = 2 /
- * (1 − γ²)}. Right beats left in S0 iff {@code 2γ > 1}: left is optimal for γ &lt; 0.5 (γ = 0:
- * 1 vs 0), right for γ &gt; 0.5 (γ = 0.9: 9.4737 vs 5.2632), both at γ = 0.5. {@link
+ * <p>Closed-form values. Under π<sub>left</sub> (left in S0) the return from S0 is 1 + γ·0 +
+ * γ²·(the same again), so {@code v(S0) = 1 / (1 − γ²)}, {@code v(SL) = γ v(S0) = γ / (1 − γ²)} and
+ * {@code v(SR) = 2 + γ v(S0) = 2 + γ / (1 − γ²)}. Under π<sub>right</sub>: {@code v(S0) = 0 + 2γ +
+ * γ² v(S0) = 2γ / (1 − γ²)}, {@code v(SL) = 2γ² / (1 − γ²)}, {@code v(SR) = 2 + 2γ² / (1 − γ²) = 2
+ * / (1 − γ²)}. Right beats left in S0 iff {@code 2γ > 1}: left is optimal for γ &lt; 0.5 (γ = 0: 1
+ * vs 0), right for γ &gt; 0.5 (γ = 0.9: 9.4737 vs 5.2632), both at γ = 0.5. {@link
  * #closedFormValues} returns these numbers.
  */
 public final class ThreeStateMdp extends TabularEnv {

@@ -5,8 +5,8 @@
  * dev.residual.rl.env.toytext.FrozenLake} (ports of Gymnasium's toy-text environments), the 4x3
  * {@link dev.residual.rl.env.toytext.Gridworld} of Russell &amp; Norvig and the {@link
  * dev.residual.rl.env.toytext.ThreeStateMdp}, all built on {@link
- * dev.residual.rl.env.toytext.TabularEnv}. {@link dev.residual.rl.env.toytext.GridPlots} draws value
- * functions and policies of the grid ones.
+ * dev.residual.rl.env.toytext.TabularEnv}. {@link dev.residual.rl.env.toytext.GridPlots} draws
+ * value functions and policies of the grid ones.
  *
  * <p>Grid states are numbered row-major from the top row. Planning algorithms, agents, time limits
  * and the registry of environment ids are not here.

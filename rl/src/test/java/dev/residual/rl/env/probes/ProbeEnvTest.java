@@ -142,8 +142,7 @@ class ProbeEnvTest {
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> env.step(2));
     assertTrue(bad.getMessage().contains("Discrete(2)"), bad.getMessage());
     IllegalArgumentException obs =
-        assertThrows(
-            IllegalArgumentException.class, () -> env.expectedQ(new float[] {0.5f}, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> env.expectedQ(new float[] {0.5f}, 0.9));
     assertTrue(obs.getMessage().contains("[0.5]"), obs.getMessage());
     assertThrows(IllegalArgumentException.class, () -> env.expectedQ(new float[] {0f, 0f}, 0.9));
     assertThrows(IllegalArgumentException.class, () -> env.expectedQ(null, 0.9));

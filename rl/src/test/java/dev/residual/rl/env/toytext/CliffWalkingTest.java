@@ -91,10 +91,13 @@ class CliffWalkingTest {
     TableChecks.assertWellFormed(env);
     assertEquals(List.of(new Transition(1, 47, -1, true)), env.transitions(35, CliffWalking.DOWN));
     assertEquals(List.of(new Transition(1, 36, -1, false)), env.transitions(24, CliffWalking.DOWN));
-    assertEquals(List.of(new Transition(1, 36, -100, false)), env.transitions(25, CliffWalking.DOWN));
-    assertEquals(List.of(new Transition(1, 36, -100, false)), env.transitions(36, CliffWalking.RIGHT));
+    assertEquals(
+        List.of(new Transition(1, 36, -100, false)), env.transitions(25, CliffWalking.DOWN));
+    assertEquals(
+        List.of(new Transition(1, 36, -100, false)), env.transitions(36, CliffWalking.RIGHT));
     assertEquals(List.of(new Transition(1, 0, -1, false)), env.transitions(0, CliffWalking.UP));
-    assertEquals(List.of(new Transition(1, 11, -1, false)), env.transitions(11, CliffWalking.RIGHT));
+    assertEquals(
+        List.of(new Transition(1, 11, -1, false)), env.transitions(11, CliffWalking.RIGHT));
     assertEquals(List.of(new Transition(1, 47, 0, true)), env.transitions(47, CliffWalking.LEFT));
     for (int s = 0; s < 48; s++) {
       assertEquals(s == 47, env.isTerminal(s));

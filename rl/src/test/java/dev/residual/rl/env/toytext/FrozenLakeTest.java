@@ -36,7 +36,13 @@ class FrozenLakeTest {
     FrozenLake env = new FrozenLake("8x8", true);
     assertEquals(
         List.of(
-            "SFFFFFFF", "FFFFFFFF", "FFFHFFFF", "FFFFFHFF", "FFFHFFFF", "FHHFFFHF", "FHFFHFHF",
+            "SFFFFFFF",
+            "FFFFFFFF",
+            "FFFHFFFF",
+            "FFFFFHFF",
+            "FFFHFFFF",
+            "FHHFFFHF",
+            "FHFFHFHF",
             "FFFHFFFG"),
         env.desc());
     assertEquals(64, env.numStates());
@@ -76,6 +82,12 @@ class FrozenLakeTest {
         assertEquals(env.isTerminal(s) ? 1 : 3, env.transitions(s, a).size());
       }
     }
+  }
+
+  @Test
+  void optimalSuccessProbabilityWithoutTimeLimitIsFourteenSeventeenthsOnFourByFour() {
+    assertEquals(14.0 / 17.0, TableChecks.optimalValues(new FrozenLake(), 1.0)[0], 1e-9);
+    assertEquals(1.0, TableChecks.optimalValues(new FrozenLake("8x8", true), 1.0)[0], 1e-9);
   }
 
   @Test

@@ -19,7 +19,8 @@ class GridPlotsTest {
   private static int cellEdgePixel(BufferedImage img, int rows, int cols, int s, boolean title) {
     int top = 16 + (title ? 30 : 0);
     int left = (img.getWidth() - cols * GridPlots.CELL) / 2;
-    return img.getRGB(left + (s % cols) * GridPlots.CELL + 4, top + (s / cols) * GridPlots.CELL + 4);
+    return img.getRGB(
+        left + (s % cols) * GridPlots.CELL + 4, top + (s / cols) * GridPlots.CELL + 4);
   }
 
   @Test
@@ -61,7 +62,13 @@ class GridPlotsTest {
     Plots.savePng(img, dir.resolve("policy.png"));
     BufferedImage over =
         GridPlots.policy(
-            4, 12, new int[48], CliffWalking::arrow, CliffWalking.cliffMask(), new double[48], null);
+            4,
+            12,
+            new int[48],
+            CliffWalking::arrow,
+            CliffWalking.cliffMask(),
+            new double[48],
+            null);
     assertNotEquals(WHITE, over.getRGB(16 + 4, 16 + 4));
     // Labels other than the four arrows are drawn as text.
     GridPlots.policy(1, 2, new int[] {0, 1}, a -> a == 0 ? "N" : "E", null, "text labels");
@@ -80,8 +87,7 @@ class GridPlotsTest {
     assertThrows(IllegalArgumentException.class, () -> GridPlots.values(0, 4, new double[0], "x"));
     assertThrows(IllegalArgumentException.class, () -> GridPlots.values(3, 4, null, "x"));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> GridPlots.policy(3, 4, new int[12], null, null, "x"));
+        IllegalArgumentException.class, () -> GridPlots.policy(3, 4, new int[12], null, null, "x"));
     assertThrows(
         IllegalArgumentException.class,
         () -> GridPlots.policy(3, 4, new int[10], Gridworld::arrow, null, "x"));

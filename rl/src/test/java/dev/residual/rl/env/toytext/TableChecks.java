@@ -38,8 +38,8 @@ final class TableChecks {
   /**
    * Plays {@code steps} uniformly random actions (resetting at episode ends) and checks that each
    * step's reward and termination are those of a table outcome with that next state, and that for
-   * every {@code (s, a)} tried at least {@code minVisits} times the empirical next-state frequencies are within
-   * five standard errors (plus 0.005) of the table's probabilities.
+   * every {@code (s, a)} tried at least {@code minVisits} times the empirical next-state
+   * frequencies are within five standard errors (plus 0.005) of the table's probabilities.
    */
   static void assertSteppingMatchesTable(TabularEnv env, long seed, int steps, int minVisits) {
     Generator actions = new Generator(seed + 1);

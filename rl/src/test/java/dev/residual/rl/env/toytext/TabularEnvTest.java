@@ -67,7 +67,8 @@ class TabularEnvTest {
     IllegalArgumentException sum =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new TabularEnv(List.of(List.of(List.of(half))), new double[] {1}, new boolean[1]));
+            () ->
+                new TabularEnv(List.of(List.of(List.of(half))), new double[] {1}, new boolean[1]));
     assertTrue(sum.getMessage().contains("sum to 0.5"), sum.getMessage());
     IllegalArgumentException range =
         assertThrows(
