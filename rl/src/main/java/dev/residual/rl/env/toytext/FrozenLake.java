@@ -31,9 +31,9 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Without a time limit and with γ = 1, the optimal success probability from the start (the
- * optimal value of state 0) is 14/17 ≈ 0.8235 on the slippery 4x4 map and 1 on the slippery 8x8
- * one (a careful policy never falls in). Within the registered step limits Gymnasium notes optima
- * of about 0.74 (4x4, 100 steps) and 0.91 (8x8, 200 steps), with reward thresholds 0.70 and 0.85.
+ * optimal value of state 0) is 14/17 ≈ 0.8235 on the slippery 4x4 map and 1 on the slippery 8x8 one
+ * (a careful policy never falls in). Within the registered step limits Gymnasium notes optima of
+ * about 0.74 (4x4, 100 steps) and 0.91 (8x8, 200 steps), with reward thresholds 0.70 and 0.85.
  */
 public final class FrozenLake extends TabularEnv {
   /** Gymnasium's default 4x4 map. */
