@@ -11,8 +11,8 @@
  *       dev.residual.rl.tabular.TdConfig}), for {@code Env<Integer, Integer>} environments with
  *       {@code Discrete} spaces.
  *   <li>{@link dev.residual.rl.tabular.TabularExperiments}: Sutton &amp; Barto's example 6.6
- *       comparison (figure 6.4) and value iteration beside policy iteration; {@link
- *       dev.residual.rl.tabular.GridViews}: value heatmaps and policy arrows for grid worlds.
+ *       comparison (figure 6.4) and value iteration beside policy iteration. Value and policy
+ *       pictures of grid worlds are {@code dev.residual.rl.env.toytext.GridPlots}.
  * </ul>
  *
  * <p>Shapes: {@code V} is {@code double[numStates]}, {@code Q} is {@code
