@@ -13,8 +13,8 @@ import dev.residual.tensor.Generator;
  * </pre>
  *
  * with {@code π} the policy the action was drawn from and {@code R̄} the baseline: the average of
- * all rewards up to and including this one (as the book's equation 2.12 and its reference code),
- * or 0 without baseline.
+ * all rewards up to and including this one (as the book's equation 2.12 and its reference code), or
+ * 0 without baseline.
  */
 public final class GradientBandit implements BanditAgent {
   private final double alpha;

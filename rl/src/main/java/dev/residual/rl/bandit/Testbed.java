@@ -15,16 +15,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The k-armed testbed of Sutton and Barto (section 2.3): every agent plays {@code runs}
- * independent bandit problems for {@code steps} steps each, and the curves are averaged over runs
- * step by step: the average reward and the fraction of steps on which an optimal arm was pulled.
+ * The k-armed testbed of Sutton and Barto (section 2.3): every agent plays {@code runs} independent
+ * bandit problems for {@code steps} steps each, and the curves are averaged over runs step by step:
+ * the average reward and the fraction of steps on which an optimal arm was pulled.
  *
  * <p>Each run uses a fresh {@link KArmedBandit} reset with its own seed and a fresh agent with its
  * own generator. The seeds of run {@code r} depend only on the testbed seed and {@code r}, and
- * every agent of a run meets the same bandit with the same reward noise (common random numbers),
- * so differences between agents are paired and less noisy. Runs are summed in fixed blocks of
- * {@value #BLOCK} and the blocks combined in order, so the results are bit-identical whatever the
- * number of threads.
+ * every agent of a run meets the same bandit with the same reward noise (common random numbers), so
+ * differences between agents are paired and less noisy. Runs are summed in fixed blocks of {@value
+ * #BLOCK} and the blocks combined in order, so the results are bit-identical whatever the number of
+ * threads.
  *
  * <pre>{@code
  * List<Testbed.Result> r = Testbed.builder().runs(2000).steps(1000).seed(0).threads(2).build()
@@ -45,8 +45,8 @@ public final class Testbed {
   private final int threads;
 
   /**
-   * A named agent to put on the testbed. The factory is called once per run with that run's
-   * bandit (already reset), so an agent such as {@link Cheater} may read it.
+   * A named agent to put on the testbed. The factory is called once per run with that run's bandit
+   * (already reset), so an agent such as {@link Cheater} may read it.
    *
    * @param name the label of the agent's curves
    * @param factory makes a fresh agent for one run
@@ -109,8 +109,15 @@ public final class Testbed {
     private double mean(double[] v, int from, int to, String op) {
       if (from < 0 || to > v.length || from >= to) {
         throw new IllegalArgumentException(
-            "Testbed.Result." + op + ": range [" + from + ", " + to + ") is not inside [0, "
-                + v.length + ") or is empty");
+            "Testbed.Result."
+                + op
+                + ": range ["
+                + from
+                + ", "
+                + to
+                + ") is not inside [0, "
+                + v.length
+                + ") or is empty");
       }
       double s = 0;
       for (int t = from; t < to; t++) {
@@ -149,7 +156,8 @@ public final class Testbed {
     Set<String> names = new HashSet<>();
     for (Contender c : contenders) {
       if (!names.add(c.name())) {
-        throw new IllegalArgumentException("Testbed.run: duplicate contender name '" + c.name() + "'");
+        throw new IllegalArgumentException(
+            "Testbed.run: duplicate contender name '" + c.name() + "'");
       }
     }
     int blocks = (runs + BLOCK - 1) / BLOCK;
@@ -218,8 +226,7 @@ public final class Testbed {
     return new Block(reward, optimal);
   }
 
-  private void playRun(
-      Contender c, long envSeed, long agentSeed, double[] reward, int[] optimal) {
+  private void playRun(Contender c, long envSeed, long agentSeed, double[] reward, int[] optimal) {
     KArmedBandit env = new KArmedBandit(arms, meanOffset, stationary, walkStd, steps);
     env.reset(envSeed);
     BanditAgent agent = c.factory().apply(env);
@@ -324,8 +331,8 @@ public final class Testbed {
     }
 
     /**
-     * The number of worker threads (default 1; 0 means one per available processor). Results do
-     * not depend on it.
+     * The number of worker threads (default 1; 0 means one per available processor). Results do not
+     * depend on it.
      */
     public Builder threads(int threads) {
       this.threads = threads;

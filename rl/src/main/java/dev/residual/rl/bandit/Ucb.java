@@ -7,8 +7,8 @@ import dev.residual.tensor.Generator;
  * not yet pulled is taken first (uniformly at random among them, since {@code N(a) = 0} makes it a
  * maximizing action); afterwards {@code argmax_a Q(a) + c sqrt(ln t / N(a))}, where {@code t} is
  * the current time step counted from 1 (the number of updates so far plus one), ties broken
- * uniformly at random. Estimates are sample averages (as in figure 2.4) unless a constant step
- * size is given.
+ * uniformly at random. Estimates are sample averages (as in figure 2.4) unless a constant step size
+ * is given.
  */
 public final class Ucb extends ActionValueAgent {
   private final double c;

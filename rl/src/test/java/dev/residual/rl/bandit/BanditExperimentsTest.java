@@ -54,7 +54,9 @@ class BanditExperimentsTest {
     }
     try (Stream<Path> files = Files.walk(run.dir())) {
       long media =
-          files.filter(p -> p.toString().contains("media") && p.toString().endsWith(".png")).count();
+          files
+              .filter(p -> p.toString().contains("media") && p.toString().endsWith(".png"))
+              .count();
       assertEquals(5, media);
     }
     String table = text.toString(StandardCharsets.UTF_8);
@@ -68,14 +70,28 @@ class BanditExperimentsTest {
     Map<String, List<Testbed.Result>> r = BanditExperiments.run(dir, 5, 12, 0L, null, 1, null);
     assertEquals(12, r.get("fig2_4").get(0).steps());
     assertTrue(Files.exists(dir.resolve("fig2_4_reward.png")));
-    assertThrows(
-        IllegalArgumentException.class, () -> BanditExperiments.run(dir, 0, 10, 0L, null));
+    assertThrows(IllegalArgumentException.class, () -> BanditExperiments.run(dir, 0, 10, 0L, null));
+  }
+
+  @Test
+  void exerciseTwoFiveWritesItsChartsAndComparesTheTwoStepSizes(@TempDir Path dir) {
+    List<Testbed.Result> r = BanditExperiments.exercise25(dir, 10, 30, 0L, null, 1, null);
+    assertEquals(
+        List.of("sample averages", "constant step α=0.1"),
+        r.stream().map(Testbed.Result::name).toList());
+    assertTrue(Files.exists(dir.resolve("ex2_5_reward.png")));
+    assertTrue(Files.exists(dir.resolve("ex2_5_optimal.png")));
+    assertEquals(
+        "BanditExperiments.exercise25: runs and steps must be >= 1, got runs=1, steps=0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BanditExperiments.exercise25(dir, 1, 0, 0L, null, 1, null))
+            .getMessage());
   }
 
   @Test
   void metricNamesAreAscii() {
     assertEquals("eps=0.1", BanditExperiments.metricName("ε=0.1"));
-    assertEquals(
-        "alpha=0.1_with_baseline", BanditExperiments.metricName("α=0.1 with baseline"));
+    assertEquals("alpha=0.1_with_baseline", BanditExperiments.metricName("α=0.1 with baseline"));
   }
 }

@@ -107,16 +107,14 @@ class EpsilonGreedyTest {
         "EpsilonGreedy: step size must be in [0, 1] (0 = sample averages), got 1.5",
         assertThrows(IllegalArgumentException.class, () -> new EpsilonGreedy(0.1, 1.5, 0))
             .getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> EpsilonGreedy.constantStep(0.1, 0.0, 0.0));
+    assertThrows(IllegalArgumentException.class, () -> EpsilonGreedy.constantStep(0.1, 0.0, 0.0));
     assertThrows(
         IllegalArgumentException.class,
         () -> new EpsilonGreedy(0.1, 0.1, Double.POSITIVE_INFINITY));
     EpsilonGreedy agent = EpsilonGreedy.sampleAverage(0.1);
     assertEquals(
         "EpsilonGreedy.act: call reset(k) first",
-        assertThrows(IllegalStateException.class, () -> agent.act(new Generator(0)))
-            .getMessage());
+        assertThrows(IllegalStateException.class, () -> agent.act(new Generator(0))).getMessage());
     assertThrows(IllegalStateException.class, () -> agent.update(0, 1.0));
     assertThrows(IllegalStateException.class, agent::estimates);
     assertThrows(IllegalArgumentException.class, () -> agent.reset(0));

@@ -46,9 +46,7 @@ class GradientBanditTest {
     // Step 3: R̄ = (1 + 3 - 1) / 3 = 1, R - R̄ = -2, with π = softmax(h).
     double[] p = softmax(h);
     agent.update(2, -1.0);
-    double[] h3 = {
-      h[0] - 0.1 * -2 * p[0], h[1] - 0.1 * -2 * p[1], h[2] + 0.1 * -2 * (1 - p[2])
-    };
+    double[] h3 = {h[0] - 0.1 * -2 * p[0], h[1] - 0.1 * -2 * p[1], h[2] + 0.1 * -2 * (1 - p[2])};
     assertArrayEquals(h3, agent.preferences(), 1e-15);
     assertEquals(1.0, agent.averageReward(), 1e-15);
   }
@@ -103,13 +101,11 @@ class GradientBanditTest {
         "GradientBandit: alpha must be positive and finite, got 0.0",
         assertThrows(IllegalArgumentException.class, () -> new GradientBandit(0.0, true))
             .getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> new GradientBandit(Double.NaN, true));
+    assertThrows(IllegalArgumentException.class, () -> new GradientBandit(Double.NaN, true));
     GradientBandit agent = new GradientBandit(0.1, true);
     assertEquals(
         "GradientBandit.act: call reset(k) first",
-        assertThrows(IllegalStateException.class, () -> agent.act(new Generator(0)))
-            .getMessage());
+        assertThrows(IllegalStateException.class, () -> agent.act(new Generator(0))).getMessage());
     assertThrows(IllegalStateException.class, () -> agent.update(0, 0.0));
     assertThrows(IllegalArgumentException.class, () -> agent.reset(0));
     agent.reset(2);

@@ -60,8 +60,7 @@ class RandomAndCheaterTest {
     RandomAgent random = new RandomAgent();
     assertEquals(
         "RandomAgent.act: call reset(k) first",
-        assertThrows(IllegalStateException.class, () -> random.act(new Generator(0)))
-            .getMessage());
+        assertThrows(IllegalStateException.class, () -> random.act(new Generator(0))).getMessage());
     assertThrows(IllegalStateException.class, () -> random.update(0, 0));
     assertThrows(IllegalArgumentException.class, () -> random.reset(0));
     random.reset(2);

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The claims of Sutton and Barto's chapter 2 on the full 10-armed testbed: 2000 runs of 1000 steps,
- * as in the book (about 4 s for all figures on one core). With 2000 runs the standard error of a
- * % optimal value is at most 0.5 / sqrt(2000) = 1.1 points per step, less when averaged over a
+ * as in the book (about 4 s for all figures on one core). With 2000 runs the standard error of a %
+ * optimal value is at most 0.5 / sqrt(2000) = 1.1 points per step, less when averaged over a
  * window, and every agent of a run meets the same bandit, so the comparisons are paired; every
  * claim below holds with a margin of several standard errors except where noted.
  */
@@ -34,8 +34,7 @@ class SuttonBartoTestbedTest {
                 Testbed.Contender.of("greedy", () -> EpsilonGreedy.sampleAverage(0.0)),
                 Testbed.Contender.of("eps=0.01", () -> EpsilonGreedy.sampleAverage(0.01)),
                 Testbed.Contender.of("eps=0.1", () -> EpsilonGreedy.sampleAverage(0.1)),
-                Testbed.Contender.of(
-                    "optimistic", () -> EpsilonGreedy.constantStep(0.0, 0.1, 5.0)),
+                Testbed.Contender.of("optimistic", () -> EpsilonGreedy.constantStep(0.0, 0.1, 5.0)),
                 Testbed.Contender.of("realistic", () -> EpsilonGreedy.constantStep(0.1, 0.1, 0.0)),
                 Testbed.Contender.of("ucb c=2", () -> new Ucb(2.0))));
     greedy = r.get(0);

@@ -116,8 +116,7 @@ class TestbedTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> r.meanReward(2, 2));
     assertEquals(
-        "Testbed.Result.meanReward: range [2, 2) is not inside [0, 4) or is empty",
-        e.getMessage());
+        "Testbed.Result.meanReward: range [2, 2) is not inside [0, 4) or is empty", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> r.meanOptimal(-1, 2));
     assertThrows(IllegalArgumentException.class, () -> r.meanOptimal(0, 5));
   }
@@ -146,8 +145,7 @@ class TestbedTest {
                             Testbed.Contender.of("a", RandomAgent::new),
                             Testbed.Contender.of("a", RandomAgent::new))))
             .getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> Testbed.Contender.of("", RandomAgent::new));
+    assertThrows(IllegalArgumentException.class, () -> Testbed.Contender.of("", RandomAgent::new));
     assertThrows(IllegalArgumentException.class, () -> new Testbed.Contender("a", null));
     assertEquals(
         "Testbed.run: the factory of 'n' returned null",

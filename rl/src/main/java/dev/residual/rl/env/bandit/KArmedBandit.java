@@ -22,13 +22,13 @@ import java.util.Map;
  * values, rewards, increments) comes from the environment's generator, so {@code reset(seed)}
  * reproduces a whole episode for a given sequence of actions.
  *
- * <p>Gymnasium contract: the observation is always {@code 0} ({@code Discrete(1)}: a bandit has
- * one state), the actions are {@code Discrete(k)}. A bandit never terminates, so {@code terminated}
- * is always false; to fit the episodic contract the episode is <em>truncated</em> after {@code
+ * <p>Gymnasium contract: the observation is always {@code 0} ({@code Discrete(1)}: a bandit has one
+ * state), the actions are {@code Discrete(k)}. A bandit never terminates, so {@code terminated} is
+ * always false; to fit the episodic contract the episode is <em>truncated</em> after {@code
  * horizon} steps (default 1000). {@code info} of every step carries {@value #INFO_BEST_ARM} (the
- * arm with the largest true value when the action was taken, the lowest index on a tie) and
- * {@value #INFO_OPTIMAL} (whether the chosen arm's true value equalled the largest one, so on a tie
- * every tied arm counts as optimal); the reset info carries {@value #INFO_BEST_ARM}.
+ * arm with the largest true value when the action was taken, the lowest index on a tie) and {@value
+ * #INFO_OPTIMAL} (whether the chosen arm's true value equalled the largest one, so on a tie every
+ * tied arm counts as optimal); the reset info carries {@value #INFO_BEST_ARM}.
  *
  * <p>Reset options: {@value #OPTION_STATIONARY} ({@code Boolean}) overrides the constructor's
  * choice for that episode; {@value #OPTION_MEANS} ({@code double[]} of length k) sets the true
@@ -117,8 +117,8 @@ public final class KArmedBandit extends AbstractEnv<Integer, Integer> {
   }
 
   /**
-   * The non-stationary bandit of exercise 2.5: {@code k} arms starting at 0, random-walk
-   * increments ~ N(0, 0.01²), episodes of {@code horizon} steps.
+   * The non-stationary bandit of exercise 2.5: {@code k} arms starting at 0, random-walk increments
+   * ~ N(0, 0.01²), episodes of {@code horizon} steps.
    *
    * @throws IllegalArgumentException as the full constructor
    */
@@ -220,7 +220,9 @@ public final class KArmedBandit extends AbstractEnv<Integer, Integer> {
     return horizon;
   }
 
-  /** Whether the current episode's arm values stay fixed (the constructor's choice before reset). */
+  /**
+   * Whether the current episode's arm values stay fixed (the constructor's choice before reset).
+   */
   public boolean isStationary() {
     return stationary;
   }

@@ -211,8 +211,7 @@ class KArmedBanditTest {
     double[] copy = env.means();
     copy[0] = 99;
     assertEquals(0.1, env.mean(0)); // means() is a copy
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> env.mean(4));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> env.mean(4));
     assertEquals("KArmedBandit.mean: arm 4 is not in [0, 4)", e.getMessage());
   }
 
@@ -247,10 +246,8 @@ class KArmedBanditTest {
     assertEquals(
         "KArmedBandit: k must be >= 1, got 0",
         assertThrows(IllegalArgumentException.class, () -> new KArmedBandit(0)).getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> new KArmedBandit(3, 0.0, true, 0.01, 0));
-    assertThrows(
-        IllegalArgumentException.class, () -> new KArmedBandit(3, 0.0, true, -0.1, 10));
+    assertThrows(IllegalArgumentException.class, () -> new KArmedBandit(3, 0.0, true, 0.01, 0));
+    assertThrows(IllegalArgumentException.class, () -> new KArmedBandit(3, 0.0, true, -0.1, 10));
     assertThrows(
         IllegalArgumentException.class,
         () -> new KArmedBandit(3, 0.0, true, Double.POSITIVE_INFINITY, 10));
