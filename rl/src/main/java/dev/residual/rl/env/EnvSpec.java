@@ -7,8 +7,8 @@ import java.util.function.Supplier;
  *
  * @param id the name given to {@link Envs#make(String)}, e.g. {@code "CartPole-v1"}
  * @param factory builds a fresh, unwrapped environment
- * @param maxEpisodeSteps the {@link dev.residual.rl.env.wrappers.TimeLimit} applied by {@code make},
- *     or null for none
+ * @param maxEpisodeSteps the {@link dev.residual.rl.env.wrappers.TimeLimit} applied by {@code
+ *     make}, or null for none
  * @param rewardThreshold the mean return at which the task counts as solved, or null if undefined
  */
 public record EnvSpec(

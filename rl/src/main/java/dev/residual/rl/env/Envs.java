@@ -89,7 +89,8 @@ public final class Envs {
   private static <O, A> Env<O, A> wrap(EnvSpec spec, Integer maxEpisodeSteps) {
     Env<O, A> env = (Env<O, A>) spec.factory().get();
     if (env == null) {
-      throw new IllegalStateException("Envs.make: the factory of \"" + spec.id() + "\" returned null");
+      throw new IllegalStateException(
+          "Envs.make: the factory of \"" + spec.id() + "\" returned null");
     }
     return maxEpisodeSteps == null ? env : new TimeLimit<>(env, maxEpisodeSteps);
   }

@@ -73,10 +73,14 @@ class EnvsTest {
   @Test
   void registrationErrors() {
     assertThrows(
-        IllegalArgumentException.class, () -> Envs.register("CartPole-v1", CartPole::new, 500, null));
-    assertThrows(IllegalArgumentException.class, () -> Envs.register(" ", CartPole::new, null, null));
+        IllegalArgumentException.class,
+        () -> Envs.register("CartPole-v1", CartPole::new, 500, null));
     assertThrows(
-        IllegalArgumentException.class, () -> Envs.register("EnvsTest-Bad-v0", CartPole::new, 0, null));
-    assertThrows(NullPointerException.class, () -> Envs.register("EnvsTest-Null-v0", null, null, null));
+        IllegalArgumentException.class, () -> Envs.register(" ", CartPole::new, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Envs.register("EnvsTest-Bad-v0", CartPole::new, 0, null));
+    assertThrows(
+        NullPointerException.class, () -> Envs.register("EnvsTest-Null-v0", null, null, null));
   }
 }

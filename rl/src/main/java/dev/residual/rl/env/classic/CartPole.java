@@ -42,9 +42,10 @@ import java.util.Optional;
  * {@link dev.residual.rl.env.wrappers.TimeLimit}. Stepping after termination is an {@link
  * IllegalStateException} (Gymnasium only warns).
  *
- * <p><b>Reset</b>: all four state variables from U(−0.05, 0.05), drawn from {@link #rng()}. Options:
- * {@code "low"} and {@code "high"} (numbers) change those bounds, as in Gymnasium; {@code "state"} (a
- * {@code double[4]}, Residual's addition) sets the state exactly, for tests and demonstrations.
+ * <p><b>Reset</b>: all four state variables from U(−0.05, 0.05), drawn from {@link #rng()}.
+ * Options: {@code "low"} and {@code "high"} (numbers) change those bounds, as in Gymnasium; {@code
+ * "state"} (a {@code double[4]}, Residual's addition) sets the state exactly, for tests and
+ * demonstrations.
  *
  * <p><b>Render</b>: Gymnasium's 600x400 picture (cart, pole, axle and track), as an RGB image.
  */
@@ -248,8 +249,7 @@ public final class CartPole extends AbstractEnv<float[], Integer> {
       // Gymnasium rotates the pole's corners by -theta: positive theta leans the pole right.
       g.rotate(-state[2]);
       g.setColor(new Color(202, 152, 101));
-      g.fill(
-          new Rectangle2D.Double(-poleWidth / 2, -poleWidth / 2, poleWidth, poleLen));
+      g.fill(new Rectangle2D.Double(-poleWidth / 2, -poleWidth / 2, poleWidth, poleLen));
       g.setTransform(beforePole);
 
       g.setColor(new Color(129, 132, 203));

@@ -21,9 +21,10 @@ package dev.residual.rl.env.vector;
  * </table>
  *
  * <p>For a replay buffer: under {@code NEXT_STEP} store {@code (obs_t, a_t, r_t, next_obs_t,
- * terminated_t)} as returned and skip the transition out of a reset step (its action did nothing);
- * under {@code SAME_STEP} replace {@code next_obs} by {@code info.get("final_obs")} where an episode
- * ended, so a truncated episode bootstraps from its true last state.
+ * terminated_t)} as returned, except the pair whose {@code obs_t} is an episode's final observation
+ * (the following call only reset that sub-environment; its action did nothing); under {@code
+ * SAME_STEP} replace {@code next_obs} by {@code info.get("final_obs")} where an episode ended, so a
+ * truncated episode bootstraps from its true last state.
  */
 public enum AutoresetMode {
   /** Reset on the following step call, which ignores that sub-environment's action. */

@@ -44,7 +44,8 @@ public class SyncVectorEnv<O, A> implements AutoCloseable {
    * @throws IllegalArgumentException if {@code factories} is empty or a factory returns null
    * @throws NullPointerException if {@code factories} or {@code mode} is null
    */
-  public SyncVectorEnv(List<? extends Supplier<? extends Env<O, A>>> factories, AutoresetMode mode) {
+  public SyncVectorEnv(
+      List<? extends Supplier<? extends Env<O, A>>> factories, AutoresetMode mode) {
     Objects.requireNonNull(factories, "SyncVectorEnv: factories must not be null");
     this.mode = Objects.requireNonNull(mode, "SyncVectorEnv: mode must not be null");
     if (factories.isEmpty()) {

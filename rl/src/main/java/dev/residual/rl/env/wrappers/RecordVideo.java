@@ -5,6 +5,10 @@ import dev.residual.rl.env.Env;
 import dev.residual.rl.env.ResetResult;
 import dev.residual.rl.env.StepResult;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -38,8 +43,8 @@ import javax.imageio.stream.ImageOutputStream;
  * capped_cubic_video_schedule}: 0, 1, 8, 27, …, 729, then every 1000th). A recorded episode's
  * frames are the one after reset and one after every step, so an episode of {@code L} steps gives
  * {@code L + 1} frames. Its file is {@code <folder>/<namePrefix>-episode-<index>.gif} (or the
- * directory {@code …-episode-<index>/} of {@code frame-00000.png, …}), written when the episode ends,
- * when a reset interrupts it, or on {@link #close()}.
+ * directory {@code …-episode-<index>/} of {@code frame-00000.png, …}), written when the episode
+ * ends, when a reset interrupts it, or on {@link #close()}.
  *
  * <p>Frames stream to a hidden temporary file (directory) in {@code folder} as they come, so memory
  * stays flat, and the finished file is moved into place atomically: a reader never sees a partial
@@ -273,12 +278,73 @@ public class RecordVideo<O, A> extends Wrapper<O, A> {
         writer.setOutput(out);
         writer.prepareWriteSequence(null);
       }
+      BufferedImage exact = exactPalette(frame);
+      if (exact != null) {
+        frame = exact;
+      }
       ImageWriteParam param = writer.getDefaultWriteParam();
       IIOMetadata meta =
           writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), param);
       frameMetadata(meta, first);
       first = false;
       writer.writeToSequence(new IIOImage(frame, null, meta), param);
+    }
+
+    /**
+     * The frame as an indexed image with its exact colours when it has at most 256 (rendered
+     * environments usually do), else null. ImageIO's own quantiser would otherwise take ~30x longer
+     * than rendering and blur the colours.
+     */
+    private BufferedImage exactPalette(BufferedImage frame) {
+      int w = frame.getWidth();
+      int h = frame.getHeight();
+      int[] rgb = frame.getRGB(0, 0, w, h, null, 0, w);
+      int[] keys = new int[1024];
+      byte[] slots = new byte[1024];
+      Arrays.fill(keys, -1);
+      int[] palette = new int[256];
+      int n = 0;
+      byte[] index = new byte[w * h];
+      int last = -1;
+      byte lastIndex = 0;
+      for (int i = 0; i < rgb.length; i++) {
+        int c = rgb[i] & 0xFFFFFF;
+        if (c != last) {
+          int slot = (c * 0x9E3779B1) >>> 22;
+          while (keys[slot] != -1 && keys[slot] != c) {
+            slot = (slot + 1) & 1023;
+          }
+          if (keys[slot] == -1) {
+            if (n == 256) {
+              return null;
+            }
+            keys[slot] = c;
+            slots[slot] = (byte) n;
+            palette[n++] = c;
+          }
+          last = c;
+          lastIndex = slots[slot];
+        }
+        index[i] = lastIndex;
+      }
+      // GIF colour tables have 2^k entries; a model of that size spares the writer a conversion.
+      int size = 2;
+      while (size < n) {
+        size *= 2;
+      }
+      byte[] r = new byte[size];
+      byte[] g = new byte[size];
+      byte[] b = new byte[size];
+      for (int i = 0; i < n; i++) {
+        r[i] = (byte) (palette[i] >> 16);
+        g[i] = (byte) (palette[i] >> 8);
+        b[i] = (byte) palette[i];
+      }
+      IndexColorModel cm = new IndexColorModel(8, size, r, g, b);
+      WritableRaster raster =
+          Raster.createInterleavedRaster(
+              new DataBufferByte(index, index.length), w, h, w, 1, new int[] {0}, null);
+      return new BufferedImage(cm, raster, false, null);
     }
 
     /** Sets the frame delay and, on the first frame, the NETSCAPE2.0 loop-forever extension. */

@@ -81,7 +81,8 @@ class CartPoleTest {
 
   @Test
   void firstStepFromRestPushesCartRightAndPoleLeft() {
-    // From the upright rest state, a push right: temp = 10/1.1, thetaAcc = -temp/(0.5*(4/3-0.1/1.1)).
+    // From the upright rest state, a push right: temp = 10/1.1, thetaAcc =
+    // -temp/(0.5*(4/3-0.1/1.1)).
     CartPole env = at(0, 0, 0, 0);
     env.step(1);
     double temp = 10.0 / 1.1;
@@ -264,7 +265,8 @@ class CartPoleTest {
     assertEquals(0xFFFFFF, img.getRGB(5, 5) & 0xFFFFFF);
     // Cart centre below the axle (screen y = 400 - 100), black.
     assertEquals(0x000000, img.getRGB(300, 306) & 0xFFFFFF);
-    // 100 px along a pole (125 px long) leaning right by 0.2 rad from the axle at (300, 400 - 107.5).
+    // 100 px along a pole (125 px long) leaning right by 0.2 rad from the axle at (300, 400 -
+    // 107.5).
     int px = (int) Math.round(300 + 100 * Math.sin(0.2));
     int py = (int) Math.round(400 - 107.5 - 100 * Math.cos(0.2));
     assertEquals(0xCA9865, img.getRGB(px, py) & 0xFFFFFF);

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class SyncVectorEnvTest {
   /** Sub-environment 0 ends after 2 steps, sub-environment 1 after 3. */
   private static SyncVectorEnv<Integer, Integer> twoCounters(AutoresetMode mode) {
-    List<Supplier<Env<Integer, Integer>>> fs = List.of(() -> new CountingEnv(2), () -> new CountingEnv(3));
+    List<Supplier<Env<Integer, Integer>>> fs =
+        List.of(() -> new CountingEnv(2), () -> new CountingEnv(3));
     return new SyncVectorEnv<>(fs, mode);
   }
 
@@ -82,7 +83,8 @@ class SyncVectorEnvTest {
 
   @Test
   void resetSeedsSubEnvironmentIWithSeedPlusI() {
-    SyncVectorEnv<Integer, Integer> v = SyncVectorEnv.of(3, () -> new CountingEnv(2), AutoresetMode.NEXT_STEP);
+    SyncVectorEnv<Integer, Integer> v =
+        SyncVectorEnv.of(3, () -> new CountingEnv(2), AutoresetMode.NEXT_STEP);
     List<Map<String, Object>> infos = v.reset(10L).infos();
     for (int i = 0; i < 3; i++) {
       assertEquals(new Generator(10 + i).nextInt(1_000_000), infos.get(i).get("draw"));
@@ -124,11 +126,18 @@ class SyncVectorEnvTest {
     v.reset(0L);
     IllegalArgumentException wrongCount =
         assertThrows(IllegalArgumentException.class, () -> v.step(List.of(0)));
-    assertTrue(wrongCount.getMessage().contains("expected 2 actions, got 1"), wrongCount.getMessage());
+    assertTrue(
+        wrongCount.getMessage().contains("expected 2 actions, got 1"), wrongCount.getMessage());
     assertThrows(IllegalArgumentException.class, () -> v.step(List.of(0, 5)));
-    assertThrows(IllegalArgumentException.class, () -> new SyncVectorEnv<Integer, Integer>(List.of(), AutoresetMode.SAME_STEP));
-    assertThrows(IllegalArgumentException.class, () -> SyncVectorEnv.of(0, () -> new CountingEnv(1), AutoresetMode.SAME_STEP));
-    assertThrows(IllegalArgumentException.class, () -> SyncVectorEnv.of(1, () -> null, AutoresetMode.SAME_STEP));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SyncVectorEnv<Integer, Integer>(List.of(), AutoresetMode.SAME_STEP));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SyncVectorEnv.of(0, () -> new CountingEnv(1), AutoresetMode.SAME_STEP));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SyncVectorEnv.of(1, () -> null, AutoresetMode.SAME_STEP));
   }
 
   @Test

@@ -36,8 +36,7 @@ class RecordEpisodeStatisticsTest {
     // Episode e returns 1 + 2 + 3 + 3e: a different return each time, to see the order.
     RecordEpisodeStatistics<Integer, Integer> env =
         new RecordEpisodeStatistics<>(
-            new TransformReward<>(new TimeLimit<>(new CountingEnv(10), 3), r -> r + episode[0]),
-            2);
+            new TransformReward<>(new TimeLimit<>(new CountingEnv(10), 3), r -> r + episode[0]), 2);
     env.reset(0L);
     env.step(0);
     // An episode interrupted by a reset is not recorded.
@@ -80,7 +79,6 @@ class RecordEpisodeStatisticsTest {
   @Test
   void rejectsEmptyWindow() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> new RecordEpisodeStatistics<>(new CountingEnv(1), 0));
+        IllegalArgumentException.class, () -> new RecordEpisodeStatistics<>(new CountingEnv(1), 0));
   }
 }

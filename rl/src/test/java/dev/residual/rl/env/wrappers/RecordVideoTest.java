@@ -33,8 +33,7 @@ class RecordVideoTest {
             .filter(RecordVideo::cubicSchedule)
             .boxed()
             .collect(Collectors.toList());
-    assertEquals(
-        List.of(0, 1, 8, 27, 64, 125, 216, 343, 512, 729, 1000, 2000, 3000), chosen);
+    assertEquals(List.of(0, 1, 8, 27, 64, 125, 216, 343, 512, 729, 1000, 2000, 3000), chosen);
   }
 
   @Test
