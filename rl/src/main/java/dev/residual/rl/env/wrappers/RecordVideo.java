@@ -285,7 +285,7 @@ public class RecordVideo<O, A> extends Wrapper<O, A> {
       ImageWriteParam param = writer.getDefaultWriteParam();
       IIOMetadata meta =
           writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), param);
-      frameMetadata(meta, first);
+      frameMetadata(meta, first, frame);
       first = false;
       writer.writeToSequence(new IIOImage(frame, null, meta), param);
     }
@@ -348,9 +348,27 @@ public class RecordVideo<O, A> extends Wrapper<O, A> {
     }
 
     /** Sets the frame delay and, on the first frame, the NETSCAPE2.0 loop-forever extension. */
-    private void frameMetadata(IIOMetadata meta, boolean loop) throws IIOInvalidTreeException {
+    private void frameMetadata(IIOMetadata meta, boolean loop, BufferedImage frame)
+        throws IIOInvalidTreeException {
       String fmt = meta.getNativeMetadataFormatName();
       IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(fmt);
+      if (frame.getColorModel() instanceof IndexColorModel cm) {
+        // Each frame has its own palette: without a local table the writer reuses the first's.
+        IIOMetadataNode table = child(root, "LocalColorTable");
+        while (table.getFirstChild() != null) {
+          table.removeChild(table.getFirstChild());
+        }
+        table.setAttribute("sizeOfLocalColorTable", Integer.toString(cm.getMapSize()));
+        table.setAttribute("sortFlag", "FALSE");
+        for (int i = 0; i < cm.getMapSize(); i++) {
+          IIOMetadataNode e = new IIOMetadataNode("ColorTableEntry");
+          e.setAttribute("index", Integer.toString(i));
+          e.setAttribute("red", Integer.toString(cm.getRed(i)));
+          e.setAttribute("green", Integer.toString(cm.getGreen(i)));
+          e.setAttribute("blue", Integer.toString(cm.getBlue(i)));
+          table.appendChild(e);
+        }
+      }
       IIOMetadataNode gce = child(root, "GraphicControlExtension");
       gce.setAttribute("disposalMethod", "none");
       gce.setAttribute("userInputFlag", "FALSE");

@@ -130,7 +130,7 @@ class RecordVideoTest {
   }
 
   @Test
-  void recordsACartPoleEpisodeAsAReadableGif() throws IOException {
+  void recordsACartPoleEpisodeAsAGifWithExactColours() throws IOException {
     RecordVideo<float[], Integer> env =
         new RecordVideo<>(new TimeLimit<>(new CartPole(), 5), dir, e -> true, Format.GIF, "cp", 50);
     env.reset(1L);
@@ -144,6 +144,14 @@ class RecordVideoTest {
       assertEquals(6, reader.getNumImages(true));
       assertEquals(600, reader.getWidth(0));
       assertEquals(400, reader.getHeight(0));
+      // A rendered frame has few colours: the GIF keeps them exactly.
+      BufferedImage expected = env.render().orElseThrow();
+      BufferedImage last = reader.read(5);
+      for (int y = 0; y < 400; y++) {
+        for (int x = 0; x < 600; x++) {
+          assertEquals(expected.getRGB(x, y), last.getRGB(x, y), "pixel " + x + ", " + y);
+        }
+      }
       reader.dispose();
     }
   }
