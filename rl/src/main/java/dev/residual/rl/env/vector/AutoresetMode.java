@@ -25,6 +25,10 @@ package dev.residual.rl.env.vector;
  * (the following call only reset that sub-environment; its action did nothing); under {@code
  * SAME_STEP} replace {@code next_obs} by {@code info.get("final_obs")} where an episode ended, so a
  * truncated episode bootstraps from its true last state.
+ *
+ * <p>Episode statistics of a {@link dev.residual.rl.env.wrappers.RecordEpisodeStatistics} inside a
+ * sub-environment arrive at the step where its episode ended: {@code info.get("episode")} under
+ * {@code NEXT_STEP}, {@code ((Map) info.get("final_info")).get("episode")} under {@code SAME_STEP}.
  */
 public enum AutoresetMode {
   /** Reset on the following step call, which ignores that sub-environment's action. */

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.residual.rl.env.CountingEnv;
 import dev.residual.rl.env.Env;
 import dev.residual.rl.env.classic.CartPole;
+import dev.residual.rl.env.wrappers.RecordEpisodeStatistics;
+import dev.residual.rl.env.wrappers.RecordEpisodeStatistics.Episode;
 import dev.residual.tensor.Generator;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,23 @@ class SyncVectorEnvTest {
     assertArrayEquals(new double[] {1, 3}, s3.rewards());
     assertArrayEquals(new boolean[] {false, true}, s3.terminated());
     assertEquals(3, s3.infos().get(1).get(SyncVectorEnv.FINAL_OBS));
+  }
+
+  @Test
+  void episodeStatisticsArriveInInfoOrInFinalInfo() {
+    for (AutoresetMode mode : AutoresetMode.values()) {
+      SyncVectorEnv<Integer, Integer> v =
+          SyncVectorEnv.of(1, () -> new RecordEpisodeStatistics<>(new CountingEnv(2)), mode);
+      v.reset(0L);
+      v.step(List.of(0));
+      Map<String, Object> info = v.step(List.of(0)).infos().get(0);
+      Object stats =
+          mode == AutoresetMode.NEXT_STEP
+              ? info.get("episode")
+              : ((Map<?, ?>) info.get(SyncVectorEnv.FINAL_INFO)).get("episode");
+      assertEquals(3.0, ((Episode) stats).r(), mode.name());
+      assertEquals(2, ((Episode) stats).l());
+    }
   }
 
   @Test
