@@ -28,6 +28,10 @@ import java.util.Optional;
  * <p><b>State</b> (kept in {@code double}, returned as a {@code float[4]} observation): {@code [x
  * (m), x_dot (m/s), theta (rad, 0 = upright, positive = leaning right), theta_dot (rad/s)]}.
  *
+ * <p><b>Observation space</b>: {@code Box(-high, high)} with {@code high = [4.8, Float.MAX_VALUE,
+ * 0.41887903, Float.MAX_VALUE]} (twice the termination thresholds). Gymnasium 1.3 writes infinity
+ * for the two velocity bounds; the only difference is what {@code sample()} draws for them.
+ *
  * <p><b>Actions</b>: {@code Discrete(2)}; 0 pushes the cart left with 10 N, 1 pushes it right.
  *
  * <p><b>Dynamics</b> (explicit Euler, τ = 0.02 s): with {@code temp = (F + m_p l θ̇² sin θ) / M},
