@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public abstract class AbstractEnv<O, A> implements Env<O, A> {
   private Generator rng;
   private boolean running;
+  private boolean everReset;
 
   /** The environment's generator; seeded by {@code reset(seed)}, else from a random seed. */
   protected final Generator rng() {
@@ -28,6 +29,7 @@ public abstract class AbstractEnv<O, A> implements Env<O, A> {
     }
     ResetResult<O> r = doReset(options == null ? Map.of() : options);
     running = true;
+    everReset = true;
     return r;
   }
 
@@ -37,7 +39,7 @@ public abstract class AbstractEnv<O, A> implements Env<O, A> {
       throw new IllegalStateException(
           getClass().getSimpleName()
               + ": step() called "
-              + (rng == null ? "before reset()" : "after the episode ended; call reset()"));
+              + (!everReset ? "before reset()" : "after the episode ended; call reset()"));
     }
     if (!actionSpace().contains(action)) {
       throw new IllegalArgumentException(
