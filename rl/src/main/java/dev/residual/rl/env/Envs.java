@@ -1,6 +1,16 @@
 package dev.residual.rl.env;
 
+import dev.residual.rl.env.bandit.KArmedBandit;
 import dev.residual.rl.env.classic.CartPole;
+import dev.residual.rl.env.probes.Probe1;
+import dev.residual.rl.env.probes.Probe2;
+import dev.residual.rl.env.probes.Probe3;
+import dev.residual.rl.env.probes.Probe4;
+import dev.residual.rl.env.probes.Probe5;
+import dev.residual.rl.env.toytext.CliffWalking;
+import dev.residual.rl.env.toytext.FrozenLake;
+import dev.residual.rl.env.toytext.Gridworld;
+import dev.residual.rl.env.toytext.ThreeStateMdp;
 import dev.residual.rl.env.wrappers.TimeLimit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +33,19 @@ public final class Envs {
 
   static {
     register("CartPole-v1", CartPole::new, 500, 475.0);
+    // Gymnasium's toy-text registrations (limits and thresholds as in its registry).
+    register("FrozenLake-v1", () -> new FrozenLake("4x4", true), 100, 0.70);
+    register("FrozenLake8x8-v1", () -> new FrozenLake("8x8", true), 200, 0.85);
+    register("CliffWalking-v0", CliffWalking::new, null, null);
+    // Residual's own: the probes, the gridworld of Russell & Norvig, a 3-state MDP, the testbed.
+    register("Probe1-v0", Probe1::new, null, null);
+    register("Probe2-v0", Probe2::new, null, null);
+    register("Probe3-v0", Probe3::new, null, null);
+    register("Probe4-v0", Probe4::new, null, null);
+    register("Probe5-v0", Probe5::new, null, null);
+    register("Gridworld4x3-v0", Gridworld::new, 100, null);
+    register("ThreeStateMdp-v0", ThreeStateMdp::new, 100, null);
+    register("KArmedBandit-v0", KArmedBandit::new, null, null);
   }
 
   private Envs() {}

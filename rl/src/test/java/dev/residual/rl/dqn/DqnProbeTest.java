@@ -15,8 +15,23 @@ class DqnProbeTest {
   static DqnConfig probeConfig(long seed) {
     // Small budgets: a gradient step per environment step, early learning, frequent target copies.
     return new DqnConfig(
-        4_000, 1e-3, 0.0, 4_000, 0.99, 1.0, 100, 128, 1.0, 0.05, 0.5, 200, 1,
-        DqnConfig.Loss.MSE, Double.NaN, new int[] {32, 32}, seed);
+        4_000,
+        1e-3,
+        0.0,
+        4_000,
+        0.99,
+        1.0,
+        100,
+        128,
+        1.0,
+        0.05,
+        0.5,
+        200,
+        1,
+        DqnConfig.Loss.MSE,
+        Double.NaN,
+        new int[] {32, 32},
+        seed);
   }
 
   @Test
@@ -32,10 +47,7 @@ class DqnProbeTest {
         double[] got = r.q().qValues(obs);
         for (int a = 0; a < want.length; a++) {
           assertEquals(
-              want[a],
-              got[a],
-              tolerance,
-              "probe " + (i + 1) + ", obs " + obs[0] + ", action " + a);
+              want[a], got[a], tolerance, "probe " + (i + 1) + ", obs " + obs[0] + ", action " + a);
         }
       }
     }

@@ -83,4 +83,19 @@ class EnvsTest {
     assertThrows(
         NullPointerException.class, () -> Envs.register("EnvsTest-Null-v0", null, null, null));
   }
+
+  @Test
+  void everyRegisteredEnvironmentResetsAndStepsWithASampledAction() {
+    for (String id : Envs.ids()) {
+      Env<Object, Object> env = Envs.make(id);
+      env.actionSpace().seed(3);
+      ResetResult<Object> first = env.reset(5L, java.util.Map.of());
+      assertTrue(env.observationSpace().contains(first.observation()), id + " reset observation");
+      StepResult<Object> r = env.step(env.actionSpace().sample());
+      assertTrue(env.observationSpace().contains(r.observation()), id + " step observation");
+      assertTrue(Double.isFinite(r.reward()), id);
+    }
+    assertTrue(
+        Envs.ids().containsAll(java.util.List.of("FrozenLake-v1", "CliffWalking-v0", "Probe5-v0")));
+  }
 }
