@@ -4,6 +4,7 @@ import dev.residual.examples.demo.MlpDemo;
 import dev.residual.examples.gpt.GptCommand;
 import dev.residual.examples.interp.InterpCommand;
 import dev.residual.examples.mnist.MnistTrain;
+import dev.residual.examples.rl.RlCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
       TrackCommand.class,
       GptCommand.class,
       InterpCommand.class,
+      RlCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ResidualCli implements Runnable {

@@ -48,10 +48,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "Train a tiny GPT-2 on generated two-digit addition and then find the induction heads of a"
-          + " 2-layer attention-only transformer (the default, one to two minutes), or only one of"
-          + " them (--task gpt, --task induction), the MNIST MLP (--task mnist), or a small MLP on"
-          + " two interleaved spirals (--task spirals) with Residual's autograd.",
+      "Train a tiny GPT-2 on generated two-digit addition, find the induction heads of a 2-layer"
+          + " attention-only transformer, and train DQN on CartPole with a GIF of the agent (the"
+          + " default, about two minutes), or only one of them (--task gpt, induction, dqn), the"
+          + " MNIST MLP (--task mnist), or a small MLP on two interleaved spirals (--task spirals)"
+          + " with Residual's autograd.",
       "Without --task, giving --steps or --lr selects the spirals demo, as before."
     },
     sortOptions = false)
@@ -141,7 +142,9 @@ public final class MlpDemo implements Callable<Integer> {
     /** The spirals MLP of this class. */
     spirals,
     /** The short induction-heads study ({@code residual interp induction --quick}). */
-    induction
+    induction,
+    /** A short DQN run on CartPole-v1 with a GIF of the agent ({@code residual rl dqn}). */
+    dqn
   }
 
   @Option(
@@ -149,8 +152,8 @@ public final class MlpDemo implements Callable<Integer> {
       paramLabel = "TASK",
       description =
           "gpt (tiny GPT-2 on two-digit addition), induction (the short induction-heads study),"
-              + " mnist or spirals (default: gpt then induction; spirals when --steps or --lr is"
-              + " given without --task)")
+              + " dqn (a short DQN run on CartPole), mnist or spirals (default: gpt, induction and"
+              + " dqn; spirals when --steps or --lr is given without --task)")
   private Task task;
 
   @Option(names = "--spirals", description = "Same as --task spirals.")
@@ -217,14 +220,20 @@ public final class MlpDemo implements Callable<Integer> {
       }
       AdditionGptDemo.run(gpt, out, noTrack ? null : runsDir);
       if (task == null) {
-        // The default demo also shows the interp module: the short induction-heads study.
+        // The default demo also shows the interp and rl modules: the short induction-heads
+        // study, then a short DQN run on CartPole.
         out.println();
-        return inductionDemo(out);
+        inductionDemo(out);
+        out.println();
+        return dqnDemo();
       }
       return 0;
     }
     if (chosen == Task.induction) {
       return inductionDemo(out);
+    }
+    if (chosen == Task.dqn) {
+      return dqnDemo();
     }
     if (chosen == Task.mnist) {
       Path mnist = MnistTrain.findData();
@@ -289,6 +298,26 @@ public final class MlpDemo implements Callable<Integer> {
       out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
     }
     return 0;
+  }
+
+  private int dqnDemo() {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "rl",
+                "dqn",
+                "--total-timesteps",
+                "30000",
+                "--learning-starts",
+                "1000",
+                "--seed",
+                Long.toString(seed)));
+    if (noTrack) {
+      args.addAll(java.util.List.of("--no-track", "--out", "dqn-demo"));
+    } else {
+      args.addAll(java.util.List.of("--runs-dir", runsDir.toString()));
+    }
+    return dev.residual.examples.cli.ResidualCli.execute(args.toArray(new String[0]));
   }
 
   private int inductionDemo(PrintStream out) {
