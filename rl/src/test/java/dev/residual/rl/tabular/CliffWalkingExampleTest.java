@@ -7,16 +7,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
-class CliffBookSizeTest {
+class CliffWalkingExampleTest {
   @Test
-  void cliffComparisonReproducesExampleSixSixOnABookSizedCliff() {
-    // Sutton & Barto example 6.6 / figure 6.4 on a 4 x 12 cliff written here (TestMdps), with the
-    // book's settings (epsilon 0.1, alpha 0.5, gamma 1), 500 episodes, 20 runs (about 0.5 s).
+  void cliffComparisonReproducesExampleSixSixOnCliffWalking() {
+    // Sutton & Barto example 6.6 / figure 6.4 on Gymnasium's CliffWalking, with the book's settings
+    // (epsilon 0.1, alpha 0.5, gamma 1), 500 episodes, 20 runs (about 0.5 s).
     // Book: Q-learning learns the optimal path along the cliff (13 steps, return -13) but falls
     // off while exploring, earning about -50 per episode online; SARSA learns the safer path
     // along the top (3 up, 11 right, 3 down: -17) and earns about -25.
     TabularExperiments.TdComparison c =
-        TabularExperiments.cliffComparison(() -> new TestMdps.CliffCorridor(4, 12), 500, 20, 6);
+        TabularExperiments.cliffComparison(
+            dev.residual.rl.env.toytext.CliffWalking::new, 500, 20, 6);
     for (double g : c.greedyReturns().get("Q-learning")) {
       assertEquals(-13, g);
     }
