@@ -1,8 +1,8 @@
 /**
- * inspect-style LLM evaluation: chat-model providers (OpenAI-compatible, Anthropic, local,
- * scripted), tasks, solvers, scorers, eval logs, dataset generation and tool-using agents.
- *
- * <p>Not yet implemented: this module will be filled by the evaluation issues. Its local provider
- * uses {@code transformer}.
+ * LLM evaluation in the shape of UK AISI's inspect: a task is a dataset of {@link
+ * dev.residual.evals.Sample}s, a chain of {@link dev.residual.evals.Solver}s working on a {@link
+ * dev.residual.evals.TaskState} (calling the model through {@link dev.residual.evals.Generate}),
+ * and {@link dev.residual.evals.Scorer}s producing {@link dev.residual.evals.Score}s. Providers are
+ * in {@code model}.
  */
 package dev.residual.evals;
