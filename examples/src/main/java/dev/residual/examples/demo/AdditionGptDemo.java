@@ -124,13 +124,17 @@ public final class AdditionGptDemo {
    * @param accuracy exact-match accuracy on the scored held-out problems, in [0, 1]
    * @param seconds wall-clock time of training and scoring
    * @param samples a few held-out problems with the model's answers, e.g. {@code "37+45=82 ✓"}
+   * @param model the trained model (for evaluations of it, e.g. the evals demo)
+   * @param heldOut the held-out problems {@code a * 100 + b} that were scored
    */
   public record Result(
       double initialLoss,
       double finalLoss,
       double accuracy,
       double seconds,
-      List<String> samples) {}
+      List<String> samples,
+      GPT2 model,
+      int[] heldOut) {}
 
   static final int DEFAULT_STEPS = 1500;
   static final double DEFAULT_LR = 3e-3;
@@ -274,7 +278,13 @@ public final class AdditionGptDemo {
       run.summary("heldout_accuracy", accuracy);
     }
     return new Result(
-        initialLoss, loss, accuracy, (System.nanoTime() - start) / 1e9, List.copyOf(samples));
+        initialLoss,
+        loss,
+        accuracy,
+        (System.nanoTime() - start) / 1e9,
+        List.copyOf(samples),
+        model,
+        scored.clone());
   }
 
   /** Linear warmup over the first 5% of steps, then cosine decay to a tenth of the peak. */
