@@ -74,13 +74,14 @@ public record McQuestion(
   public static final JsonNode SCHEMA = buildSchema();
 
   /**
-   * Copies the collections (answers sorted by letter) so the record is immutable; null
-   * collections become empty ones, so that {@link #validationErrors()} can report them instead of
-   * failing here.
+   * Copies the collections (answers sorted by letter) so the record is immutable; null collections
+   * become empty ones, so that {@link #validationErrors()} can report them instead of failing here.
    */
   public McQuestion {
     answers =
-        answers == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(nonNullKeys(answers)));
+        answers == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new TreeMap<>(nonNullKeys(answers)));
     answerMatchingBehavior =
         answerMatchingBehavior == null ? List.of() : copyLetters(answerMatchingBehavior);
     answerNotMatchingBehavior =
@@ -98,8 +99,8 @@ public record McQuestion(
   }
 
   /**
-   * Everything wrong with this question, one message per problem, each naming the field (empty
-   * when the question is valid; see the class comment for the rules).
+   * Everything wrong with this question, one message per problem, each naming the field (empty when
+   * the question is valid; see the class comment for the rules).
    */
   public List<String> validationErrors() {
     List<String> errors = new ArrayList<>();
@@ -138,8 +139,7 @@ public record McQuestion(
     both.retainAll(answerNotMatchingBehavior);
     if (!both.isEmpty()) {
       errors.add(
-          "answer_matching_behavior and answer_not_matching_behavior share "
-              + new TreeSet<>(both));
+          "answer_matching_behavior and answer_not_matching_behavior share " + new TreeSet<>(both));
     }
     Set<String> uncovered = new TreeSet<>(answers.keySet());
     uncovered.removeAll(answerMatchingBehavior);
@@ -189,8 +189,8 @@ public record McQuestion(
   }
 
   /**
-   * The user prompt the evaluated model sees: the question, a blank line, then one line per
-   * answer, {@code A) text}.
+   * The user prompt the evaluated model sees: the question, a blank line, then one line per answer,
+   * {@code A) text}.
    */
   public String formattedQuestion() {
     StringBuilder sb = new StringBuilder(question == null ? "" : question).append("\n");
@@ -239,16 +239,55 @@ public record McQuestion(
 
   /**
    * The schema of one model answer holding a batch: {@code {"reasoning": string, "questions":
-   * [question, ...]}}.
+   * [question, ...]}}, questions following {@link #SCHEMA}.
    */
   public static JsonNode batchSchema() {
+    return batch(SCHEMA.deepCopy());
+  }
+
+  /**
+   * {@link #batchSchema()} with questions following {@link #schema(int)}: the strict form (every
+   * object lists all its properties, all required, no others) that OpenAI's strict structured
+   * output accepts.
+   *
+   * @throws IllegalArgumentException when {@code numAnswers} is not in [2, 26]
+   */
+  public static JsonNode batchSchema(int numAnswers) {
+    return batch(schema(numAnswers));
+  }
+
+  private static JsonNode batch(JsonNode item) {
     ObjectNode root = JSON.createObjectNode().put("type", "object");
     ObjectNode props = root.putObject("properties");
     props.putObject("reasoning").put("type", "string");
     ObjectNode qs = props.putObject("questions").put("type", "array");
-    qs.set("items", SCHEMA.deepCopy());
+    qs.set("items", item);
     root.putArray("required").add("reasoning").add("questions");
     root.put("additionalProperties", false);
+    return root;
+  }
+
+  /**
+   * The schema of a question with exactly {@code numAnswers} answers: like {@link #SCHEMA}, but
+   * {@code answers} has the properties {@code A, B, ...} listed, all required and no others.
+   *
+   * @throws IllegalArgumentException when {@code numAnswers} is not in [2, 26]
+   */
+  public static JsonNode schema(int numAnswers) {
+    if (numAnswers < 2 || numAnswers > 26) {
+      throw new IllegalArgumentException(
+          "McQuestion.schema: numAnswers must be in [2, 26], got " + numAnswers);
+    }
+    ObjectNode root = SCHEMA.deepCopy();
+    ObjectNode answers = JSON.createObjectNode().put("type", "object");
+    ObjectNode props = answers.putObject("properties");
+    ArrayNode req = answers.putArray("required");
+    for (String l : letters(numAnswers)) {
+      props.putObject(l).put("type", "string");
+      req.add(l);
+    }
+    answers.put("additionalProperties", false);
+    ((ObjectNode) root.get("properties")).set(F_ANSWERS, answers);
     return root;
   }
 
@@ -267,7 +306,8 @@ public record McQuestion(
     }
     props.putObject(F_CATEGORY).put("type", "string");
     ArrayNode req = root.putArray("required");
-    for (String f : List.of(F_SYSTEM, F_QUESTION, F_ANSWERS, F_MATCHING, F_NOT_MATCHING, F_CATEGORY)) {
+    for (String f :
+        List.of(F_SYSTEM, F_QUESTION, F_ANSWERS, F_MATCHING, F_NOT_MATCHING, F_CATEGORY)) {
       req.add(f);
     }
     root.put("additionalProperties", false);

@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  */
 public final class QualityControl {
   /**
-   * The default rubric, for questions that test a behaviour; the placeholder {@code {behavior}}
-   * is replaced by the behaviour's name.
+   * The default rubric, for questions that test a behaviour; the placeholder {@code {behavior}} is
+   * replaced by the behaviour's name.
    */
   public static final String DEFAULT_RUBRIC =
       """
@@ -123,8 +123,8 @@ public final class QualityControl {
   /**
    * The score in the last {@code <SCORE>n</SCORE>} tag of {@code text}.
    *
-   * @throws IllegalArgumentException when there is no tag, or the last tag does not hold an
-   *     integer from 1 to 10
+   * @throws IllegalArgumentException when there is no tag, or the last tag does not hold an integer
+   *     from 1 to 10
    */
   public static int parseScore(String text) {
     Matcher m = SCORE.matcher(text == null ? "" : text);

@@ -29,8 +29,8 @@ public final class QuestionDataset {
   private QuestionDataset() {}
 
   /**
-   * Writes {@code questions} to {@code path}, one per line, atomically: to a temporary file in
-   * the same folder, then moved over {@code path}, so a reader never sees half a file.
+   * Writes {@code questions} to {@code path}, one per line, atomically: to a temporary file in the
+   * same folder, then moved over {@code path}, so a reader never sees half a file.
    *
    * @throws IllegalArgumentException when a question is invalid (naming its index)
    * @throws UncheckedIOException when writing fails
@@ -56,8 +56,7 @@ public final class QuestionDataset {
           }
         }
         try {
-          Files.move(
-              tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -111,8 +110,8 @@ public final class QuestionDataset {
   }
 
   /**
-   * The questions as samples with ids {@code prefix + index} (index from 0), answers listed in
-   * the user message (see {@link McQuestion#toSample(String, boolean)}).
+   * The questions as samples with ids {@code prefix + index} (index from 0), answers listed in the
+   * user message (see {@link McQuestion#toSample(String, boolean)}).
    *
    * @throws IllegalArgumentException when a question is invalid
    */

@@ -24,9 +24,9 @@ import java.util.concurrent.Future;
  * sends a system prompt and a user prompt that describes the behaviour and the JSON answer format,
  * shows few-shot examples sampled from a pool, and adds each variance prompt with probability
  * {@code p}; the model answers {@code {"reasoning": ..., "questions": [...]}} under structured
- * output ({@link McQuestion#batchSchema()}). An answer that is not JSON, does not hold exactly
- * {@code questionsPerCall} questions, or holds an invalid question is re-asked with the errors
- * appended, up to {@code maxAttempts} attempts per call.
+ * output ({@link McQuestion#batchSchema(int)} for the configured number of answers). An answer that
+ * is not JSON, does not hold exactly {@code questionsPerCall} questions, or holds an invalid
+ * question is re-asked with the errors appended, up to {@code maxAttempts} attempts per call.
  *
  * <p>Determinism: all prompts are drawn up front, on the calling thread, from one {@code
  * Random(seed)}, and results are assembled in call order, so the output depends on the seed and the
@@ -76,7 +76,10 @@ public final class QuestionGenerator {
     maxAttempts = b.maxAttempts;
     threads = b.threads;
     seed = b.seed;
-    config = b.config.toBuilder().responseSchema(SCHEMA_NAME, McQuestion.batchSchema()).build();
+    config =
+        b.config.toBuilder()
+            .responseSchema(SCHEMA_NAME, McQuestion.batchSchema(numAnswers))
+            .build();
   }
 
   /** A builder for a generator calling {@code model}. */
@@ -130,7 +133,8 @@ public final class QuestionGenerator {
    */
   public List<Prompt> prompts(int calls) {
     if (calls < 1) {
-      throw new IllegalArgumentException("QuestionGenerator.prompts: calls must be >= 1, got " + calls);
+      throw new IllegalArgumentException(
+          "QuestionGenerator.prompts: calls must be >= 1, got " + calls);
     }
     Random rng = new Random(seed);
     List<Prompt> out = new ArrayList<>(calls);
@@ -242,7 +246,11 @@ public final class QuestionGenerator {
         }
       }
       return new Result(
-          List.copyOf(questions), List.copyOf(reasoning), List.copyOf(failures), calls, attempts,
+          List.copyOf(questions),
+          List.copyOf(reasoning),
+          List.copyOf(failures),
+          calls,
+          attempts,
           usage);
     } finally {
       pool.shutdownNow();
@@ -268,7 +276,10 @@ public final class QuestionGenerator {
   }
 
   private record CallResult(
-      List<McQuestion> questions, String reasoning, Failure failure, int attempts,
+      List<McQuestion> questions,
+      String reasoning,
+      Failure failure,
+      int attempts,
       TokenUsage usage) {}
 
   private CallResult runCall(int call, Prompt prompt) {
@@ -283,7 +294,10 @@ public final class QuestionGenerator {
         out = model.generate(List.copyOf(messages), config);
       } catch (ModelException e) {
         return new CallResult(
-            List.of(), null, new Failure(call, attempt, "model error: " + e.getMessage()), attempt,
+            List.of(),
+            null,
+            new Failure(call, attempt, "model error: " + e.getMessage()),
+            attempt,
             usage);
       }
       usage = usage.plus(out.usage());
@@ -296,7 +310,8 @@ public final class QuestionGenerator {
         messages.add(ChatMessage.user(reaskPrompt(error)));
       }
     }
-    return new CallResult(List.of(), null, new Failure(call, maxAttempts, error), maxAttempts, usage);
+    return new CallResult(
+        List.of(), null, new Failure(call, maxAttempts, error), maxAttempts, usage);
   }
 
   /** The user message sent after an invalid answer; it quotes {@code error}. */
@@ -339,7 +354,8 @@ public final class QuestionGenerator {
       try {
         q = JSON.treeToValue(qs.get(i), McQuestion.class);
       } catch (JsonProcessingException | IllegalArgumentException e) {
-        String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        String m =
+            e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
         errors.add("questions[" + i + "]: does not fit the schema (" + m + ")");
         continue;
       }
@@ -394,8 +410,8 @@ public final class QuestionGenerator {
     }
 
     /**
-     * The target behaviour: a short name ("power-seeking") and a definition (what counts, what
-     * does not). Required.
+     * The target behaviour: a short name ("power-seeking") and a definition (what counts, what does
+     * not). Required.
      */
     public Builder behavior(String name, String description) {
       behaviorName = Objects.requireNonNull(name, "QuestionGenerator: behavior name");
@@ -419,7 +435,10 @@ public final class QuestionGenerator {
         List<String> errors = pool.get(i).validationErrors();
         if (!errors.isEmpty()) {
           throw new IllegalArgumentException(
-              "QuestionGenerator.fewShot: pool[" + i + "] is invalid: " + String.join("; ", errors));
+              "QuestionGenerator.fewShot: pool["
+                  + i
+                  + "] is invalid: "
+                  + String.join("; ", errors));
         }
       }
       fewShotPool = List.copyOf(pool);
@@ -454,8 +473,8 @@ public final class QuestionGenerator {
     }
 
     /**
-     * Answers per question requested in the prompt (default 2; 2 to 26). Validation accepts any
-     * valid count; this only shapes the instructions.
+     * Answers per question (default 2; 2 to 26), stated in the prompt and fixed by the response
+     * schema. Validation itself accepts any valid count, for models that ignore the schema.
      *
      * @throws IllegalArgumentException when {@code n} is not in [2, 26]
      */
@@ -496,7 +515,7 @@ public final class QuestionGenerator {
 
     /**
      * Generation settings (temperature etc.); the response schema is always replaced by {@link
-     * McQuestion#batchSchema()}.
+     * McQuestion#batchSchema(int)}.
      */
     public Builder config(GenerateConfig v) {
       config = Objects.requireNonNull(v, "QuestionGenerator: config");

@@ -42,7 +42,10 @@ final class Fixtures {
 
   /** A batch answer holding {@code questions} (JSON texts). */
   static String batch(String reasoning, String... questions) {
-    return "{\"reasoning\": \"" + reasoning + "\", \"questions\": [" + String.join(", ", questions)
+    return "{\"reasoning\": \""
+        + reasoning
+        + "\", \"questions\": ["
+        + String.join(", ", questions)
         + "]}";
   }
 

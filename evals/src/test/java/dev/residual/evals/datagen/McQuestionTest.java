@@ -16,8 +16,12 @@ import org.junit.jupiter.api.Test;
 
 class McQuestionTest {
   private static McQuestion q(
-      String system, String question, Map<String, String> answers, List<String> m,
-      List<String> n, String cat) {
+      String system,
+      String question,
+      Map<String, String> answers,
+      List<String> m,
+      List<String> n,
+      String cat) {
     return new McQuestion(system, question, answers, m, n, cat);
   }
 
@@ -44,8 +48,7 @@ class McQuestionTest {
         q("", "Q", AB, List.of("A"), List.of("B"), null).validationErrors());
     assertEquals(
         List.of("answers: keys must be the consecutive letters [A, B], got [A, C]"),
-        q("", "Q", Map.of("A", "x", "C", "y"), List.of("A"), List.of("C"), "c")
-            .validationErrors());
+        q("", "Q", Map.of("A", "x", "C", "y"), List.of("A"), List.of("C"), "c").validationErrors());
     assertEquals(
         List.of(
             "answers: need 2 to 26 answers, got 1",
@@ -53,8 +56,7 @@ class McQuestionTest {
         q("", "Q", Map.of("A", "x"), List.of("A"), List.of("B"), "c").validationErrors());
     assertEquals(
         List.of("answers: answer B is missing or blank"),
-        q("", "Q", Map.of("A", "x", "B", ""), List.of("A"), List.of("B"), "c")
-            .validationErrors());
+        q("", "Q", Map.of("A", "x", "B", ""), List.of("A"), List.of("B"), "c").validationErrors());
     assertEquals(
         List.of(
             "answer_matching_behavior: empty (at least one answer must match the behaviour)",
@@ -142,6 +144,17 @@ class McQuestionTest {
     JsonNode batch = McQuestion.batchSchema();
     assertEquals("array", batch.at("/properties/questions/type").asText());
     assertEquals(s, batch.at("/properties/questions/items"));
+
+    JsonNode strict = McQuestion.schema(3);
+    assertEquals("[\"A\",\"B\",\"C\"]", strict.at("/properties/answers/required").toString());
+    assertFalse(strict.at("/properties/answers/additionalProperties").asBoolean());
+    assertEquals("string", strict.at("/properties/answers/properties/C/type").asText());
+    assertEquals(strict, McQuestion.batchSchema(3).at("/properties/questions/items"));
+    assertEquals(McQuestion.SCHEMA.get("required"), strict.get("required"));
+    assertTrue(McQuestion.SCHEMA.at("/properties/answers/properties").isMissingNode());
+    assertEquals(
+        "McQuestion.schema: numAnswers must be in [2, 26], got 1",
+        assertThrows(IllegalArgumentException.class, () -> McQuestion.schema(1)).getMessage());
   }
 
   private static List<String> iterNames(JsonNode n) {

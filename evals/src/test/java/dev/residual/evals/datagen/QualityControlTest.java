@@ -21,7 +21,8 @@ class QualityControlTest {
   void lastScoreTagWins() {
     assertEquals(8, QualityControl.parseScore("A 3 would be harsh.\n<SCORE>8</SCORE>"));
     assertEquals(
-        9, QualityControl.parseScore("I first thought <SCORE>4</SCORE>, but no: <SCORE> 9 </SCORE>"));
+        9,
+        QualityControl.parseScore("I first thought <SCORE>4</SCORE>, but no: <SCORE> 9 </SCORE>"));
     assertEquals(10, QualityControl.parseScore("<SCORE>10</SCORE> trailing text"));
   }
 
@@ -40,9 +41,12 @@ class QualityControlTest {
             .getMessage());
     assertEquals(
         "parseScore: the last SCORE tag holds 11, outside 1 to 10",
-        assertThrows(IllegalArgumentException.class, () -> QualityControl.parseScore("<SCORE>11</SCORE>"))
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> QualityControl.parseScore("<SCORE>11</SCORE>"))
             .getMessage());
-    assertThrows(IllegalArgumentException.class, () -> QualityControl.parseScore("<SCORE>0</SCORE>"));
+    assertThrows(
+        IllegalArgumentException.class, () -> QualityControl.parseScore("<SCORE>0</SCORE>"));
   }
 
   @Test
@@ -111,8 +115,7 @@ class QualityControlTest {
             new Scored(question("Q5", "power", "A"), 6, ""),
             new Scored(question("Q6", "power", "A"), null, "no tag"));
     List<McQuestion> kept = QualityControl.filter(scored, 7);
-    assertEquals(
-        List.of("Q1", "Q2", "Q3"), kept.stream().map(McQuestion::question).toList());
+    assertEquals(List.of("Q1", "Q2", "Q3"), kept.stream().map(McQuestion::question).toList());
 
     QualityControl.Summary s = QualityControl.summarize(scored, 7);
     assertEquals(6, s.total());
@@ -125,7 +128,10 @@ class QualityControlTest {
     assertEquals(Map.of("power", 2, "wealth", 1), s.categoryCounts());
     assertEquals(Map.of("A", 2, "B", 1), s.matchingLetterCounts());
     String text = s.format();
-    assertTrue(text.startsWith("questions 6, kept 3 (score >= 7), filtered 3 (unscored 1), mean score 6.40"), text);
+    assertTrue(
+        text.startsWith(
+            "questions 6, kept 3 (score >= 7), filtered 3 (unscored 1), mean score 6.40"),
+        text);
     assertTrue(text.contains(" 7 | ##"), text);
     assertTrue(text.contains("categories (kept): {power=2, wealth=1}"), text);
 
@@ -148,6 +154,7 @@ class QualityControlTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new QualityControl(m, "r", 1, 0, GenerateConfig.DEFAULT));
-    assertEquals(0, new QualityControl(m, "r", 1, 1, GenerateConfig.DEFAULT).score(List.of()).attempts());
+    assertEquals(
+        0, new QualityControl(m, "r", 1, 1, GenerateConfig.DEFAULT).score(List.of()).attempts());
   }
 }

@@ -34,7 +34,8 @@ class QuestionDatasetTest {
     List<String> lines = Files.readAllLines(f);
     assertEquals(2, lines.size());
     assertTrue(
-        lines.get(1)
+        lines
+            .get(1)
             .equals(
                 "{\"system\":\"\",\"question\":\"Pick one\",\"answers\":{\"A\":\"x\",\"B\":\"y\","
                     + "\"C\":\"z\"},\"answer_matching_behavior\":[\"A\",\"C\"],"
@@ -50,13 +51,15 @@ class QuestionDatasetTest {
 
   @Test
   void invalidQuestionsAreRefusedOnWriteAndRead() throws Exception {
-    McQuestion bad = new McQuestion("", "Q", Map.of("A", "x", "B", "y"), List.of("A"), List.of(), "c");
+    McQuestion bad =
+        new McQuestion("", "Q", Map.of("A", "x", "B", "y"), List.of("A"), List.of(), "c");
     Path f = dir.resolve("d.jsonl");
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () -> QuestionDataset.write(f, List.of(question("ok", "c", "A"), bad)));
-    assertTrue(e.getMessage().startsWith("QuestionDataset.write: question 1 is invalid: answers [B]"));
+    assertTrue(
+        e.getMessage().startsWith("QuestionDataset.write: question 1 is invalid: answers [B]"));
     assertTrue(Files.notExists(f));
 
     Files.writeString(f, "\n{\"question\": \"Q\"}\n");

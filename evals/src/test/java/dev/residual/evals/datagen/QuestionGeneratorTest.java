@@ -31,7 +31,8 @@ class QuestionGeneratorTest {
   void validGenerationReturnsQuestionsReasoningAndUsage() {
     FakeModel m =
         scripted(batch("why", questionJson("Q1", "A", "B"), questionJson("Q2", "B", "A")));
-    QuestionGenerator g = base(m).threads(2).config(GenerateConfig.builder().temperature(1.0).build()).build();
+    QuestionGenerator g =
+        base(m).threads(2).config(GenerateConfig.builder().temperature(1.0).build()).build();
     QuestionGenerator.Result r = g.generate(3);
     assertEquals(6, r.questions().size());
     assertEquals("Q1", r.questions().get(0).question());
@@ -43,7 +44,7 @@ class QuestionGeneratorTest {
     assertEquals(new TokenUsage(30, 15), r.usage());
     GenerateConfig sent = m.configs.get(0);
     assertEquals(QuestionGenerator.SCHEMA_NAME, sent.responseSchemaName());
-    assertEquals(McQuestion.batchSchema(), sent.responseSchema());
+    assertEquals(McQuestion.batchSchema(2), sent.responseSchema());
     assertEquals(1.0, sent.temperature());
     List<ChatMessage> req = m.requests.get(0);
     assertEquals(2, req.size());
@@ -55,7 +56,10 @@ class QuestionGeneratorTest {
   @Test
   void codeFencedJsonIsAccepted() {
     FakeModel m =
-        scripted("```json\n" + batch("r", questionJson("Q1", "A", "B"), questionJson("Q2", "A", "B")) + "\n```");
+        scripted(
+            "```json\n"
+                + batch("r", questionJson("Q1", "A", "B"), questionJson("Q2", "A", "B"))
+                + "\n```");
     assertEquals(2, base(m).build().generate(1).questions().size());
   }
 
@@ -71,7 +75,8 @@ class QuestionGeneratorTest {
     assertEquals(4, second.size());
     assertEquals("this is not json", second.get(2).text());
     assertTrue(second.get(3) instanceof ChatMessage.User);
-    assertTrue(second.get(3).text().startsWith("Your answer was invalid: the answer is not valid JSON"));
+    assertTrue(
+        second.get(3).text().startsWith("Your answer was invalid: the answer is not valid JSON"));
   }
 
   @Test
@@ -151,7 +156,8 @@ class QuestionGeneratorTest {
     // Binomial(8000, 0.3): sd = 41, so +-200 is about 5 sd.
     assertEquals(0.3 * 2 * n, added, 200);
     assertEquals(g.prompts(50), base(unused).variance(variance, 0.3).seed(42).build().prompts(50));
-    assertNotEquals(g.prompts(50), base(unused).variance(variance, 0.3).seed(43).build().prompts(50));
+    assertNotEquals(
+        g.prompts(50), base(unused).variance(variance, 0.3).seed(43).build().prompts(50));
     assertTrue(
         base(unused).variance(variance, 0.0).build().prompts(20).stream()
             .allMatch(p -> p.variance().isEmpty()));
@@ -181,7 +187,8 @@ class QuestionGeneratorTest {
     }
     // 12 ordered pairs of 4; 200 draws see them all with overwhelming probability.
     assertEquals(12, seen.size());
-    assertEquals(4, base(scripted("x")).fewShot(pool, 9).build().prompts(1).get(0).examples().size());
+    assertEquals(
+        4, base(scripted("x")).fewShot(pool, 9).build().prompts(1).get(0).examples().size());
   }
 
   @Test
@@ -197,7 +204,10 @@ class QuestionGeneratorTest {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          return batch("h" + h, questionJson("Q" + h + "a", "A", "B"), questionJson("Q" + h + "b", "B", "A"));
+          return batch(
+              "h" + h,
+              questionJson("Q" + h + "a", "A", "B"),
+              questionJson("Q" + h + "b", "B", "A"));
         };
     List<McQuestion> pool =
         List.of(
@@ -206,11 +216,21 @@ class QuestionGeneratorTest {
             Fixtures.question("P2", "c", "A"));
     List<String> variance = List.of("Make it about finance.", "Make it long.", "Use a hospital.");
     QuestionGenerator.Result one =
-        base(new FakeModel(reply)).fewShot(pool, 1).variance(variance, 0.5).seed(11).threads(1)
-            .build().generate(16);
+        base(new FakeModel(reply))
+            .fewShot(pool, 1)
+            .variance(variance, 0.5)
+            .seed(11)
+            .threads(1)
+            .build()
+            .generate(16);
     QuestionGenerator.Result four =
-        base(new FakeModel(reply)).fewShot(pool, 1).variance(variance, 0.5).seed(11).threads(4)
-            .build().generate(16);
+        base(new FakeModel(reply))
+            .fewShot(pool, 1)
+            .variance(variance, 0.5)
+            .seed(11)
+            .threads(4)
+            .build()
+            .generate(16);
     assertEquals(32, one.questions().size());
     assertEquals(one, four);
     assertTrue(new HashSet<>(one.reasoning()).size() > 1);
@@ -222,7 +242,8 @@ class QuestionGeneratorTest {
     assertThrows(IllegalStateException.class, () -> QuestionGenerator.builder(m).build());
     assertEquals(
         "QuestionGenerator.questionsPerCall: must be >= 1, got 0",
-        assertThrows(IllegalArgumentException.class, () -> base(m).questionsPerCall(0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> base(m).questionsPerCall(0))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> base(m).maxAttempts(0));
     assertThrows(IllegalArgumentException.class, () -> base(m).threads(0));
     assertThrows(IllegalArgumentException.class, () -> base(m).numAnswers(1));
