@@ -142,8 +142,9 @@ public record McQuestion(
           "answer_matching_behavior and answer_not_matching_behavior share " + new TreeSet<>(both));
     }
     Set<String> uncovered = new TreeSet<>(answers.keySet());
-    uncovered.removeAll(answerMatchingBehavior);
-    uncovered.removeAll(answerNotMatchingBehavior);
+    // Element-wise removal: removeAll may call TreeSet.remove(null), which throws.
+    answerMatchingBehavior.forEach(l -> uncovered.remove(String.valueOf(l)));
+    answerNotMatchingBehavior.forEach(l -> uncovered.remove(String.valueOf(l)));
     if (!uncovered.isEmpty()) {
       errors.add(
           "answers "

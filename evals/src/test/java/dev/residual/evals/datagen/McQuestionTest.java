@@ -76,6 +76,17 @@ class McQuestionTest {
   }
 
   @Test
+  void nullLettersAreReportedNotThrown() {
+    java.util.List<String> withNull = new java.util.ArrayList<>();
+    withNull.add(null);
+    assertEquals(
+        List.of(
+            "answer_matching_behavior: 'null' is not one of the answer letters [A, B]",
+            "answers [A] are in neither answer_matching_behavior nor answer_not_matching_behavior"),
+        q("", "Q", AB, withNull, List.of("B"), "c").validationErrors());
+  }
+
+  @Test
   void requireValidThrowsWithAllProblems() {
     McQuestion bad = q("", "", AB, List.of("A"), List.of("B"), "");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::requireValid);
