@@ -29,16 +29,14 @@ import java.util.regex.Pattern;
  *     Solvers.generate());
  * }</pre>
  *
- * <p>Writing one's own solver takes a lambda; this one asks twice and keeps the longer answer:
+ * <p>Writing one's own solver takes a lambda; this one asks again when the answer is empty:
  *
  * <pre>{@code
- * Solver longest = (state, generate) -> {
+ * Solver retryIfEmpty = (state, generate) -> {
  *   generate.generate(state);
- *   ModelOutput first = state.output();
- *   state.messages().add(ChatMessage.user("Answer again, in more detail."));
- *   generate.generate(state);
- *   if (first.text().length() > state.completion().length()) {
- *     state.output(first); // note: output(..) also adds first's token usage again
+ *   if (state.completion().isBlank()) {
+ *     state.messages().add(ChatMessage.user("Please answer the question."));
+ *     generate.generate(state);
  *   }
  *   return state;
  * };
