@@ -6,9 +6,9 @@ import java.util.Random;
 
 /**
  * Reorders multiple-choice options and remaps the targets to match. A target that is a single
- * letter naming an existing option ({@code "B"} with at least two choices) follows its option to the
- * new letter; any other target is the answer's text, which moves with its option and so stays as it
- * is.
+ * letter naming an existing option ({@code "B"} with at least two choices) follows its option to
+ * the new letter; any other target is the answer's text, which moves with its option and so stays
+ * as it is.
  */
 public final class ChoiceShuffle {
   private ChoiceShuffle() {}
@@ -79,8 +79,8 @@ public final class ChoiceShuffle {
   }
 
   /**
-   * A per-item random generator derived from a seed and a key (a sample id), so each sample's
-   * order depends only on the seed and its own id, not on its position or on other samples.
+   * A per-item random generator derived from a seed and a key (a sample id), so each sample's order
+   * depends only on the seed and its own id, not on its position or on other samples.
    */
   public static Random random(long seed, String key) {
     long h = seed * 0x9E3779B97F4A7C15L + (key == null ? 0 : key.hashCode());

@@ -21,8 +21,8 @@ public final class Csv {
   public record Row(int line, List<String> fields) {}
 
   /**
-   * Parses {@code text} into records. A final line break does not start an empty record; blank lines
-   * elsewhere are skipped (RFC 4180 has no meaning for them).
+   * Parses {@code text} into records. A final line break does not start an empty record; blank
+   * lines elsewhere are skipped (RFC 4180 has no meaning for them).
    *
    * @param file a name for error messages
    * @param text the whole file
@@ -84,8 +84,11 @@ public final class Csv {
                   file,
                   line,
                   null,
-                  "unexpected character '" + c + "' after a closing quote (expected '"
-                      + delimiter + "' or a line break)",
+                  "unexpected character '"
+                      + c
+                      + "' after a closing quote (expected '"
+                      + delimiter
+                      + "' or a line break)",
                   null);
             }
           }

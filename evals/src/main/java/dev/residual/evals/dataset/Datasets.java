@@ -30,7 +30,8 @@ import java.util.function.Function;
  * then mapped by a {@link FieldSpec} or by a lambda:
  *
  * <pre>{@code
- * List<Sample> a = Datasets.readCsv(path, FieldSpec.of("question", "answer").withChoices("A", "B"));
+ * List<Sample> a =
+ *     Datasets.readCsv(path, FieldSpec.of("question", "answer").withChoices("A", "B"));
  * List<Sample> b = Datasets.readJsonl(path, r ->
  *     Sample.of("", "Add: " + r.get("x") + " + " + r.get("y"), String.valueOf(r.get("sum"))));
  * }</pre>
@@ -71,7 +72,11 @@ public final class Datasets {
       JsonToken t = p.nextToken();
       if (t != JsonToken.START_ARRAY) {
         throw new DatasetException(
-            name, line(p), null, "expected a JSON array of objects at the top level, got " + t, null);
+            name,
+            line(p),
+            null,
+            "expected a JSON array of objects at the top level, got " + t,
+            null);
       }
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         int line = line(p);
@@ -85,7 +90,11 @@ public final class Datasets {
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       throw new DatasetException(
-          name, loc == null ? 0 : loc.getLineNr(), null, "malformed JSON: " + e.getOriginalMessage(), e);
+          name,
+          loc == null ? 0 : loc.getLineNr(),
+          null,
+          "malformed JSON: " + e.getOriginalMessage(),
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("dataset " + name + ": cannot read", e);
     }
@@ -129,7 +138,8 @@ public final class Datasets {
       try {
         node = MAPPER.readTree(s);
       } catch (JsonProcessingException e) {
-        throw new DatasetException(name, i + 1, null, "malformed JSON: " + e.getOriginalMessage(), e);
+        throw new DatasetException(
+            name, i + 1, null, "malformed JSON: " + e.getOriginalMessage(), e);
       }
       if (node == null || !node.isObject()) {
         throw new DatasetException(name, i + 1, null, "line is not a JSON object", null);
@@ -142,8 +152,8 @@ public final class Datasets {
   // ---- CSV ----
 
   /**
-   * Reads a comma-separated file whose first record is the header (see {@link Csv} for the
-   * quoting rules).
+   * Reads a comma-separated file whose first record is the header (see {@link Csv} for the quoting
+   * rules).
    *
    * @throws DatasetException for quoting errors, an empty file, duplicate header names, a record
    *     with a different number of fields than the header, or a field the spec cannot map
@@ -207,8 +217,8 @@ public final class Datasets {
   // ---- by extension / in memory ----
 
   /**
-   * Reads {@code file} by its extension: {@code .json}, {@code .jsonl} (or {@code .ndjson}),
-   * {@code .csv} or {@code .tsv}.
+   * Reads {@code file} by its extension: {@code .json}, {@code .jsonl} (or {@code .ndjson}), {@code
+   * .csv} or {@code .tsv}.
    *
    * @throws IllegalArgumentException for any other extension
    */
@@ -224,7 +234,9 @@ public final class Datasets {
       return readCsv(file, spec, '\t');
     }
     throw new IllegalArgumentException(
-        "Datasets.read: " + file + ": unknown extension (expected .json, .jsonl, .ndjson, .csv, .tsv)");
+        "Datasets.read: "
+            + file
+            + ": unknown extension (expected .json, .jsonl, .ndjson, .csv, .tsv)");
   }
 
   /**
@@ -377,12 +389,17 @@ public final class Datasets {
               case "system" -> ChatMessage.system(content);
               case "user" -> ChatMessage.user(content);
               case "assistant" -> ChatMessage.assistant(content);
-              default -> throw new DatasetException(
-                  file,
-                  line,
-                  field,
-                  "message " + (k + 1) + " has role '" + role + "' (expected system, user or assistant)",
-                  null);
+              default ->
+                  throw new DatasetException(
+                      file,
+                      line,
+                      field,
+                      "message "
+                          + (k + 1)
+                          + " has role '"
+                          + role
+                          + "' (expected system, user or assistant)",
+                      null);
             });
       }
       return msgs;

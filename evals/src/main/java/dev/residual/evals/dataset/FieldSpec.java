@@ -8,12 +8,12 @@ import java.util.Objects;
  * FieldSpec}).
  *
  * <ul>
- *   <li>{@code input}: a string (one user message) or, in JSON, a list of {@code {"role":
- *       ..., "content": ...}} objects (system, user or assistant).
+ *   <li>{@code input}: a string (one user message) or, in JSON, a list of {@code {"role": ...,
+ *       "content": ...}} objects (system, user or assistant).
  *   <li>{@code target}: a string, a number, or a JSON list of them (several acceptable answers);
  *       null for none.
- *   <li>{@code choices}: one field holding a JSON list, or several fields each holding one
- *       option (CSV columns {@code A,B,C,D}, say); missing, null and empty options are skipped.
+ *   <li>{@code choices}: one field holding a JSON list, or several fields each holding one option
+ *       (CSV columns {@code A,B,C,D}, say); missing, null and empty options are skipped.
  *   <li>{@code id}: the id field, or null to number records from 1.
  *   <li>{@code metadata}: fields copied into the sample's metadata under their own names.
  * </ul>

@@ -102,9 +102,10 @@ public final class Scorers {
   /** The default grading instructions: reason first, then one {@code GRADE:} line. */
   public static final String GRADE_INSTRUCTIONS =
       "First explain your reasoning step by step, so that your conclusion is not stated before it "
-          + "is argued. Then, on the last line, write \"GRADE: $LETTER\" (without the quotes), where "
-          + "$LETTER is C if the submission is correct, P if it is partially correct, and I if it "
-          + "is incorrect. For example, finish with \"GRADE: C\" for a correct submission.";
+          + "is argued. Then, on the last line, write \"GRADE: $LETTER\" (without the quotes), "
+          + "where $LETTER is C if the submission is correct, P if it is partially correct, "
+          + "and I if it is incorrect. For example, finish with \"GRADE: C\" for a correct "
+          + "submission.";
 
   private Scorers() {}
 
@@ -120,8 +121,8 @@ public final class Scorers {
    * and strips trailing punctuation (so "Paris." matches "Paris"). With {@code numeric}, a target
    * that is a number is compared as a number with the number found at that location of the
    * completion (the last for END, the first for START, any for ANY, the whole completion for
-   * EXACT), ignoring thousands separators and trailing zeros: "The answer is 1,000." matches
-   * "1000" and "1000.0". Targets that are not numbers are compared as text.
+   * EXACT), ignoring thousands separators and trailing zeros: "The answer is 1,000." matches "1000"
+   * and "1000.0". Targets that are not numbers are compared as text.
    */
   public static Scorer match(Location location, boolean ignoreCase, boolean numeric) {
     Objects.requireNonNull(location, "match: location");
@@ -175,7 +176,8 @@ public final class Scorers {
     try {
       p = Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("pattern: invalid regex '" + regex + "': " + e.getDescription(), e);
+      throw new IllegalArgumentException(
+          "pattern: invalid regex '" + regex + "': " + e.getDescription(), e);
     }
     return state -> {
       Matcher m = p.matcher(state.completion());
@@ -211,8 +213,8 @@ public final class Scorers {
 
   /**
    * The answer after the last {@code ANSWER:} (case-insensitive) of the completion, taken as a
-   * letter, a word or a line, compared with the targets ignoring case. A completion without
-   * {@code ANSWER:} scores {@code I} with a null answer.
+   * letter, a word or a line, compared with the targets ignoring case. A completion without {@code
+   * ANSWER:} scores {@code I} with a null answer.
    */
   public static Scorer answer(AnswerPattern kind) {
     Objects.requireNonNull(kind, "answer: kind");
@@ -252,8 +254,8 @@ public final class Scorers {
   /**
    * Multiple choice: the letters the model chose ({@link Solvers#MC_ANSWER} in the state's
    * metadata, set by {@link Solvers#multipleChoice}; otherwise parsed from the last {@code ANSWER:}
-   * of the completion) must be exactly the target letters. Targets that are not letters are
-   * looked up among the choices by text. The answer is the chosen letters ("A,C").
+   * of the completion) must be exactly the target letters. Targets that are not letters are looked
+   * up among the choices by text. The answer is the chosen letters ("A,C").
    */
   public static Scorer choice() {
     return state -> {
@@ -317,14 +319,16 @@ public final class Scorers {
 
   // ---- model graded ----
 
-  /** {@link #modelGradedQa(ChatModel, String, String)} with the default template and instructions. */
+  /**
+   * {@link #modelGradedQa(ChatModel, String, String)} with the default template and instructions.
+   */
   public static Scorer modelGradedQa(ChatModel grader) {
     return modelGradedQa(grader, null, null);
   }
 
   /**
-   * A grader model judges whether the completion meets the criterion (the targets, joined with
-   * " / "): {@code template} ({@code {question}}, {@code {answer}}, {@code {criterion}}, {@code
+   * A grader model judges whether the completion meets the criterion (the targets, joined with " /
+   * "): {@code template} ({@code {question}}, {@code {answer}}, {@code {criterion}}, {@code
    * {instructions}} and metadata names) is sent as one user message and the last {@code GRADE: X}
    * of the reply (X in C, I, P, N, either case) is the score; a reply with no grade scores {@code
    * I}. The grader's reply is the explanation.
@@ -336,7 +340,9 @@ public final class Scorers {
     return graded("modelGradedQa", grader, template == null ? QA_TEMPLATE : template, instructions);
   }
 
-  /** {@link #modelGradedFact(ChatModel, String, String)} with the default template and instructions. */
+  /**
+   * {@link #modelGradedFact(ChatModel, String, String)} with the default template and instructions.
+   */
   public static Scorer modelGradedFact(ChatModel grader) {
     return modelGradedFact(grader, null, null);
   }
@@ -346,7 +352,8 @@ public final class Scorers {
    * the target's facts ({@link #FACT_TEMPLATE} by default).
    */
   public static Scorer modelGradedFact(ChatModel grader, String template, String instructions) {
-    return graded("modelGradedFact", grader, template == null ? FACT_TEMPLATE : template, instructions);
+    return graded(
+        "modelGradedFact", grader, template == null ? FACT_TEMPLATE : template, instructions);
   }
 
   /**
@@ -417,7 +424,9 @@ public final class Scorers {
     };
   }
 
-  /** The number in {@code s} ("1,000", "-2.50", "3."), or null when it is not exactly one number. */
+  /**
+   * The number in {@code s} ("1,000", "-2.50", "3."), or null when it is not exactly one number.
+   */
   static BigDecimal parseNumber(String s) {
     String t = TRAILING_PUNCT.matcher(s.trim()).replaceAll("");
     if (t.isEmpty() || !NUMBER.matcher(t).matches()) {

@@ -1,6 +1,5 @@
 package dev.residual.evals.solver;
 
-import dev.residual.evals.Generate;
 import dev.residual.evals.Sample;
 import dev.residual.evals.Solver;
 import dev.residual.evals.TaskState;
@@ -63,8 +62,8 @@ public final class Solvers {
           + "quotes), where $ANSWER stands for your answer.";
 
   /**
-   * The default multiple-choice template: {@code {question}}, {@code {choices}} (the "A) …"
-   * lines) and {@code {letters}} ("A,B,C,D").
+   * The default multiple-choice template: {@code {question}}, {@code {choices}} (the "A) …" lines)
+   * and {@code {letters}} ("A,B,C,D").
    */
   public static final String MC_TEMPLATE =
       "Answer the multiple choice question below. End your response with a line of the form "
@@ -91,8 +90,8 @@ public final class Solvers {
           + "Your critique:";
 
   /**
-   * The default revision template: {@code {question}}, {@code {completion}} and {@code
-   * {critique}}. Sent as a user message after the model's answer.
+   * The default revision template: {@code {question}}, {@code {completion}} and {@code {critique}}.
+   * Sent as a user message after the model's answer.
    */
   public static final String REVISION_TEMPLATE =
       "Here is a critique of your answer to the question:\n\n"
@@ -102,7 +101,8 @@ public final class Solvers {
           + "for.";
 
   private static final Pattern ANSWER_LETTERS =
-      Pattern.compile("ANSWER\\s*:\\s*\\$?\\s*([A-Za-z](?:\\s*(?:,|and)\\s*[A-Za-z])*)\\b",
+      Pattern.compile(
+          "ANSWER\\s*:\\s*\\$?\\s*([A-Za-z](?:\\s*(?:,|and)\\s*[A-Za-z])*)\\b",
           Pattern.CASE_INSENSITIVE);
 
   private Solvers() {}
@@ -147,7 +147,8 @@ public final class Solvers {
   public static Solver promptTemplate(String template) {
     Objects.requireNonNull(template, "promptTemplate: template");
     return (state, generate) -> {
-      rewriteLastUser(state, "promptTemplate", prompt -> fill(template, state, Map.of("prompt", prompt)));
+      rewriteLastUser(
+          state, "promptTemplate", prompt -> fill(template, state, Map.of("prompt", prompt)));
       return state;
     };
   }
@@ -168,16 +169,16 @@ public final class Solvers {
   }
 
   /**
-   * Multiple choice: renders the state's choices as "A) …" lines into the last user message
-   * through {@code template} ({@code {question}}, {@code {choices}}, {@code {letters}}, and
-   * metadata names), calls the model, and parses the last {@code ANSWER: X} in the reply. The
-   * parsed letters (comma-separated, upper case, only letters of existing options; "" when none)
-   * go to {@code state.metadata().get(MC_ANSWER)}; the output itself is left as the model wrote it.
+   * Multiple choice: renders the state's choices as "A) …" lines into the last user message through
+   * {@code template} ({@code {question}}, {@code {choices}}, {@code {letters}}, and metadata
+   * names), calls the model, and parses the last {@code ANSWER: X} in the reply. The parsed letters
+   * (comma-separated, upper case, only letters of existing options; "" when none) go to {@code
+   * state.metadata().get(MC_ANSWER)}; the output itself is left as the model wrote it.
    *
    * @param template the prompt template, or null for {@link #MC_TEMPLATE}
    * @param shuffleSeed when not null, the choices are shuffled first (order from the seed and the
-   *     sample id, so the same in every epoch and run) and letter targets remapped; the new order is
-   *     stored under {@link #MC_ORDER}
+   *     sample id, so the same in every epoch and run) and letter targets remapped; the new order
+   *     is stored under {@link #MC_ORDER}
    * @throws IllegalStateException (when run) if the state has no choices or no user message
    * @throws IllegalArgumentException (when run) if there are more than 26 choices
    */
@@ -191,7 +192,10 @@ public final class Solvers {
       }
       if (choices.size() > 26) {
         throw new IllegalArgumentException(
-            "multipleChoice: sample " + state.sample().id() + " has " + choices.size()
+            "multipleChoice: sample "
+                + state.sample().id()
+                + " has "
+                + choices.size()
                 + " choices, at most 26 (A to Z) are supported");
       }
       if (shuffleSeed != null) {
@@ -226,7 +230,8 @@ public final class Solvers {
               fill(
                   tpl,
                   state,
-                  Map.of("question", q, "choices", lines.toString(), "letters", letters.toString())));
+                  Map.of(
+                      "question", q, "choices", lines.toString(), "letters", letters.toString())));
       generate.generate(state);
       state.metadata().put(MC_ANSWER, parseLetters(state.completion(), choices.size()));
       return state;
@@ -267,22 +272,24 @@ public final class Solvers {
   }
 
   /**
-   * Self-critique: asks a critic to review the latest answer (in a fresh one-message
-   * conversation, {@code critiqueTemplate} with {@code {question}} and {@code {completion}}), then
-   * appends {@code revisionTemplate} (with {@code {critique}} too) as a user message and calls the
-   * model again for a revised answer. The critique's token usage is added to the state's.
+   * Self-critique: asks a critic to review the latest answer (in a fresh one-message conversation,
+   * {@code critiqueTemplate} with {@code {question}} and {@code {completion}}), then appends {@code
+   * revisionTemplate} (with {@code {critique}} too) as a user message and calls the model again for
+   * a revised answer. The critique's token usage is added to the state's.
    *
    * @param critic the critic model, or null to use the model under evaluation through {@code
    *     generate}
    * @throws IllegalStateException (when run) if nothing has been generated yet
    */
-  public static Solver selfCritique(ChatModel critic, String critiqueTemplate, String revisionTemplate) {
+  public static Solver selfCritique(
+      ChatModel critic, String critiqueTemplate, String revisionTemplate) {
     String ct = critiqueTemplate == null ? CRITIQUE_TEMPLATE : critiqueTemplate;
     String rt = revisionTemplate == null ? REVISION_TEMPLATE : revisionTemplate;
     return (state, generate) -> {
       if (state.output() == null) {
         throw new IllegalStateException(
-            "selfCritique: sample " + state.sample().id()
+            "selfCritique: sample "
+                + state.sample().id()
                 + " has no answer to critique yet (put generate() before it)");
       }
       Map<String, String> vals = new LinkedHashMap<>();
@@ -294,7 +301,12 @@ public final class Solvers {
         critique = critic.generate(List.of(ChatMessage.user(prompt)), state.config());
       } else {
         Sample s =
-            new Sample(List.of(ChatMessage.user(prompt)), List.of(), List.of(), state.sample().id(), Map.of());
+            new Sample(
+                List.of(ChatMessage.user(prompt)),
+                List.of(),
+                List.of(),
+                state.sample().id(),
+                Map.of());
         TaskState side = new TaskState(s, state.epoch(), state.config());
         generate.generate(side);
         critique = side.output();

@@ -14,7 +14,9 @@ public final class Templates {
 
   private Templates() {}
 
-  /** {@code template} with each {@code {key}} whose key is in {@code values} replaced by its value. */
+  /**
+   * {@code template} with each {@code {key}} whose key is in {@code values} replaced by its value.
+   */
   public static String fill(String template, Map<String, ?> values) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder sb = new StringBuilder();

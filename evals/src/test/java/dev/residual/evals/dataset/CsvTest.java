@@ -43,7 +43,8 @@ class CsvTest {
   @Test
   void unterminatedQuoteNamesFileAndLine() {
     DatasetException e =
-        assertThrows(DatasetException.class, () -> Csv.parse("bad.csv", "a,b\n1,\"open\nmore", ','));
+        assertThrows(
+            DatasetException.class, () -> Csv.parse("bad.csv", "a,b\n1,\"open\nmore", ','));
     assertEquals(2, e.line());
     assertTrue(e.getMessage().contains("bad.csv"), e.getMessage());
     assertTrue(e.getMessage().contains("unterminated"), e.getMessage());

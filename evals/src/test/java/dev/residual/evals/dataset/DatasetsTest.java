@@ -35,7 +35,9 @@ class DatasetsTest {
                 + "q1,\"What is 2+2, roughly?\",3,4,5,,B,math\n"
                 + "q2,\"Quote: \"\"x\"\"\nsecond line\",a,b,c,d,D,lang\n");
     FieldSpec spec =
-        FieldSpec.of("question", "answer").withChoices("A", "B", "C", "D").withId("id")
+        FieldSpec.of("question", "answer")
+            .withChoices("A", "B", "C", "D")
+            .withId("id")
             .withMetadata("topic");
     List<Sample> s = Datasets.readCsv(p, spec);
     assertEquals(2, s.size());
@@ -67,7 +69,8 @@ class DatasetsTest {
                 + " {\"role\":\"user\",\"content\":\"Capital of France?\"}],"
                 + " \"target\": [\"Paris\", \"paris\"], \"choices\": [\"Paris\", \"Rome\"],"
                 + " \"meta\": {\"k\": 1}},\n"
-                + " {\"id\": 8, \"input\": \"hi\", \"target\": null, \"choices\": [], \"meta\": 2}\n"
+                + " {\"id\": 8, \"input\": \"hi\", \"target\": null,"
+                + " \"choices\": [], \"meta\": 2}\n"
                 + "]");
     List<Sample> s =
         Datasets.readJson(
@@ -109,7 +112,8 @@ class DatasetsTest {
   void missingInputFieldNamesFileLineAndField() throws IOException {
     Path p = write("m.csv", "q,a\nfine,1\n");
     DatasetException e =
-        assertThrows(DatasetException.class, () -> Datasets.readCsv(p, FieldSpec.of("question", "a")));
+        assertThrows(
+            DatasetException.class, () -> Datasets.readCsv(p, FieldSpec.of("question", "a")));
     assertEquals(2, e.line());
     assertEquals("question", e.field());
     assertTrue(e.getMessage().contains("m.csv, line 2, field 'question'"), e.getMessage());
@@ -167,7 +171,10 @@ class DatasetsTest {
     DatasetException e =
         assertThrows(DatasetException.class, () -> Datasets.readJson(q, FieldSpec.of("q", null)));
     assertEquals(3, e.line());
-    Path r = write("f.json", "[\n {\"q\": \"x\"},\n {\"q\": [{\"role\": \"robot\", \"content\": \"x\"}]}\n]");
+    Path r =
+        write(
+            "f.json",
+            "[\n {\"q\": \"x\"},\n {\"q\": [{\"role\": \"robot\", \"content\": \"x\"}]}\n]");
     e = assertThrows(DatasetException.class, () -> Datasets.readJson(r, FieldSpec.of("q", null)));
     assertEquals(3, e.line());
     assertEquals("q", e.field());
@@ -179,7 +186,8 @@ class DatasetsTest {
     List<Map<String, Object>> recs = List.of(Map.of("q", "x", "a", Map.of("k", 1)));
     DatasetException e =
         assertThrows(
-            DatasetException.class, () -> Datasets.fromRecords("mem", recs, FieldSpec.of("q", "a")));
+            DatasetException.class,
+            () -> Datasets.fromRecords("mem", recs, FieldSpec.of("q", "a")));
     assertEquals("a", e.field());
     assertEquals(1, e.line());
   }
@@ -198,10 +206,7 @@ class DatasetsTest {
     for (int i = 0; i < 20; i++) {
       recs.add(
           Map.of(
-              "q", "question " + i,
-              "c", List.of("w", "x", "y", "z"),
-              "letter", "C",
-              "text", "y"));
+              "q", "question " + i, "c", List.of("w", "x", "y", "z"), "letter", "C", "text", "y"));
     }
     List<Sample> byLetter =
         Datasets.fromRecords("mem", recs, new FieldSpec("q", "letter", List.of("c"), null, null));
@@ -256,7 +261,8 @@ class DatasetsTest {
       many.add("c" + i);
     }
     assertThrows(
-        IllegalArgumentException.class, () -> ChoiceShuffle.shuffle(many, List.of(), new Random(1)));
+        IllegalArgumentException.class,
+        () -> ChoiceShuffle.shuffle(many, List.of(), new Random(1)));
     assertThrows(IllegalArgumentException.class, () -> ChoiceShuffle.letter(26));
   }
 }

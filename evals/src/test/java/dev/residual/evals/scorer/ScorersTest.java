@@ -67,11 +67,15 @@ class ScorersTest {
   @Test
   void matchTextStripsTrailingPunctuationAndHonoursCase() {
     assertEquals("C", v(Scorers.match(), done("The capital is Paris.", "paris")));
-    assertEquals("I", v(Scorers.match(Location.END, false, false), done("The capital is Paris.", "paris")));
-    assertEquals("C", v(Scorers.match(Location.START, true, false), done("Paris, of course", "paris")));
+    assertEquals(
+        "I", v(Scorers.match(Location.END, false, false), done("The capital is Paris.", "paris")));
+    assertEquals(
+        "C", v(Scorers.match(Location.START, true, false), done("Paris, of course", "paris")));
     assertEquals("C", v(Scorers.match(Location.EXACT, true, false), done("  Paris!  ", "Paris")));
-    assertEquals("I", v(Scorers.match(Location.EXACT, true, false), done("Paris, France", "Paris")));
-    assertEquals("C", v(Scorers.match(Location.ANY, true, false), done("I say PARIS loudly", "paris")));
+    assertEquals(
+        "I", v(Scorers.match(Location.EXACT, true, false), done("Paris, France", "Paris")));
+    assertEquals(
+        "C", v(Scorers.match(Location.ANY, true, false), done("I say PARIS loudly", "paris")));
     // A non-numeric target under numeric=true falls back to text.
     assertEquals("C", v(Scorers.match(Location.END, true, true), done("it is Rome", "Rome")));
     // Several targets: any one is enough.
@@ -88,7 +92,8 @@ class ScorersTest {
 
   @Test
   void patternUsesGroupOneOrWholeMatch() {
-    Score s = Scorers.pattern("answer is (\\w+)", true, false).score(done("The Answer is Blue.", "blue"));
+    Score s =
+        Scorers.pattern("answer is (\\w+)", true, false).score(done("The Answer is Blue.", "blue"));
     assertEquals("C", s.value());
     assertEquals("Blue", s.answer());
     Score w = Scorers.pattern("\\d+", false, false).score(done("x 17 y", "17"));
@@ -168,7 +173,8 @@ class ScorersTest {
   void exactAndF1Scorers() {
     assertEquals("C", v(Scorers.exact(), done("The Cat sat.", "cat sat", "dog")));
     assertEquals("I", v(Scorers.exact(), done("the cat sat down", "cat sat")));
-    assertEquals(0.8, Scorers.f1().score(done("the cat sat", "dog", "cat sat on")).asDouble(), 1e-12);
+    assertEquals(
+        0.8, Scorers.f1().score(done("the cat sat", "dog", "cat sat on")).asDouble(), 1e-12);
     assertEquals(0.0, Scorers.f1().score(done("anything")).asDouble(), 0);
   }
 
@@ -210,12 +216,19 @@ class ScorersTest {
 
   @Test
   void modelGradedGradesMapToValues() {
-    assertEquals(1.0, Scorers.modelGradedFact(new FakeGrader("GRADE: C")).score(done("a", "a")).asDouble(), 0);
-    assertEquals(0.0, Scorers.modelGradedFact(new FakeGrader("grade: i")).score(done("a", "b")).asDouble(), 0);
+    assertEquals(
+        1.0,
+        Scorers.modelGradedFact(new FakeGrader("GRADE: C")).score(done("a", "a")).asDouble(),
+        0);
+    assertEquals(
+        0.0,
+        Scorers.modelGradedFact(new FakeGrader("grade: i")).score(done("a", "b")).asDouble(),
+        0);
     Score n = Scorers.modelGradedQa(new FakeGrader("GRADE: N")).score(done("", "b"));
     assertEquals("N", n.value());
     assertEquals(0.0, n.asDouble(), 0);
-    Score missing = Scorers.modelGradedQa(new FakeGrader("I refuse to grade")).score(done("a", "b"));
+    Score missing =
+        Scorers.modelGradedQa(new FakeGrader("I refuse to grade")).score(done("a", "b"));
     assertEquals("I", missing.value());
     assertTrue(missing.explanation().contains("grade not found"), missing.explanation());
   }
@@ -223,7 +236,8 @@ class ScorersTest {
   @Test
   void modelGradedCustomTemplateAndInstructions() {
     FakeGrader g = new FakeGrader("GRADE: C");
-    Scorers.modelGradedFact(g, "Q={question} A={answer} T={criterion} :: {instructions}", "Be strict.")
+    Scorers.modelGradedFact(
+            g, "Q={question} A={answer} T={criterion} :: {instructions}", "Be strict.")
         .score(done("x", "y", "z"));
     assertEquals("Q=Q? A=x T=y / z :: Be strict.", g.prompts.get(0));
     assertThrows(NullPointerException.class, () -> Scorers.modelGradedQa(null));

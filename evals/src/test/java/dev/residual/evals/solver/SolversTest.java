@@ -75,7 +75,8 @@ class SolversTest {
             null,
             "x",
             Map.of("persona", "a pirate"));
-    TaskState s = Solvers.systemMessage("You are {persona}; {unknown} stays.").solve(state(sample), null);
+    TaskState s =
+        Solvers.systemMessage("You are {persona}; {unknown} stays.").solve(state(sample), null);
     assertEquals(
         List.of(
             ChatMessage.system("first"),
@@ -103,7 +104,9 @@ class SolversTest {
             null,
             "x",
             Map.of("lang", "French"));
-    TaskState s = Solvers.promptTemplate("In {lang}: {prompt} $1 {\"json\": true}").solve(state(sample), null);
+    TaskState s =
+        Solvers.promptTemplate("In {lang}: {prompt} $1 {\"json\": true}")
+            .solve(state(sample), null);
     assertEquals(ChatMessage.user("old"), s.messages().get(0));
     assertEquals(ChatMessage.user("In French: 2+2? $1 {\"json\": true}"), s.messages().get(2));
   }
@@ -113,7 +116,8 @@ class SolversTest {
     Sample sample = new Sample(List.of(ChatMessage.system("only")), null, null, "x", null);
     IllegalStateException e =
         assertThrows(
-            IllegalStateException.class, () -> Solvers.promptTemplate("{prompt}").solve(state(sample), null));
+            IllegalStateException.class,
+            () -> Solvers.promptTemplate("{prompt}").solve(state(sample), null));
     assertTrue(e.getMessage().contains("promptTemplate: sample x"), e.getMessage());
   }
 
@@ -129,7 +133,8 @@ class SolversTest {
   @Test
   void multipleChoiceRendersLettersGeneratesAndParsesAnswer() {
     FakeGenerate g = new FakeGenerate("Thinking... ANSWER: a was tempting.\nANSWER: B");
-    TaskState s = Solvers.multipleChoice().solve(mcState(List.of("red", "green", "blue"), List.of("B")), g);
+    TaskState s =
+        Solvers.multipleChoice().solve(mcState(List.of("red", "green", "blue"), List.of("B")), g);
     String prompt = g.seen.get(0).get(0).text();
     assertTrue(prompt.contains("Pick one.\n\nA) red\nB) green\nC) blue"), prompt);
     assertTrue(prompt.contains("ANSWER: $LETTER"), prompt);
@@ -158,7 +163,9 @@ class SolversTest {
   void multipleChoiceWithoutChoicesIsAnError() {
     assertThrows(
         IllegalStateException.class,
-        () -> Solvers.multipleChoice().solve(mcState(List.of(), List.of("A")), new FakeGenerate("x")));
+        () ->
+            Solvers.multipleChoice()
+                .solve(mcState(List.of(), List.of("A")), new FakeGenerate("x")));
   }
 
   @Test
@@ -206,7 +213,8 @@ class SolversTest {
           }
         };
     FakeGenerate g = new FakeGenerate("ans", "better ans");
-    TaskState s = Solvers.chain(Solvers.generate(), Solvers.selfCritique(critic)).solve(state("q"), g);
+    TaskState s =
+        Solvers.chain(Solvers.generate(), Solvers.selfCritique(critic)).solve(state("q"), g);
     assertEquals(1, criticSaw.size());
     assertEquals(2, g.seen.size());
     assertTrue(g.seen.get(1).get(2).text().contains("looks wrong"));
@@ -216,25 +224,29 @@ class SolversTest {
   @Test
   void selfCritiqueBeforeAnyAnswerIsAnError() {
     assertThrows(
-        IllegalStateException.class, () -> Solvers.selfCritique().solve(state("q"), new FakeGenerate()));
+        IllegalStateException.class,
+        () -> Solvers.selfCritique().solve(state("q"), new FakeGenerate()));
   }
 
   @Test
   void chainRunsInOrderAndStopsWhenComplete() {
     List<String> ran = new ArrayList<>();
-    Solver one = (s, g) -> {
-      ran.add("one");
-      return s;
-    };
-    Solver stop = (s, g) -> {
-      ran.add("stop");
-      s.complete();
-      return s;
-    };
-    Solver never = (s, g) -> {
-      ran.add("never");
-      return s;
-    };
+    Solver one =
+        (s, g) -> {
+          ran.add("one");
+          return s;
+        };
+    Solver stop =
+        (s, g) -> {
+          ran.add("stop");
+          s.complete();
+          return s;
+        };
+    Solver never =
+        (s, g) -> {
+          ran.add("never");
+          return s;
+        };
     TaskState st = state("q");
     assertSame(st, Solvers.chain(one, stop, never).solve(st, null));
     assertEquals(List.of("one", "stop"), ran);
@@ -242,10 +254,11 @@ class SolversTest {
 
   @Test
   void customSolverInAFewLines() {
-    Solver shout = (state, generate) -> {
-      state.messages().add(ChatMessage.user("Answer in capitals."));
-      return generate.generate(state);
-    };
+    Solver shout =
+        (state, generate) -> {
+          state.messages().add(ChatMessage.user("Answer in capitals."));
+          return generate.generate(state);
+        };
     TaskState s = shout.solve(state("q"), new FakeGenerate("OK"));
     assertEquals("OK", s.completion());
   }
