@@ -26,6 +26,11 @@ import java.util.Objects;
  */
 public record FieldSpec(
     String input, String target, List<String> choices, String id, List<String> metadata) {
+  /**
+   * Validates and copies the lists (null lists become empty).
+   *
+   * @throws NullPointerException if {@code input} is null
+   */
   public FieldSpec {
     Objects.requireNonNull(input, "FieldSpec: input");
     choices = choices == null ? List.of() : List.copyOf(choices);
