@@ -126,9 +126,18 @@ public abstract class HttpChatModel implements ChatModel {
     try {
       RetryPolicy retry = settings.retry();
       for (int attempt = 1; ; attempt++) {
-        Attempt a = attempt(body);
-        if (a.output != null) {
-          ModelOutput out = parse(a.output, cfg);
+        Attempt a;
+        ModelOutput out = null;
+        try {
+          a = attempt(body);
+          if (a.output != null) {
+            out = parse(a.output, cfg);
+          }
+        } catch (ModelException e) { // an unreadable success response: never retried
+          usage.recordFailure();
+          throw e;
+        }
+        if (out != null) {
           usage.recordCall(out.usage());
           return out;
         }
