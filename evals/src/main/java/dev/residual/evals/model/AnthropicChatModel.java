@@ -15,13 +15,13 @@ import java.util.Map;
  * <p>Request mapping: system messages are joined (blank line between) into the top-level {@code
  * system} field; every other message becomes content blocks: text as {@code {type: "text"}}, an
  * assistant's tool calls as {@code {type: "tool_use", id, name, input}} (the arguments JSON parsed
- * to an object), tool results as {@code {type: "tool_result", tool_use_id, content}} in a user turn.
- * Consecutive turns of the same role are merged into one (the API wants user and assistant to
+ * to an object), tool results as {@code {type: "tool_result", tool_use_id, content}} in a user
+ * turn. Consecutive turns of the same role are merged into one (the API wants user and assistant to
  * alternate, and several tool results answer one assistant turn). {@code max_tokens} is required by
  * the API: the config's, else {@link #DEFAULT_MAX_TOKENS}. Stop sequences go in {@code
  * stop_sequences}; tools as {@code {name, description, input_schema}}. A seed and a response schema
- * are not sent (the API has neither). Prefill is a trailing assistant message with the prefill text;
- * the returned text is the prefill followed by the completion.
+ * are not sent (the API has neither). Prefill is a trailing assistant message with the prefill
+ * text; the returned text is the prefill followed by the completion.
  *
  * <p>Response mapping: text blocks concatenated, {@code tool_use} blocks as tool calls; {@code
  * stop_reason} {@code end_turn}/{@code stop_sequence} → STOP, {@code max_tokens} → MAX_TOKENS,
@@ -80,7 +80,8 @@ public final class AnthropicChatModel extends HttpChatModel {
   }
 
   @Override
-  protected ObjectNode requestBody(List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
+  protected ObjectNode requestBody(
+      List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
     ObjectNode root = JSON.createObjectNode();
     root.put("model", model);
     root.put("max_tokens", config.maxTokens() != null ? config.maxTokens() : DEFAULT_MAX_TOKENS);
@@ -167,13 +168,17 @@ public final class AnthropicChatModel extends HttpChatModel {
       JsonNode n = JSON.readTree(c.argumentsJson());
       if (n == null || !n.isObject()) {
         throw new IllegalArgumentException(
-            "AnthropicChatModel: tool call " + c.id() + " arguments are not a JSON object: "
+            "AnthropicChatModel: tool call "
+                + c.id()
+                + " arguments are not a JSON object: "
                 + c.argumentsJson());
       }
       return n;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "AnthropicChatModel: tool call " + c.id() + " arguments are not valid JSON: "
+          "AnthropicChatModel: tool call "
+              + c.id()
+              + " arguments are not valid JSON: "
               + c.argumentsJson(),
           e);
     }

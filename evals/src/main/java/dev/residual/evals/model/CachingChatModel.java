@@ -30,15 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The key is the SHA-256 of a canonical JSON (object keys sorted, no whitespace) of the inner
  * model's {@link ChatModel#name()}, the messages (role, text, tool calls, tool call ids), every
  * {@link GenerateConfig} field, the tools and the epoch. The epoch is part of the key so that a
- * task run for several epochs gets independent samples at temperature &gt; 0 rather than one
- * answer repeated: the runner calls {@link #generate(List, GenerateConfig, List, int)}, or hands
- * solvers {@link #forEpoch(int)} (a plain {@link ChatModel} view that passes its epoch); the
- * three-argument {@code generate} uses epoch 0.
+ * task run for several epochs gets independent samples at temperature &gt; 0 rather than one answer
+ * repeated: the runner calls {@link #generate(List, GenerateConfig, List, int)}, or hands solvers
+ * {@link #forEpoch(int)} (a plain {@link ChatModel} view that passes its epoch); the three-argument
+ * {@code generate} uses epoch 0.
  *
- * <p>Entries live at {@code dir/ab/abcdef….json} holding the creation time and the output; they
- * are written to a temporary file in the same directory and moved into place atomically, so a
- * killed run never leaves a torn entry, and concurrent writers of one key simply race to the same
- * content. Entries older than the expiry (if any) and unreadable entries count as misses and are
+ * <p>Entries live at {@code dir/ab/abcdef….json} holding the creation time and the output; they are
+ * written to a temporary file in the same directory and moved into place atomically, so a killed
+ * run never leaves a torn entry, and concurrent writers of one key simply race to the same content.
+ * Entries older than the expiry (if any) and unreadable entries count as misses and are
  * overwritten. Failed calls are not cached. Two concurrent identical calls may both miss and both
  * reach the inner model.
  */
@@ -99,7 +99,8 @@ public final class CachingChatModel implements ChatModel {
 
   /** {@code generate(messages, config, tools, 0)}. */
   @Override
-  public ModelOutput generate(List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
+  public ModelOutput generate(
+      List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
     return generate(messages, config, tools, 0);
   }
 
@@ -145,7 +146,8 @@ public final class CachingChatModel implements ChatModel {
   }
 
   /** The hex SHA-256 cache key of these arguments. */
-  public String key(List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools, int epoch) {
+  public String key(
+      List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools, int epoch) {
     ObjectNode k = JSON.createObjectNode();
     k.put("model", inner.name());
     k.put("epoch", epoch);
@@ -157,7 +159,11 @@ public final class CachingChatModel implements ChatModel {
       if (m instanceof ChatMessage.Assistant a) {
         ArrayNode calls = o.putArray("toolCalls");
         for (ToolCall c : a.toolCalls()) {
-          calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.argumentsJson());
+          calls
+              .addObject()
+              .put("id", c.id())
+              .put("name", c.name())
+              .put("arguments", c.argumentsJson());
         }
       } else if (m instanceof ChatMessage.Tool t) {
         o.put("toolCallId", t.toolCallId());
@@ -231,7 +237,9 @@ public final class CachingChatModel implements ChatModel {
       JsonNode o = e.get("output");
       List<ToolCall> calls = new ArrayList<>();
       for (JsonNode c : o.withArray("toolCalls")) {
-        calls.add(new ToolCall(c.get("id").asText(), c.get("name").asText(), c.get("arguments").asText()));
+        calls.add(
+            new ToolCall(
+                c.get("id").asText(), c.get("name").asText(), c.get("arguments").asText()));
       }
       return new ModelOutput(
           o.hasNonNull("model") ? o.get("model").asText() : null,
@@ -254,7 +262,9 @@ public final class CachingChatModel implements ChatModel {
       calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.argumentsJson());
     }
     o.put("stopReason", out.stopReason().name());
-    o.putObject("usage").put("input", out.usage().inputTokens()).put("output", out.usage().outputTokens());
+    o.putObject("usage")
+        .put("input", out.usage().inputTokens())
+        .put("output", out.usage().outputTokens());
     try {
       Path parent = file.getParent();
       Files.createDirectories(parent);
@@ -262,7 +272,8 @@ public final class CachingChatModel implements ChatModel {
       try {
         Files.write(tmp, JSON.writeValueAsBytes(e));
         try {
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException ex) {
           Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -28,14 +28,13 @@ import okhttp3.ResponseBody;
  * per-model concurrency limit (a fair {@link Semaphore} held for the whole call, retries included),
  * connect/read/call timeouts, retries by a {@link RetryPolicy}, and {@link UsageStats}.
  *
- * <p>Error classification: connection failures and timeouts (status 0), 408, 409, 429 and every
- * 5xx (529 "overloaded" included) are retryable; every other status (400, 401, 403, 404, ...) is
- * not; a body whose {@code error.code} or {@code error.type} is {@code insufficient_quota} is not
- * (an exhausted account does not recover by waiting); an {@code x-should-retry: true|false}
- * header overrides all of these. A retry waits the server's {@code retry-after-ms} or {@code
- * Retry-After} (seconds or an HTTP date) when given, else the policy's jittered backoff. A 2xx whose
- * body is not the expected JSON fails at once with a non-retryable {@link ModelException} naming
- * the problem.
+ * <p>Error classification: connection failures and timeouts (status 0), 408, 409, 429 and every 5xx
+ * (529 "overloaded" included) are retryable; every other status (400, 401, 403, 404, ...) is not; a
+ * body whose {@code error.code} or {@code error.type} is {@code insufficient_quota} is not (an
+ * exhausted account does not recover by waiting); an {@code x-should-retry: true|false} header
+ * overrides all of these. A retry waits the server's {@code retry-after-ms} or {@code Retry-After}
+ * (seconds or an HTTP date) when given, else the policy's jittered backoff. A 2xx whose body is not
+ * the expected JSON fails at once with a non-retryable {@link ModelException} naming the problem.
  *
  * <p>Subclasses only build the request body and parse the response.
  */
@@ -107,7 +106,8 @@ public abstract class HttpChatModel implements ChatModel {
   protected abstract ModelOutput parse(JsonNode body, GenerateConfig config);
 
   @Override
-  public ModelOutput generate(List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
+  public ModelOutput generate(
+      List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
     Objects.requireNonNull(messages, name + ".generate: messages");
     GenerateConfig cfg = config == null ? GenerateConfig.DEFAULT : config;
     List<ToolDef> tl = tools == null ? List.of() : tools;
@@ -158,7 +158,8 @@ public abstract class HttpChatModel implements ChatModel {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           usage.recordFailure();
-          throw new ModelException(name + ": interrupted while backing off", err.status(), false, e);
+          throw new ModelException(
+              name + ": interrupted while backing off", err.status(), false, e);
         }
         usage.recordRetry();
       }
@@ -172,7 +173,9 @@ public abstract class HttpChatModel implements ChatModel {
 
   private Attempt attempt(String body) {
     Request.Builder rb =
-        new Request.Builder().url(settings.baseUrl() + path()).post(RequestBody.create(body, JSON_TYPE));
+        new Request.Builder()
+            .url(settings.baseUrl() + path())
+            .post(RequestBody.create(body, JSON_TYPE));
     headers().forEach(rb::header);
     try (Response resp = client.newCall(rb.build()).execute()) {
       ResponseBody rbody = resp.body();
@@ -191,8 +194,13 @@ public abstract class HttpChatModel implements ChatModel {
           return new Attempt(node, null, null);
         } catch (JsonProcessingException e) {
           throw new ModelException(
-              name + ": HTTP " + code + " response is malformed JSON (" + e.getOriginalMessage()
-                  + "): " + snippet(text),
+              name
+                  + ": HTTP "
+                  + code
+                  + " response is malformed JSON ("
+                  + e.getOriginalMessage()
+                  + "): "
+                  + snippet(text),
               code,
               false,
               e);
@@ -210,7 +218,11 @@ public abstract class HttpChatModel implements ChatModel {
         retryable = false;
       }
       String msg =
-          name + ": HTTP " + code + (errorKind != null ? " (" + errorKind + ")" : "") + ": "
+          name
+              + ": HTTP "
+              + code
+              + (errorKind != null ? " (" + errorKind + ")" : "")
+              + ": "
               + snippet(text);
       return new Attempt(
           null,
@@ -218,7 +230,9 @@ public abstract class HttpChatModel implements ChatModel {
           serverDelay(resp.header("retry-after-ms"), resp.header("Retry-After")));
     } catch (InterruptedIOException e) {
       return new Attempt(
-          null, new ModelException(name + ": timed out (" + e.getMessage() + ")", 0, true, e), null);
+          null,
+          new ModelException(name + ": timed out (" + e.getMessage() + ")", 0, true, e),
+          null);
     } catch (IOException e) {
       return new Attempt(
           null, new ModelException(name + ": connection failed (" + e + ")", 0, true, e), null);
@@ -267,7 +281,8 @@ public abstract class HttpChatModel implements ChatModel {
       // an HTTP date
     }
     try {
-      Instant at = ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Instant at =
+          ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
       Duration d = Duration.between(Instant.now(), at);
       return d.isNegative() ? Duration.ZERO : d;
     } catch (DateTimeParseException e) {

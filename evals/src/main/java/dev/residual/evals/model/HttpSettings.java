@@ -60,7 +60,8 @@ public record HttpSettings(
 
   /** With another retry policy. */
   public HttpSettings withRetry(RetryPolicy r) {
-    return new HttpSettings(baseUrl, apiKey, r, maxConcurrent, connectTimeout, readTimeout, callTimeout);
+    return new HttpSettings(
+        baseUrl, apiKey, r, maxConcurrent, connectTimeout, readTimeout, callTimeout);
   }
 
   /** With another concurrency limit. */

@@ -85,7 +85,8 @@ public final class LocalGptModel implements ChatModel {
     this.name = Objects.requireNonNull(name, "LocalGptModel: name");
     this.tokenizer = Objects.requireNonNull(tokenizer, "LocalGptModel: tokenizer");
     this.template = Objects.requireNonNull(template, "LocalGptModel: template");
-    this.generation = new Generation(Objects.requireNonNull(model, "LocalGptModel: model"), tokenizer);
+    this.generation =
+        new Generation(Objects.requireNonNull(model, "LocalGptModel: model"), tokenizer);
     this.chat = template == CHAT_TEMPLATE;
   }
 
@@ -110,7 +111,9 @@ public final class LocalGptModel implements ChatModel {
       }
       if (!Files.exists(meta)) {
         throw new IllegalArgumentException(
-            "LocalGptModel.load: no meta.json (tokenizer) in " + dir + " or the checkpoint's dataDir");
+            "LocalGptModel.load: no meta.json (tokenizer) in "
+                + dir
+                + " or the checkpoint's dataDir");
       }
       return new LocalGptModel("local/" + dir, model, DataPrep.tokenizer(meta), template);
     } catch (IOException e) {
@@ -144,7 +147,8 @@ public final class LocalGptModel implements ChatModel {
     try {
       ids = tokenizer.encode(prompt);
     } catch (IllegalArgumentException e) {
-      throw new ModelException(name + ": cannot tokenize the prompt: " + e.getMessage(), 0, false, e);
+      throw new ModelException(
+          name + ": cannot tokenize the prompt: " + e.getMessage(), 0, false, e);
     }
     if (ids.length == 0) {
       throw new ModelException(name + ": the rendered prompt is empty", 0, false, null);
@@ -163,7 +167,9 @@ public final class LocalGptModel implements ChatModel {
             .build();
     Generation.Result r = generation.generate(ids, g);
     StopReason reason =
-        r.finishReason() == Generation.FinishReason.LENGTH ? StopReason.MAX_TOKENS : StopReason.STOP;
+        r.finishReason() == Generation.FinishReason.LENGTH
+            ? StopReason.MAX_TOKENS
+            : StopReason.STOP;
     String prefill = cfg.prefill() == null ? "" : cfg.prefill();
     return new ModelOutput(
         name,

@@ -57,7 +57,12 @@ public final class Models {
       case "openai" ->
           new OpenAiChatModel(
               model,
-              http(env, "OPENAI_API_KEY", "OPENAI_BASE_URL", OpenAiChatModel.DEFAULT_BASE_URL, spec));
+              http(
+                  env,
+                  "OPENAI_API_KEY",
+                  "OPENAI_BASE_URL",
+                  OpenAiChatModel.DEFAULT_BASE_URL,
+                  spec));
       case "anthropic" ->
           new AnthropicChatModel(
               model,
@@ -74,7 +79,10 @@ public final class Models {
               : new ScriptedChatModel(spec, m -> new ChatMessage.Assistant(model));
       default ->
           throw new IllegalArgumentException(
-              "Models.get: unknown provider '" + provider + "' in '" + spec
+              "Models.get: unknown provider '"
+                  + provider
+                  + "' in '"
+                  + spec
                   + "' (known: openai, anthropic, local, scripted)");
     };
   }
@@ -86,9 +94,15 @@ public final class Models {
     boolean custom = url != null && !url.isBlank();
     if ((key == null || key.isBlank()) && !custom) {
       throw new IllegalStateException(
-          "Models.get: " + keyVar + " is not set (needed for " + spec + "; set " + urlVar
+          "Models.get: "
+              + keyVar
+              + " is not set (needed for "
+              + spec
+              + "; set "
+              + urlVar
               + " instead to use a server that needs no key)");
     }
-    return HttpSettings.defaults(custom ? url : defaultUrl, key == null || key.isBlank() ? null : key);
+    return HttpSettings.defaults(
+        custom ? url : defaultUrl, key == null || key.isBlank() ? null : key);
   }
 }

@@ -28,8 +28,9 @@ import java.util.Map;
  *
  * <p>Response mapping: {@code choices[0].message.content} and {@code tool_calls}, {@code
  * finish_reason} ({@code stop} → STOP, {@code length} → MAX_TOKENS, {@code tool_calls}/{@code
- * function_call} → TOOL_CALLS, {@code content_filter} → CONTENT_FILTER), {@code usage.prompt_tokens}
- * and {@code completion_tokens}. Errors and retries: see {@link HttpChatModel}.
+ * function_call} → TOOL_CALLS, {@code content_filter} → CONTENT_FILTER), {@code
+ * usage.prompt_tokens} and {@code completion_tokens}. Errors and retries: see {@link
+ * HttpChatModel}.
  */
 public final class OpenAiChatModel extends HttpChatModel {
   /** OpenAI's API root. */
@@ -54,7 +55,8 @@ public final class OpenAiChatModel extends HttpChatModel {
   public static OpenAiChatModel fromEnv(String model) {
     String key = System.getenv("OPENAI_API_KEY");
     if (key == null || key.isBlank()) {
-      throw new IllegalStateException("OpenAiChatModel: OPENAI_API_KEY is not set (model " + model + ")");
+      throw new IllegalStateException(
+          "OpenAiChatModel: OPENAI_API_KEY is not set (model " + model + ")");
     }
     return new OpenAiChatModel(model, HttpSettings.defaults(DEFAULT_BASE_URL, key));
   }
@@ -74,7 +76,8 @@ public final class OpenAiChatModel extends HttpChatModel {
   }
 
   @Override
-  protected ObjectNode requestBody(List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
+  protected ObjectNode requestBody(
+      List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
     ObjectNode root = JSON.createObjectNode();
     root.put("model", model);
     ArrayNode msgs = root.putArray("messages");
@@ -139,7 +142,8 @@ public final class OpenAiChatModel extends HttpChatModel {
       ObjectNode rf = root.putObject("response_format");
       rf.put("type", "json_schema");
       ObjectNode js = rf.putObject("json_schema");
-      js.put("name", config.responseSchemaName() != null ? config.responseSchemaName() : "response");
+      js.put(
+          "name", config.responseSchemaName() != null ? config.responseSchemaName() : "response");
       js.set("schema", config.responseSchema());
       js.put("strict", true);
     }
@@ -195,7 +199,8 @@ public final class OpenAiChatModel extends HttpChatModel {
     TokenUsage usage =
         u == null || !u.isObject()
             ? TokenUsage.ZERO
-            : new TokenUsage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0));
+            : new TokenUsage(
+                u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0));
     String served = body.hasNonNull("model") ? body.get("model").asText() : model;
     return new ModelOutput(served, new ChatMessage.Assistant(text, calls), reason, usage);
   }

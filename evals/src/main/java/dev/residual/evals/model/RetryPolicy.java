@@ -23,7 +23,8 @@ public record RetryPolicy(
 
   /** Six attempts, 1 s base, 60 s ceiling, real sleeps. */
   public static final RetryPolicy DEFAULT =
-      new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(60), new Random(), Sleeper.SYSTEM);
+      new RetryPolicy(
+          6, Duration.ofSeconds(1), Duration.ofSeconds(60), new Random(), Sleeper.SYSTEM);
 
   /** A single attempt: no retries. */
   public static final RetryPolicy NONE =
@@ -38,7 +39,8 @@ public record RetryPolicy(
     Objects.requireNonNull(random, "RetryPolicy: random");
     Objects.requireNonNull(sleeper, "RetryPolicy: sleeper");
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("RetryPolicy: maxAttempts must be >= 1, got " + maxAttempts);
+      throw new IllegalArgumentException(
+          "RetryPolicy: maxAttempts must be >= 1, got " + maxAttempts);
     }
     if (baseDelay.isNegative() || maxDelay.isNegative()) {
       throw new IllegalArgumentException(

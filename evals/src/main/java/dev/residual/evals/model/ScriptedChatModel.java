@@ -11,12 +11,12 @@ import java.util.function.Function;
  * A model that answers from a script instead of a network: for tests, demos and dry runs of an
  * evaluation. Thread-safe.
  *
- * <p>The responder maps the conversation to an assistant message. The reply then goes through
- * what a real model would do with the config: a prefill is prepended unless the reply already
- * starts with it; the text is cut before the first stop sequence (stop reason STOP); it is cut to
- * {@code 4 * maxTokens} characters (stop reason MAX_TOKENS); a reply with tool calls stops with
- * TOOL_CALLS. Token usage is estimated as one token per four characters (rounded up) of every
- * message text, the estimate OpenAI quotes for English.
+ * <p>The responder maps the conversation to an assistant message. The reply then goes through what
+ * a real model would do with the config: a prefill is prepended unless the reply already starts
+ * with it; the text is cut before the first stop sequence (stop reason STOP); it is cut to {@code 4
+ * * maxTokens} characters (stop reason MAX_TOKENS); a reply with tool calls stops with TOOL_CALLS.
+ * Token usage is estimated as one token per four characters (rounded up) of every message text, the
+ * estimate OpenAI quotes for English.
  */
 public final class ScriptedChatModel implements ChatModel {
   private final String name;
@@ -72,7 +72,10 @@ public final class ScriptedChatModel implements ChatModel {
           int i = next.getAndIncrement();
           if (i >= copy.size()) {
             throw new IllegalStateException(
-                "ScriptedChatModel.sequence: call " + (i + 1) + " but only " + copy.size()
+                "ScriptedChatModel.sequence: call "
+                    + (i + 1)
+                    + " but only "
+                    + copy.size()
                     + " replies scripted");
           }
           return new ChatMessage.Assistant(copy.get(i));
@@ -108,7 +111,8 @@ public final class ScriptedChatModel implements ChatModel {
    * @throws IllegalStateException if the script has no reply left
    */
   @Override
-  public ModelOutput generate(List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
+  public ModelOutput generate(
+      List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
     Objects.requireNonNull(messages, "ScriptedChatModel.generate: messages");
     GenerateConfig cfg = config == null ? GenerateConfig.DEFAULT : config;
     List<ChatMessage> snapshot = List.copyOf(messages);

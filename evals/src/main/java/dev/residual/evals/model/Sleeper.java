@@ -3,8 +3,8 @@ package dev.residual.evals.model;
 import java.time.Duration;
 
 /**
- * Waits between retries. Providers sleep through this interface so that tests can record the
- * delays instead of really waiting.
+ * Waits between retries. Providers sleep through this interface so that tests can record the delays
+ * instead of really waiting.
  */
 @FunctionalInterface
 public interface Sleeper {

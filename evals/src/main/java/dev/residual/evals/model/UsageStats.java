@@ -2,9 +2,7 @@ package dev.residual.evals.model;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/**
- * Thread-safe running totals for one model: successful calls, failed calls, retries and tokens.
- */
+/** Thread-safe running totals for one model: successful calls, failed calls, retries and tokens. */
 public final class UsageStats {
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -61,7 +59,16 @@ public final class UsageStats {
 
   @Override
   public String toString() {
-    return "UsageStats[calls=" + calls() + ", failures=" + failures() + ", retries=" + retries()
-        + ", inputTokens=" + inputTokens() + ", outputTokens=" + outputTokens() + "]";
+    return "UsageStats[calls="
+        + calls()
+        + ", failures="
+        + failures()
+        + ", retries="
+        + retries()
+        + ", inputTokens="
+        + inputTokens()
+        + ", outputTokens="
+        + outputTokens()
+        + "]";
   }
 }

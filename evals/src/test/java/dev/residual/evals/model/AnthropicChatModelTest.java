@@ -109,7 +109,8 @@ class AnthropicChatModelTest {
     server.enqueue(MockServers.json(200, TOOL_REPLY));
     server.enqueue(MockServers.json(200, TEXT_REPLY));
     AnthropicChatModel m = model(2);
-    JsonNode params = JSON.readTree("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}");
+    JsonNode params =
+        JSON.readTree("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}");
     List<ToolDef> tools = List.of(new ToolDef("add", "Adds", params));
     List<ChatMessage> conv = new ArrayList<>(List.of(ChatMessage.user("2+3?")));
     ModelOutput first = m.generate(conv, GenerateConfig.builder().maxTokens(50).build(), tools);
@@ -177,7 +178,8 @@ class AnthropicChatModelTest {
     server.enqueue(MockServers.json(200, TEXT_REPLY.replace("end_turn", "max_tokens")));
     server.enqueue(MockServers.json(200, TEXT_REPLY.replace("end_turn", "stop_sequence")));
     AnthropicChatModel m = model(1);
-    assertEquals(StopReason.MAX_TOKENS, m.generate(List.of(ChatMessage.user("q")), null).stopReason());
+    assertEquals(
+        StopReason.MAX_TOKENS, m.generate(List.of(ChatMessage.user("q")), null).stopReason());
     assertEquals(StopReason.STOP, m.generate(List.of(ChatMessage.user("q")), null).stopReason());
   }
 
@@ -185,7 +187,8 @@ class AnthropicChatModelTest {
   void overloadedIsRetriedHonouringAnHttpDateRetryAfter() {
     server.enqueue(
         MockServers.json(
-            529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+            529,
+            "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
     String date =
         DateTimeFormatter.RFC_1123_DATE_TIME.format(
             ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30));
@@ -193,7 +196,8 @@ class AnthropicChatModelTest {
         new MockResponse.Builder()
             .code(429)
             .addHeader("retry-after", date)
-            .body("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow\"}}")
+            .body(
+                "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow\"}}")
             .build());
     server.enqueue(MockServers.json(200, TEXT_REPLY));
     AnthropicChatModel m = model(4);
@@ -235,7 +239,6 @@ class AnthropicChatModelTest {
     assertEquals(Duration.ofMillis(250), HttpChatModel.serverDelay("250", "9"));
     assertEquals(null, HttpChatModel.serverDelay(null, "soon"));
     assertEquals(null, HttpChatModel.serverDelay(null, null));
-    assertEquals(
-        Duration.ZERO, HttpChatModel.serverDelay(null, "Wed, 21 Oct 2015 07:28:00 GMT"));
+    assertEquals(Duration.ZERO, HttpChatModel.serverDelay(null, "Wed, 21 Oct 2015 07:28:00 GMT"));
   }
 }

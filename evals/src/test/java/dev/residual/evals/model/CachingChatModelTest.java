@@ -64,8 +64,7 @@ class CachingChatModelTest {
     String base = c.key(msgs, GenerateConfig.DEFAULT, List.of(), 0);
     assertEquals(base, c.key(List.of(ChatMessage.user("q")), GenerateConfig.DEFAULT, List.of(), 0));
     assertNotEquals(base, c.key(msgs, GenerateConfig.DEFAULT, List.of(), 1));
-    assertNotEquals(
-        base, c.key(msgs, GenerateConfig.builder().seed(1L).build(), List.of(), 0));
+    assertNotEquals(base, c.key(msgs, GenerateConfig.builder().seed(1L).build(), List.of(), 0));
     ToolDef t = new ToolDef("f", "", new ObjectMapper().readTree("{\"type\":\"object\"}"));
     assertNotEquals(base, c.key(msgs, GenerateConfig.DEFAULT, List.of(t), 0));
     assertNotEquals(
@@ -85,9 +84,13 @@ class CachingChatModelTest {
     CachingChatModel c = new CachingChatModel(ScriptedChatModel.fixed("x"), dir, null);
     List<ChatMessage> msgs = List.of(ChatMessage.user("q"));
     GenerateConfig a =
-        GenerateConfig.builder().responseSchema("s", json.readTree("{\"a\":1,\"b\":{\"c\":2,\"d\":3}}")).build();
+        GenerateConfig.builder()
+            .responseSchema("s", json.readTree("{\"a\":1,\"b\":{\"c\":2,\"d\":3}}"))
+            .build();
     GenerateConfig b =
-        GenerateConfig.builder().responseSchema("s", json.readTree("{\"b\":{\"d\":3,\"c\":2},\"a\":1}")).build();
+        GenerateConfig.builder()
+            .responseSchema("s", json.readTree("{\"b\":{\"d\":3,\"c\":2},\"a\":1}"))
+            .build();
     assertEquals(c.key(msgs, a, List.of(), 0), c.key(msgs, b, List.of(), 0));
   }
 
@@ -135,8 +138,10 @@ class CachingChatModelTest {
     ScriptedChatModel s = ScriptedChatModel.sequence(List.of("only"));
     CachingChatModel c = new CachingChatModel(s, dir, null);
     c.generate(List.of(ChatMessage.user("a")), null);
-    assertThrows(IllegalStateException.class, () -> c.generate(List.of(ChatMessage.user("b")), null));
-    assertThrows(IllegalStateException.class, () -> c.generate(List.of(ChatMessage.user("b")), null));
+    assertThrows(
+        IllegalStateException.class, () -> c.generate(List.of(ChatMessage.user("b")), null));
+    assertThrows(
+        IllegalStateException.class, () -> c.generate(List.of(ChatMessage.user("b")), null));
   }
 
   @Test

@@ -23,7 +23,8 @@ class LocalGptModelTest {
 
   @Test
   void chatTemplateRendersRolesAndPrefill() {
-    LocalGptModel m = new LocalGptModel("local/t", new GPT2(CFG, 0), TOK, LocalGptModel.CHAT_TEMPLATE);
+    LocalGptModel m =
+        new LocalGptModel("local/t", new GPT2(CFG, 0), TOK, LocalGptModel.CHAT_TEMPLATE);
     String p =
         m.render(
             List.of(
@@ -37,7 +38,8 @@ class LocalGptModelTest {
 
   @Test
   void greedyGenerationIsDeterministicAndCountsTokens() {
-    LocalGptModel m = new LocalGptModel("local/t", new GPT2(CFG, 0), TOK, LocalGptModel.RAW_TEMPLATE);
+    LocalGptModel m =
+        new LocalGptModel("local/t", new GPT2(CFG, 0), TOK, LocalGptModel.RAW_TEMPLATE);
     GenerateConfig cfg = GenerateConfig.builder().temperature(0.0).maxTokens(5).build();
     ModelOutput a = m.generate(List.of(ChatMessage.user("12+34=")), cfg);
     ModelOutput b = m.generate(List.of(ChatMessage.user("12+34=")), cfg);
@@ -58,7 +60,12 @@ class LocalGptModelTest {
     Checkpoint.save(
         dir,
         new Checkpoint.Contents(
-            1, net.stateDict(), Map.of(), Map.of(), Map.of(), Map.of(),
+            1,
+            net.stateDict(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
             Map.of("model", Trainer.modelConfigToMap(CFG))));
     TOK.save(dir.resolve("meta.json"));
     LocalGptModel loaded = LocalGptModel.load(dir, LocalGptModel.RAW_TEMPLATE);
@@ -76,7 +83,8 @@ class LocalGptModelTest {
             IllegalArgumentException.class,
             () -> LocalGptModel.load(dir.resolve("nope"), LocalGptModel.RAW_TEMPLATE));
     assertTrue(e.getMessage().contains("nope"), e.getMessage());
-    LocalGptModel m = new LocalGptModel("local/t", new GPT2(CFG, 0), TOK, LocalGptModel.RAW_TEMPLATE);
+    LocalGptModel m =
+        new LocalGptModel("local/t", new GPT2(CFG, 0), TOK, LocalGptModel.RAW_TEMPLATE);
     ModelException me =
         assertThrows(ModelException.class, () -> m.generate(List.of(ChatMessage.user("€")), null));
     assertFalse(me.retryable());

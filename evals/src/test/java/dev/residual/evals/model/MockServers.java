@@ -26,7 +26,8 @@ final class MockServers {
     return new HttpSettings(
         baseUrl,
         "test-key",
-        new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(2), new Random(7), sleeper),
+        new RetryPolicy(
+            maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(2), new Random(7), sleeper),
         8,
         Duration.ofSeconds(2),
         Duration.ofSeconds(5),

@@ -145,7 +145,8 @@ class OpenAiChatModelTest {
   @Test
   void structuredOutputAndPrefillAreSent() throws Exception {
     server.enqueue(MockServers.json(200, TEXT_REPLY.replace("\"Paris.\"", "\"\\\"Paris\\\"}\"")));
-    JsonNode schema = JSON.readTree("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
+    JsonNode schema =
+        JSON.readTree("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
     GenerateConfig cfg =
         GenerateConfig.builder().responseSchema("city", schema).prefill("{\"city\": ").build();
     ModelOutput out = model(1).generate(List.of(ChatMessage.user("Capital?")), cfg);
@@ -171,7 +172,8 @@ class OpenAiChatModelTest {
     server.enqueue(MockServers.json(200, TEXT_REPLY.replace("\"stop\"", "\"length\"")));
     server.enqueue(MockServers.json(200, TEXT_REPLY.replace("\"stop\"", "\"content_filter\"")));
     OpenAiChatModel m = model(1);
-    assertEquals(StopReason.MAX_TOKENS, m.generate(List.of(ChatMessage.user("q")), null).stopReason());
+    assertEquals(
+        StopReason.MAX_TOKENS, m.generate(List.of(ChatMessage.user("q")), null).stopReason());
     assertEquals(
         StopReason.CONTENT_FILTER, m.generate(List.of(ChatMessage.user("q")), null).stopReason());
   }
@@ -200,7 +202,8 @@ class OpenAiChatModelTest {
 
   @Test
   void serverErrorIsRetriedWithJitteredBackoff() {
-    server.enqueue(MockServers.json(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}"));
+    server.enqueue(
+        MockServers.json(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}"));
     server.enqueue(MockServers.json(503, "upstream unavailable"));
     server.enqueue(MockServers.json(200, TEXT_REPLY));
     assertEquals("Paris.", model(3).generate(List.of(ChatMessage.user("q")), null).text());
@@ -249,7 +252,11 @@ class OpenAiChatModelTest {
   @Test
   void shouldRetryHeaderOverridesTheStatus() {
     server.enqueue(
-        new MockResponse.Builder().code(503).addHeader("x-should-retry", "false").body("{}").build());
+        new MockResponse.Builder()
+            .code(503)
+            .addHeader("x-should-retry", "false")
+            .body("{}")
+            .build());
     ModelException e =
         assertThrows(
             ModelException.class, () -> model(5).generate(List.of(ChatMessage.user("q")), null));
@@ -257,7 +264,11 @@ class OpenAiChatModelTest {
     assertEquals(1, server.getRequestCount());
 
     server.enqueue(
-        new MockResponse.Builder().code(400).addHeader("x-should-retry", "true").body("{}").build());
+        new MockResponse.Builder()
+            .code(400)
+            .addHeader("x-should-retry", "true")
+            .body("{}")
+            .build());
     server.enqueue(MockServers.json(200, TEXT_REPLY));
     assertEquals("Paris.", model(5).generate(List.of(ChatMessage.user("q")), null).text());
   }
@@ -299,9 +310,17 @@ class OpenAiChatModelTest {
   @Test
   void stalledConnectionEndsInRetryableTimeout() {
     server.enqueue(
-        new MockResponse.Builder().code(200).body(TEXT_REPLY).headersDelay(3, TimeUnit.SECONDS).build());
+        new MockResponse.Builder()
+            .code(200)
+            .body(TEXT_REPLY)
+            .headersDelay(3, TimeUnit.SECONDS)
+            .build());
     server.enqueue(
-        new MockResponse.Builder().code(200).body(TEXT_REPLY).headersDelay(3, TimeUnit.SECONDS).build());
+        new MockResponse.Builder()
+            .code(200)
+            .body(TEXT_REPLY)
+            .headersDelay(3, TimeUnit.SECONDS)
+            .build());
     HttpSettings s =
         MockServers.settings(server.url("/v1").toString(), sleeper, 2)
             .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1));
