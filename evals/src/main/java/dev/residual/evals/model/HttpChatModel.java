@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -64,6 +65,9 @@ public abstract class HttpChatModel implements ChatModel {
             .writeTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .callTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .retryOnConnectionFailure(false) // our policy decides, and counts, every retry
+            // keep a warm connection per permit: OkHttp's default pool keeps only 5 idle, so a
+            // runner at 32 concurrent calls would otherwise reconnect on most calls
+            .connectionPool(new ConnectionPool(settings.maxConcurrent(), 5, TimeUnit.MINUTES))
             .build();
     this.client.dispatcher().setMaxRequestsPerHost(settings.maxConcurrent());
     this.permits = new Semaphore(settings.maxConcurrent(), true);
@@ -229,6 +233,10 @@ public abstract class HttpChatModel implements ChatModel {
           new ModelException(msg, code, retryable, null),
           serverDelay(resp.header("retry-after-ms"), resp.header("Retry-After")));
     } catch (InterruptedIOException e) {
+      if (Thread.currentThread().isInterrupted()) { // cancelled by the caller, not a slow server
+        return new Attempt(
+            null, new ModelException(name + ": interrupted during the call", 0, false, e), null);
+      }
       return new Attempt(
           null,
           new ModelException(name + ": timed out (" + e.getMessage() + ")", 0, true, e),
