@@ -349,6 +349,52 @@ class OpenAiChatModelTest {
   }
 
   @Test
+  void statusClassificationFollowsTheRetryRules() {
+    int[] retryable = {408, 409, 429, 500, 502, 529};
+    int[] final_ = {400, 401, 403, 404, 422};
+    for (int code : retryable) {
+      server.enqueue(MockServers.json(code, "{}"));
+      server.enqueue(MockServers.json(200, TEXT_REPLY));
+      assertEquals("Paris.", model(2).generate(List.of(ChatMessage.user("q")), null).text());
+    }
+    for (int code : final_) {
+      server.enqueue(MockServers.json(code, "{}"));
+      ModelException e =
+          assertThrows(
+              ModelException.class, () -> model(2).generate(List.of(ChatMessage.user("q")), null));
+      assertEquals(code, e.status());
+      assertFalse(e.retryable(), "status " + code);
+    }
+    assertEquals(2 * retryable.length + final_.length, server.getRequestCount());
+  }
+
+  @Test
+  void stalledBodyAfterHeadersEndsInRetryableTimeout() {
+    MockResponse slow =
+        new MockResponse.Builder()
+            .code(200)
+            .body(TEXT_REPLY)
+            .bodyDelay(3, TimeUnit.SECONDS)
+            .build();
+    server.enqueue(slow);
+    server.enqueue(MockServers.json(200, TEXT_REPLY));
+    HttpSettings s =
+        MockServers.settings(server.url("/v1").toString(), sleeper, 2)
+            .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1));
+    OpenAiChatModel m = new OpenAiChatModel("gpt-4o-mini", s);
+    assertEquals("Paris.", m.generate(List.of(ChatMessage.user("q")), null).text());
+    assertEquals(1, m.usage().retries());
+  }
+
+  @Test
+  void toolArgumentsSentAsAnObjectByACompatibleServerAreAccepted() {
+    server.enqueue(
+        MockServers.json(200, TOOL_REPLY.replace("\"{\\\"a\\\":2,\\\"b\\\":3}\"", "{\"a\":2}")));
+    ModelOutput out = model(1).generate(List.of(ChatMessage.user("q")), null);
+    assertEquals("{\"a\":2}", out.toolCalls().get(0).argumentsJson());
+  }
+
+  @Test
   void fromEnvWithoutKeyNamesTheVariable() {
     if (System.getenv("OPENAI_API_KEY") == null) {
       IllegalStateException e =
