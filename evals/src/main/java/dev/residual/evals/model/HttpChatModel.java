@@ -64,7 +64,9 @@ public abstract class HttpChatModel implements ChatModel {
             .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .writeTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .callTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-            .retryOnConnectionFailure(false) // our policy decides, and counts, every retry
+            // OkHttp's own silent retry only replays a request on a stale pooled connection or
+            // another route; timeouts and HTTP errors come to the RetryPolicy below
+            .retryOnConnectionFailure(true)
             // keep a warm connection per permit: OkHttp's default pool keeps only 5 idle, so a
             // runner at 32 concurrent calls would otherwise reconnect on most calls
             .connectionPool(new ConnectionPool(settings.maxConcurrent(), 5, TimeUnit.MINUTES))
