@@ -243,6 +243,12 @@ public final class EvalRunner {
     synchronized (done) {
       log = buildLog(task, samples, spec, header, done, failure != null);
     }
+    // The returned log equals the one read back from disk (numbers and nulls as JSON gives them).
+    try {
+      log = MAPPER.readValue(LINE_WRITER.writeValueAsString(log), EvalLog.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("EvalRunner: cannot serialise the log", e);
+    }
     if (logPath != null) {
       EvalLogs.write(log, logPath);
     }
