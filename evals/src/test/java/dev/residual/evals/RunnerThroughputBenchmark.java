@@ -1,0 +1,167 @@
+package dev.residual.evals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.residual.evals.log.EvalLog;
+import dev.residual.evals.model.ChatMessage;
+import dev.residual.evals.model.ChatModel;
+import dev.residual.evals.model.GenerateConfig;
+import dev.residual.evals.model.ModelException;
+import dev.residual.evals.model.ModelOutput;
+import dev.residual.evals.model.StopReason;
+import dev.residual.evals.model.TokenUsage;
+import dev.residual.evals.model.ToolDef;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Throughput of {@link EvalRunner} against a loopback MockWebServer that answers every request with
+ * a fixed OpenAI-shaped chat completion after {@code latencyMs} of delay. With {@code c} connections
+ * and latency {@code L}, the ceiling is {@code c / L} samples/s (640/s for 32 at 50 ms).
+ *
+ * <p>Run: {@code java ... dev.residual.evals.RunnerThroughputBenchmark [samples] [connections]
+ * [latencyMs]} (defaults 2000, 32, 50). A main class, not a timed unit test, since timings on a
+ * shared machine vary.
+ */
+public final class RunnerThroughputBenchmark {
+  static final String COMPLETION =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
+          + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+          + "\"assistant\",\"content\":\"4\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":1,\"total_tokens\":13}}";
+
+  private RunnerThroughputBenchmark() {}
+
+  /** The result of one benchmark run. */
+  record Result(int samples, int connections, double seconds, double samplesPerSecond,
+      long requests, EvalLog log) {}
+
+  /**
+   * A minimal OpenAI-shaped chat model for the benchmark: one POST per call, no retries. The
+   * client's connection pool keeps {@code connections} idle connections so none is reopened, and
+   * its dispatcher allows that many requests per host (the default is 5, which would cap async use).
+   */
+  static final class HttpChatModel implements ChatModel {
+    private static final MediaType JSON = MediaType.get("application/json");
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final OkHttpClient client;
+    private final HttpUrl url;
+
+    HttpChatModel(HttpUrl url, int connections) {
+      this.url = url;
+      okhttp3.Dispatcher d = new okhttp3.Dispatcher();
+      d.setMaxRequests(Math.max(64, connections));
+      d.setMaxRequestsPerHost(Math.max(64, connections));
+      this.client =
+          new OkHttpClient.Builder()
+              .dispatcher(d)
+              .connectionPool(new ConnectionPool(connections, 5, TimeUnit.MINUTES))
+              .build();
+    }
+
+    @Override
+    public String name() {
+      return "bench/mock";
+    }
+
+    @Override
+    public ModelOutput generate(
+        List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
+      ObjectNode body = mapper.createObjectNode().put("model", "gpt-4o-mini");
+      ArrayNode ms = body.putArray("messages");
+      for (ChatMessage m : messages) {
+        ms.addObject().put("role", m.role()).put("content", m.text());
+      }
+      Request req =
+          new Request.Builder().url(url).post(RequestBody.create(body.toString(), JSON)).build();
+      try (Response r = client.newCall(req).execute()) {
+        String text = r.body().string();
+        if (!r.isSuccessful()) {
+          throw new ModelException("bench: HTTP " + r.code(), r.code(), false, null);
+        }
+        JsonNode j = mapper.readTree(text);
+        JsonNode u = j.path("usage");
+        return new ModelOutput(
+            name(),
+            ChatMessage.assistant(j.path("choices").path(0).path("message").path("content").asText()),
+            StopReason.STOP,
+            new TokenUsage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong()));
+      } catch (IOException e) {
+        throw new ModelException("bench: " + e.getMessage(), 0, true, e);
+      }
+    }
+
+    void close() {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
+  /** Runs {@code samples} samples at {@code connections} concurrent connections. */
+  static Result run(int samples, int connections, long latencyMs) throws IOException {
+    try (MockWebServer server = new MockWebServer()) {
+      MockResponse response =
+          new MockResponse.Builder()
+              .code(200)
+              .addHeader("Content-Type", "application/json")
+              .body(COMPLETION)
+              .headersDelay(latencyMs, TimeUnit.MILLISECONDS)
+              .build();
+      server.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              return response;
+            }
+          });
+      server.start();
+      HttpChatModel model = new HttpChatModel(server.url("/v1/chat/completions"), connections);
+      Task.Builder b =
+          Task.builder("throughput")
+              .scorer("exact", st -> Score.of(st.completion().equals(st.targets().get(0)), null));
+      for (int i = 0; i < samples; i++) {
+        b.sample(Sample.of("s" + i, "2+2", "4"));
+      }
+      Task task = b.build();
+      EvalRunner runner =
+          EvalRunner.builder(model).maxConnections(connections).progress(false).build();
+      long t0 = System.nanoTime();
+      EvalLog log = runner.run(task);
+      double s = (System.nanoTime() - t0) / 1e9;
+      model.close();
+      return new Result(samples, connections, s, samples / s, server.getRequestCount(), log);
+    }
+  }
+
+  /** {@code [samples] [connections] [latencyMs]}: runs a short warm-up, then the measured run. */
+  public static void main(String[] args) throws IOException {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int c = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    long latency = args.length > 2 ? Long.parseLong(args[2]) : 50;
+    run(Math.min(n, 4 * c), c, latency); // warm-up: class loading and JIT
+    Result r = run(n, c, latency);
+    double ceiling = c * 1000.0 / latency;
+    System.out.printf(
+        Locale.ROOT,
+        "%d samples, %d connections, %d ms latency: %.2f s, %.1f samples/s (%.1f%% of %.0f),"
+            + " status %s, accuracy %.3f%n",
+        r.samples(), c, latency, r.seconds(), r.samplesPerSecond(),
+        100 * r.samplesPerSecond() / ceiling, ceiling, r.log().status(),
+        r.log().metrics().get("exact").overall().accuracy());
+  }
+}
