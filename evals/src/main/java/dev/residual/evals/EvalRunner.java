@@ -198,8 +198,6 @@ public final class EvalRunner {
                 }
                 if (j != null) {
                   r = j.append(r);
-                } else {
-                  r = roundTrip(r);
                 }
                 synchronized (done) {
                   done.put(k, r);
@@ -297,14 +295,6 @@ public final class EvalRunner {
         error,
         started,
         (System.nanoTime() - t0) / 1_000_000);
-  }
-
-  private static EvalSample roundTrip(EvalSample r) {
-    try {
-      return MAPPER.readValue(LINE_WRITER.writeValueAsString(r), EvalSample.class);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("EvalRunner: cannot serialise sample " + r.id(), e);
-    }
   }
 
   private EvalSpec spec(Task task, int size) {

@@ -14,9 +14,14 @@ import dev.residual.evals.model.StopReason;
 import dev.residual.evals.model.TokenUsage;
 import dev.residual.evals.model.ToolDef;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import javax.net.ServerSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -112,6 +117,56 @@ public final class RunnerThroughputBenchmark {
     }
   }
 
+  /**
+   * Server sockets whose accepted connections have Nagle's algorithm off. MockWebServer flushes the
+   * response headers and then writes the body; with Nagle on, the body waits for the client's
+   * delayed ACK of the headers (about 40 ms on Linux loopback), which would measure TCP rather than
+   * the runner. Real API servers disable Nagle too.
+   */
+  static final class NoDelayServerSocketFactory extends ServerSocketFactory {
+    @Override
+    public ServerSocket createServerSocket() throws IOException {
+      return new NoDelayServerSocket();
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port) throws IOException {
+      ServerSocket s = new NoDelayServerSocket();
+      s.bind(new InetSocketAddress(port));
+      return s;
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+      ServerSocket s = new NoDelayServerSocket();
+      s.bind(new InetSocketAddress(port), backlog);
+      return s;
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog, InetAddress addr)
+        throws IOException {
+      ServerSocket s = new NoDelayServerSocket();
+      s.bind(new InetSocketAddress(addr, port), backlog);
+      return s;
+    }
+  }
+
+  /** A server socket that sets TCP_NODELAY on every accepted socket. */
+  static final class NoDelayServerSocket extends ServerSocket {
+    NoDelayServerSocket() throws IOException {
+      super();
+    }
+
+    @Override
+    public Socket accept() throws IOException {
+      Socket s = new Socket();
+      implAccept(s);
+      s.setTcpNoDelay(true);
+      return s;
+    }
+  }
+
   /** Runs {@code samples} samples at {@code connections} concurrent connections. */
   static Result run(int samples, int connections, long latencyMs) throws IOException {
     try (MockWebServer server = new MockWebServer()) {
@@ -129,6 +184,7 @@ public final class RunnerThroughputBenchmark {
               return response;
             }
           });
+      server.setServerSocketFactory(new NoDelayServerSocketFactory());
       server.start();
       HttpChatModel model = new HttpChatModel(server.url("/v1/chat/completions"), connections);
       Task.Builder b =
@@ -148,7 +204,46 @@ public final class RunnerThroughputBenchmark {
     }
   }
 
-  /** {@code [samples] [connections] [latencyMs]}: runs a short warm-up, then the measured run. */
+  /**
+   * The runner alone: a model that sleeps {@code latencyMs} instead of calling a server, to separate
+   * the runner's overhead from the HTTP stack's CPU cost.
+   */
+  static double runSleeping(int samples, int connections, long latencyMs) {
+    ChatModel model =
+        new ChatModel() {
+          @Override
+          public String name() {
+            return "bench/sleep";
+          }
+
+          @Override
+          public ModelOutput generate(
+              List<ChatMessage> messages, GenerateConfig config, List<ToolDef> tools) {
+            try {
+              Thread.sleep(latencyMs);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return new ModelOutput(name(), ChatMessage.assistant("4"), StopReason.STOP, null);
+          }
+        };
+    Task.Builder b =
+        Task.builder("throughput")
+            .scorer("exact", st -> Score.of(st.completion().equals(st.targets().get(0)), null));
+    for (int i = 0; i < samples; i++) {
+      b.sample(Sample.of("s" + i, "2+2", "4"));
+    }
+    EvalRunner runner =
+        EvalRunner.builder(model).maxConnections(connections).progress(false).build();
+    long t0 = System.nanoTime();
+    runner.run(b.build());
+    return samples / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * {@code [samples] [connections] [latencyMs]}: runs a short warm-up, then the measured run
+   * against the mock server, then the same with a sleeping model (no HTTP) for comparison.
+   */
   public static void main(String[] args) throws IOException {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int c = args.length > 1 ? Integer.parseInt(args[1]) : 32;
@@ -163,5 +258,10 @@ public final class RunnerThroughputBenchmark {
         r.samples(), c, latency, r.seconds(), r.samplesPerSecond(),
         100 * r.samplesPerSecond() / ceiling, ceiling, r.log().status(),
         r.log().metrics().get("exact").overall().accuracy());
+    double sleeping = runSleeping(n, c, latency);
+    System.out.printf(
+        Locale.ROOT,
+        "same without HTTP (model sleeps %d ms): %.1f samples/s (%.1f%% of %.0f)%n",
+        latency, sleeping, 100 * sleeping / ceiling, ceiling);
   }
 }
