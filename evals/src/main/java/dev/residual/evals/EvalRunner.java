@@ -1,6 +1,5 @@
 package dev.residual.evals;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -241,14 +240,16 @@ public final class EvalRunner {
     synchronized (done) {
       log = buildLog(task, samples, spec, header, done, failure != null);
     }
-    // The returned log equals the one read back from disk (numbers and nulls as JSON gives them).
+    // Serialised once: the returned log is the one read back from those bytes, so it equals what
+    // EvalLogs.read gives (numbers and nulls as JSON gives them).
     try {
-      log = MAPPER.readValue(LINE_WRITER.writeValueAsString(log), EvalLog.class);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("EvalRunner: cannot serialise the log", e);
-    }
-    if (logPath != null) {
-      EvalLogs.write(log, logPath);
+      byte[] json = MAPPER.writeValueAsBytes(log);
+      log = MAPPER.readValue(json, EvalLog.class);
+      if (logPath != null) {
+        EvalLogs.writeAtomically(logPath, json);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("EvalRunner: cannot write the log " + logPath, e);
     }
     if (failure instanceof Error err) {
       throw err;

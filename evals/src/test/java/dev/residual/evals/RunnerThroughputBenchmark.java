@@ -248,7 +248,8 @@ public final class RunnerThroughputBenchmark {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int c = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     long latency = args.length > 2 ? Long.parseLong(args[2]) : 50;
-    run(Math.min(n, 4 * c), c, latency); // warm-up: class loading and JIT
+    run(Math.min(n, 1000), c, latency); // warm-up: class loading and JIT
+    runSleeping(Math.min(n, 1000), c, latency);
     Result r = run(n, c, latency);
     double ceiling = c * 1000.0 / latency;
     System.out.printf(
