@@ -330,6 +330,65 @@ class EvalRunnerTest {
   }
 
   @Test
+  void interruptingTheRunCancelsItAndWritesAResumableLog(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("log.json");
+    Task task = additionTask(8, 1);
+    java.util.concurrent.CountDownLatch twoDone = new java.util.concurrent.CountDownLatch(2);
+    AtomicInteger calls = new AtomicInteger();
+    ChatModel slow =
+        model(
+            "m",
+            q -> {
+              if (calls.incrementAndGet() > 2) {
+                try {
+                  Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException("interrupted");
+                }
+              }
+              twoDone.countDown();
+              return add(q);
+            });
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                EvalRunner.builder(slow).logPath(path).maxConnections(1).progress(false).build()
+                    .run(task);
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            });
+    t.start();
+    twoDone.await();
+    Thread.sleep(100);
+    t.interrupt();
+    t.join(5_000);
+    assertTrue(thrown.get() instanceof java.util.concurrent.CancellationException,
+        String.valueOf(thrown.get()));
+    EvalLog partial = EvalLogs.read(path);
+    assertEquals(EvalLog.Status.CANCELLED, partial.status());
+    assertEquals(2, partial.samples().size());
+    assertEquals(0, partial.errors());
+    EvalLog resumed =
+        EvalRunner.builder(model("m", EvalRunnerTest::add)).logPath(path).progress(false).build()
+            .run(task);
+    assertEquals(EvalLog.Status.SUCCESS, resumed.status());
+    assertEquals(8, resumed.samples().size());
+  }
+
+  @Test
+  void aProgressBarCanBeShown() {
+    EvalLog log =
+        EvalRunner.builder(model("m", EvalRunnerTest::add)).progress(true).build()
+            .run(additionTask(3, 1));
+    assertEquals(EvalLog.Status.SUCCESS, log.status());
+  }
+
+  @Test
   void badRunnerSettingsThrow() {
     ChatModel m = model("m", EvalRunnerTest::add);
     assertThrows(IllegalArgumentException.class, () -> EvalRunner.builder(m).maxConnections(0));
