@@ -129,7 +129,10 @@ public final class EvalRunner {
       if (header == null) {
         header =
             new JournalHeader(
-                UUID.randomUUID().toString(), task.name(), model.name(), System.currentTimeMillis());
+                UUID.randomUUID().toString(),
+                task.name(),
+                model.name(),
+                System.currentTimeMillis());
         journal = Journal.create(jp, header);
       } else {
         if (!header.task().equals(task.name()) || !header.model().equals(model.name())) {
@@ -480,7 +483,8 @@ public final class EvalRunner {
           p,
           new BufferedWriter(
               new OutputStreamWriter(
-                  Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode),
+                  Files.newOutputStream(
+                      p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode),
                   StandardCharsets.UTF_8)));
     }
 

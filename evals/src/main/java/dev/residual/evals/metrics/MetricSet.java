@@ -10,7 +10,8 @@ package dev.residual.evals.metrics;
  * @param stderr sample standard deviation (n − 1 denominator) over √n; 0 when n = 1
  * @param bootstrapStderr the standard deviation of the means of seeded bootstrap resamples
  */
-public record MetricSet(int n, Double accuracy, Double mean, Double stderr, Double bootstrapStderr) {
+public record MetricSet(
+    int n, Double accuracy, Double mean, Double stderr, Double bootstrapStderr) {
   /**
    * Computes every metric of {@code values}.
    *

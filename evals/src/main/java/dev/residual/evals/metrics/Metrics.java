@@ -103,7 +103,11 @@ public final class Metrics {
   private static void require(String op, double[] values, int min) {
     if (values == null || values.length < min) {
       throw new IllegalArgumentException(
-          op + ": needs at least " + min + " value(s), got " + (values == null ? 0 : values.length));
+          op
+              + ": needs at least "
+              + min
+              + " value(s), got "
+              + (values == null ? 0 : values.length));
     }
   }
 }
