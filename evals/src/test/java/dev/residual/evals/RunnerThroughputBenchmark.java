@@ -18,6 +18,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +171,15 @@ public final class RunnerThroughputBenchmark {
 
   /** Runs {@code samples} samples at {@code connections} concurrent connections. */
   static Result run(int samples, int connections, long latencyMs) throws IOException {
+    return run(samples, connections, latencyMs, null);
+  }
+
+  /**
+   * Runs {@code samples} samples at {@code connections} concurrent connections, journaling and
+   * logging to {@code logPath} when it is not null (a fresh path: an existing journal resumes).
+   */
+  static Result run(int samples, int connections, long latencyMs, Path logPath)
+      throws IOException {
     try (MockWebServer server = new MockWebServer()) {
       MockResponse response =
           new MockResponse.Builder()
@@ -195,7 +206,11 @@ public final class RunnerThroughputBenchmark {
       }
       Task task = b.build();
       EvalRunner runner =
-          EvalRunner.builder(model).maxConnections(connections).progress(false).build();
+          EvalRunner.builder(model)
+              .maxConnections(connections)
+              .progress(false)
+              .logPath(logPath)
+              .build();
       long t0 = System.nanoTime();
       EvalLog log = runner.run(task);
       double s = (System.nanoTime() - t0) / 1e9;
@@ -241,15 +256,16 @@ public final class RunnerThroughputBenchmark {
   }
 
   /**
-   * {@code [samples] [connections] [latencyMs]}: runs a short warm-up, then the measured run
-   * against the mock server, then the same with a sleeping model (no HTTP) for comparison.
+   * {@code [samples] [connections] [latencyMs]}: runs a full-size warm-up (JIT), then the measured run
+   * against the mock server, the same with a journal and log file, and the same with a sleeping
+   * model (no HTTP) for comparison.
    */
   public static void main(String[] args) throws IOException {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int c = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     long latency = args.length > 2 ? Long.parseLong(args[2]) : 50;
-    run(Math.min(n, 1000), c, latency); // warm-up: class loading and JIT
-    runSleeping(Math.min(n, 1000), c, latency);
+    run(n, c, latency); // warm-up: class loading and JIT
+    runSleeping(n, c, latency);
     Result r = run(n, c, latency);
     double ceiling = c * 1000.0 / latency;
     System.out.printf(
@@ -259,6 +275,12 @@ public final class RunnerThroughputBenchmark {
         r.samples(), c, latency, r.seconds(), r.samplesPerSecond(),
         100 * r.samplesPerSecond() / ceiling, ceiling, r.log().status(),
         r.log().metrics().get("exact").overall().accuracy());
+    Path dir = Files.createTempDirectory("evals-bench");
+    Result j = run(n, c, latency, dir.resolve("log.json"));
+    System.out.printf(
+        Locale.ROOT,
+        "same with a journal and log file: %.1f samples/s (%.1f%% of %.0f)%n",
+        j.samplesPerSecond(), 100 * j.samplesPerSecond() / ceiling, ceiling);
     double sleeping = runSleeping(n, c, latency);
     System.out.printf(
         Locale.ROOT,
