@@ -256,8 +256,8 @@ public final class RunnerThroughputBenchmark {
   }
 
   /**
-   * {@code [samples] [connections] [latencyMs]}: runs a full-size warm-up (JIT), then the measured run
-   * against the mock server, the same with a journal and log file, and the same with a sleeping
+   * {@code [samples] [connections] [latencyMs]}: runs a full-size warm-up (JIT), then the measured
+   * run against the mock server, the same with a journal and log file, and the same with a sleeping
    * model (no HTTP) for comparison.
    */
   public static void main(String[] args) throws IOException {
