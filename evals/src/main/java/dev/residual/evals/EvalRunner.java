@@ -95,8 +95,15 @@ public final class EvalRunner {
   /** The {@link Generate} given to solvers: one model call, the reply appended and recorded. */
   Generate generateFor(ChatModel m) {
     return state -> {
+      // A cache keys its entries by epoch (from 0) too, so each epoch is a fresh sample of the
+      // model and a rerun of the same epoch is served from disk.
+      ChatModel target =
+          m instanceof dev.residual.evals.model.CachingChatModel cache
+              ? cache.forEpoch(state.epoch() - 1)
+              : m;
       ModelOutput o =
-          m.generate(List.copyOf(state.messages()), state.config(), List.copyOf(state.tools()));
+          target.generate(
+              List.copyOf(state.messages()), state.config(), List.copyOf(state.tools()));
       state.messages().add(o.message());
       state.output(o);
       return state;
@@ -178,17 +185,15 @@ public final class EvalRunner {
     ExecutorService pool = null;
     try (ProgressBar bar =
         showProgress
-            ? new ProgressBarBuilder()
-                .setTaskName(task.name())
-                .setInitialMax(total)
-                .build()
+            ? new ProgressBarBuilder().setTaskName(task.name()).setInitialMax(total).build()
             : null) {
       if (bar != null) {
         bar.stepTo(total - pending.size());
       }
       if (!pending.isEmpty()) {
-        pool = Executors.newFixedThreadPool(
-            Math.min(maxConnections, pending.size()), new Threads(task.name()));
+        pool =
+            Executors.newFixedThreadPool(
+                Math.min(maxConnections, pending.size()), new Threads(task.name()));
         ExecutorCompletionService<EvalSample> ecs = new ExecutorCompletionService<>(pool);
         Journal j = journal;
         for (Key k : pending) {
@@ -368,8 +373,7 @@ public final class EvalRunner {
     Map<String, ScorerMetrics> metrics = new LinkedHashMap<>();
     for (Map.Entry<String, List<Score>> e : reducedByScorer.entrySet()) {
       List<Score> scores = e.getValue();
-      MetricSet overall =
-          MetricSet.of(Metrics.values(scores), bootstrapResamples, bootstrapSeed);
+      MetricSet overall = MetricSet.of(Metrics.values(scores), bootstrapResamples, bootstrapSeed);
       Map<String, MetricSet> groups = null;
       if (groupBy != null) {
         Map<String, List<Score>> grouped = new TreeMap<>();
@@ -560,8 +564,7 @@ public final class EvalRunner {
      */
     public Builder maxConnections(int n) {
       if (n < 1) {
-        throw new IllegalArgumentException(
-            "EvalRunner.maxConnections: must be >= 1, got " + n);
+        throw new IllegalArgumentException("EvalRunner.maxConnections: must be >= 1, got " + n);
       }
       maxConnections = n;
       return this;

@@ -34,7 +34,8 @@ public record Task(
     Map<String, Object> metadata) {
 
   /** The solver chain used when none is given: one model call. */
-  public static final Solver GENERATE = new Solver() {
+  public static final Solver GENERATE =
+      new Solver() {
         @Override
         public TaskState solve(TaskState state, Generate generate) {
           return generate.generate(state);
@@ -189,8 +190,7 @@ public record Task(
      * @throws IllegalArgumentException as the {@link Task} constructor does
      */
     public Task build() {
-      return new Task(
-          name, dataset, solvers, scorers, epochs, reducer, config, limit, metadata);
+      return new Task(name, dataset, solvers, scorers, epochs, reducer, config, limit, metadata);
     }
   }
 }

@@ -65,7 +65,9 @@ class EpochReducerAndTaskTest {
   void limitCutsTheDataset() {
     Task t =
         Task.builder("t")
-            .dataset(List.of(Sample.of("1", "a", "a"), Sample.of("2", "b", "b"), Sample.of("3", "c", "c")))
+            .dataset(
+                List.of(
+                    Sample.of("1", "a", "a"), Sample.of("2", "b", "b"), Sample.of("3", "c", "c")))
             .scorer("exact", exact())
             .limit(2)
             .epochs(3, EpochReducer.MODE)
@@ -75,13 +77,23 @@ class EpochReducerAndTaskTest {
     assertEquals("2", t.samples().get(1).id());
     assertEquals(3, t.epochs());
     assertEquals(Map.of("k", "v"), t.metadata());
-    assertEquals(3, Task.builder("u").dataset(t.dataset()).scorer("e", exact()).limit(9).build().samples().size());
+    assertEquals(
+        3,
+        Task.builder("u")
+            .dataset(t.dataset())
+            .scorer("e", exact())
+            .limit(9)
+            .build()
+            .samples()
+            .size());
   }
 
   @Test
   void invalidTasksThrow() {
     Sample a = Sample.of("1", "a", "a");
-    assertThrows(IllegalArgumentException.class, () -> Task.builder(" ").sample(a).scorer("e", exact()).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Task.builder(" ").sample(a).scorer("e", exact()).build());
     IllegalArgumentException noScorer =
         assertThrows(IllegalArgumentException.class, () -> Task.builder("t").sample(a).build());
     assertTrue(noScorer.getMessage().contains("scorer"), noScorer.getMessage());

@@ -78,7 +78,11 @@ class EvalRunnerTest {
     // wrong on i = 1 and 3 (odd), right on the rest
     ChatModel m = model("test/m", q -> q.startsWith("1+") || q.startsWith("3+") ? "0" : add(q));
     EvalLog log =
-        EvalRunner.builder(m).maxConnections(3).progress(false).groupBy("category").build()
+        EvalRunner.builder(m)
+            .maxConnections(3)
+            .progress(false)
+            .groupBy("category")
+            .build()
             .run(additionTask(6, 1));
     assertEquals(EvalLog.Status.SUCCESS, log.status());
     assertEquals("test/m", log.model());
@@ -120,18 +124,21 @@ class EvalRunnerTest {
             return new ModelOutput("cfg", ChatMessage.assistant("x"), null, null);
           }
         };
-    Solver system = (st, g) -> {
-      st.messages().add(0, ChatMessage.system("be brief"));
-      return st;
-    };
-    Solver stop = (st, g) -> {
-      g.generate(st);
-      st.complete();
-      return st;
-    };
-    Solver never = (st, g) -> {
-      throw new AssertionError("must not run after complete()");
-    };
+    Solver system =
+        (st, g) -> {
+          st.messages().add(0, ChatMessage.system("be brief"));
+          return st;
+        };
+    Solver stop =
+        (st, g) -> {
+          g.generate(st);
+          st.complete();
+          return st;
+        };
+    Solver never =
+        (st, g) -> {
+          throw new AssertionError("must not run after complete()");
+        };
     Task t =
         Task.builder("chain")
             .sample(Sample.of("a", "hi", "x"))
@@ -188,9 +195,14 @@ class EvalRunnerTest {
     Task t =
         Task.builder("t")
             .sample(Sample.of("a", "1+1", "2"))
-            .scorer("boom", st -> { throw new IllegalArgumentException("bad target"); })
+            .scorer(
+                "boom",
+                st -> {
+                  throw new IllegalArgumentException("bad target");
+                })
             .build();
-    EvalLog log = EvalRunner.builder(model("m", EvalRunnerTest::add)).progress(false).build().run(t);
+    EvalLog log =
+        EvalRunner.builder(model("m", EvalRunnerTest::add)).progress(false).build().run(t);
     assertTrue(log.samples().get(0).error().contains("bad target"));
     assertEquals(0, log.metrics().get("boom").overall().n());
   }
@@ -235,8 +247,12 @@ class EvalRunnerTest {
     Path full = dir.resolve("full/log.json");
     Task task = additionTask(10, 2);
     EvalLog uninterrupted =
-        EvalRunner.builder(model("m", EvalRunnerTest::add)).maxConnections(3).progress(false)
-            .groupBy("category").build().run(task);
+        EvalRunner.builder(model("m", EvalRunnerTest::add))
+            .maxConnections(3)
+            .progress(false)
+            .groupBy("category")
+            .build()
+            .run(task);
 
     Path path = dir.resolve("resumed/log.json");
     AtomicInteger calls = new AtomicInteger();
@@ -250,8 +266,12 @@ class EvalRunnerTest {
               return add(q);
             });
     EvalRunner first =
-        EvalRunner.builder(dying).logPath(path).maxConnections(3).progress(false)
-            .groupBy("category").build();
+        EvalRunner.builder(dying)
+            .logPath(path)
+            .maxConnections(3)
+            .progress(false)
+            .groupBy("category")
+            .build();
     assertThrows(Kill.class, () -> first.run(task));
     EvalLog partial = EvalLogs.read(path);
     assertEquals(EvalLog.Status.CANCELLED, partial.status());
@@ -262,13 +282,21 @@ class EvalRunnerTest {
         EvalRunner.journalPath(path), "{\"id\":\"s9\",\"ep", StandardOpenOption.APPEND);
 
     AtomicInteger resumedCalls = new AtomicInteger();
-    ChatModel healthy = model("m", q -> {
-      resumedCalls.incrementAndGet();
-      return add(q);
-    });
+    ChatModel healthy =
+        model(
+            "m",
+            q -> {
+              resumedCalls.incrementAndGet();
+              return add(q);
+            });
     EvalLog resumed =
-        EvalRunner.builder(healthy).logPath(path).maxConnections(3).progress(false)
-            .groupBy("category").build().run(task);
+        EvalRunner.builder(healthy)
+            .logPath(path)
+            .maxConnections(3)
+            .progress(false)
+            .groupBy("category")
+            .build()
+            .run(task);
     assertEquals(20 - finished, resumedCalls.get());
     assertEquals(partial.runId(), resumed.runId());
     assertEquals(EvalLog.Status.SUCCESS, resumed.status());
@@ -278,15 +306,34 @@ class EvalRunnerTest {
 
     // a finished run reruns from its journal without calling the model
     EvalLog again =
-        EvalRunner.builder(model("m", q -> { throw new AssertionError("no calls"); }))
-            .logPath(path).progress(false).groupBy("category").build().run(task);
+        EvalRunner.builder(
+                model(
+                    "m",
+                    q -> {
+                      throw new AssertionError("no calls");
+                    }))
+            .logPath(path)
+            .progress(false)
+            .groupBy("category")
+            .build()
+            .run(task);
     assertEquals(resumed.withoutTimings(), again.withoutTimings());
     assertNotNull(full);
   }
 
   private static EvalLog withRunId(EvalLog l, String id) {
-    return new EvalLog(l.version(), id, l.status(), l.spec(), l.model(), l.samples(),
-        l.reductions(), l.metrics(), l.errors(), l.usage(), l.startedAtMillis(),
+    return new EvalLog(
+        l.version(),
+        id,
+        l.status(),
+        l.spec(),
+        l.model(),
+        l.samples(),
+        l.reductions(),
+        l.metrics(),
+        l.errors(),
+        l.usage(),
+        l.startedAtMillis(),
         l.completedAtMillis());
   }
 
@@ -295,19 +342,33 @@ class EvalRunnerTest {
     Path path = dir.resolve("log.json");
     Task task = additionTask(3, 1);
     EvalLog first =
-        EvalRunner.builder(model("m", q -> {
-          if (q.startsWith("1+")) {
-            throw new IllegalStateException("429");
-          }
-          return add(q);
-        })).logPath(path).progress(false).build().run(task);
+        EvalRunner.builder(
+                model(
+                    "m",
+                    q -> {
+                      if (q.startsWith("1+")) {
+                        throw new IllegalStateException("429");
+                      }
+                      return add(q);
+                    }))
+            .logPath(path)
+            .progress(false)
+            .build()
+            .run(task);
     assertEquals(1, first.errors());
     AtomicInteger calls = new AtomicInteger();
     EvalLog second =
-        EvalRunner.builder(model("m", q -> {
-          calls.incrementAndGet();
-          return add(q);
-        })).logPath(path).progress(false).build().run(task);
+        EvalRunner.builder(
+                model(
+                    "m",
+                    q -> {
+                      calls.incrementAndGet();
+                      return add(q);
+                    }))
+            .logPath(path)
+            .progress(false)
+            .build()
+            .run(task);
     assertEquals(1, calls.get());
     assertEquals(0, second.errors());
     assertEquals(3, second.samples().size());
@@ -316,15 +377,22 @@ class EvalRunnerTest {
   @Test
   void aJournalOfAnotherTaskIsRefused(@TempDir Path dir) throws Exception {
     Path path = dir.resolve("log.json");
-    EvalRunner.builder(model("m", EvalRunnerTest::add)).logPath(path).progress(false).build()
+    EvalRunner.builder(model("m", EvalRunnerTest::add))
+        .logPath(path)
+        .progress(false)
+        .build()
         .run(additionTask(1, 1));
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> EvalRunner.builder(model("other", EvalRunnerTest::add)).logPath(path)
-                .progress(false).build().run(additionTask(1, 1)));
-    assertTrue(e.getMessage().contains("model m") && e.getMessage().contains("other"),
-        e.getMessage());
+            () ->
+                EvalRunner.builder(model("other", EvalRunnerTest::add))
+                    .logPath(path)
+                    .progress(false)
+                    .build()
+                    .run(additionTask(1, 1)));
+    assertTrue(
+        e.getMessage().contains("model m") && e.getMessage().contains("other"), e.getMessage());
     String journal = Files.readString(EvalRunner.journalPath(path), StandardCharsets.UTF_8);
     assertEquals(2, journal.split("\n").length);
   }
@@ -356,7 +424,11 @@ class EvalRunnerTest {
         new Thread(
             () -> {
               try {
-                EvalRunner.builder(slow).logPath(path).maxConnections(1).progress(false).build()
+                EvalRunner.builder(slow)
+                    .logPath(path)
+                    .maxConnections(1)
+                    .progress(false)
+                    .build()
                     .run(task);
               } catch (Throwable e) {
                 thrown.set(e);
@@ -367,14 +439,18 @@ class EvalRunnerTest {
     Thread.sleep(100);
     t.interrupt();
     t.join(5_000);
-    assertTrue(thrown.get() instanceof java.util.concurrent.CancellationException,
+    assertTrue(
+        thrown.get() instanceof java.util.concurrent.CancellationException,
         String.valueOf(thrown.get()));
     EvalLog partial = EvalLogs.read(path);
     assertEquals(EvalLog.Status.CANCELLED, partial.status());
     assertEquals(2, partial.samples().size());
     assertEquals(0, partial.errors());
     EvalLog resumed =
-        EvalRunner.builder(model("m", EvalRunnerTest::add)).logPath(path).progress(false).build()
+        EvalRunner.builder(model("m", EvalRunnerTest::add))
+            .logPath(path)
+            .progress(false)
+            .build()
             .run(task);
     assertEquals(EvalLog.Status.SUCCESS, resumed.status());
     assertEquals(8, resumed.samples().size());
@@ -383,7 +459,9 @@ class EvalRunnerTest {
   @Test
   void aProgressBarCanBeShown() {
     EvalLog log =
-        EvalRunner.builder(model("m", EvalRunnerTest::add)).progress(true).build()
+        EvalRunner.builder(model("m", EvalRunnerTest::add))
+            .progress(true)
+            .build()
             .run(additionTask(3, 1));
     assertEquals(EvalLog.Status.SUCCESS, log.status());
   }

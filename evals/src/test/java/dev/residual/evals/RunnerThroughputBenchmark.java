@@ -38,8 +38,9 @@ import okhttp3.Response;
 
 /**
  * Throughput of {@link EvalRunner} against a loopback MockWebServer that answers every request with
- * a fixed OpenAI-shaped chat completion after {@code latencyMs} of delay. With {@code c} connections
- * and latency {@code L}, the ceiling is {@code c / L} samples/s (640/s for 32 at 50 ms).
+ * a fixed OpenAI-shaped chat completion after {@code latencyMs} of delay. With {@code c}
+ * connections and latency {@code L}, the ceiling is {@code c / L} samples/s (640/s for 32 at 50
+ * ms).
  *
  * <p>Run: {@code java ... dev.residual.evals.RunnerThroughputBenchmark [samples] [connections]
  * [latencyMs]} (defaults 2000, 32, 50). A main class, not a timed unit test, since timings on a
@@ -55,13 +56,19 @@ public final class RunnerThroughputBenchmark {
   private RunnerThroughputBenchmark() {}
 
   /** The result of one benchmark run. */
-  record Result(int samples, int connections, double seconds, double samplesPerSecond,
-      long requests, EvalLog log) {}
+  record Result(
+      int samples,
+      int connections,
+      double seconds,
+      double samplesPerSecond,
+      long requests,
+      EvalLog log) {}
 
   /**
    * A minimal OpenAI-shaped chat model for the benchmark: one POST per call, no retries. The
    * client's connection pool keeps {@code connections} idle connections so none is reopened, and
-   * its dispatcher allows that many requests per host (the default is 5, which would cap async use).
+   * its dispatcher allows that many requests per host (the default is 5, which would cap async
+   * use).
    */
   static final class HttpChatModel implements ChatModel {
     private static final MediaType JSON = MediaType.get("application/json");
@@ -105,7 +112,8 @@ public final class RunnerThroughputBenchmark {
         JsonNode u = j.path("usage");
         return new ModelOutput(
             name(),
-            ChatMessage.assistant(j.path("choices").path(0).path("message").path("content").asText()),
+            ChatMessage.assistant(
+                j.path("choices").path(0).path("message").path("content").asText()),
             StopReason.STOP,
             new TokenUsage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong()));
       } catch (IOException e) {
@@ -178,8 +186,7 @@ public final class RunnerThroughputBenchmark {
    * Runs {@code samples} samples at {@code connections} concurrent connections, journaling and
    * logging to {@code logPath} when it is not null (a fresh path: an existing journal resumes).
    */
-  static Result run(int samples, int connections, long latencyMs, Path logPath)
-      throws IOException {
+  static Result run(int samples, int connections, long latencyMs, Path logPath) throws IOException {
     try (MockWebServer server = new MockWebServer()) {
       MockResponse response =
           new MockResponse.Builder()
@@ -220,8 +227,8 @@ public final class RunnerThroughputBenchmark {
   }
 
   /**
-   * The runner alone: a model that sleeps {@code latencyMs} instead of calling a server, to separate
-   * the runner's overhead from the HTTP stack's CPU cost.
+   * The runner alone: a model that sleeps {@code latencyMs} instead of calling a server, to
+   * separate the runner's overhead from the HTTP stack's CPU cost.
    */
   static double runSleeping(int samples, int connections, long latencyMs) {
     ChatModel model =
@@ -272,19 +279,30 @@ public final class RunnerThroughputBenchmark {
         Locale.ROOT,
         "%d samples, %d connections, %d ms latency: %.2f s, %.1f samples/s (%.1f%% of %.0f),"
             + " status %s, accuracy %.3f%n",
-        r.samples(), c, latency, r.seconds(), r.samplesPerSecond(),
-        100 * r.samplesPerSecond() / ceiling, ceiling, r.log().status(),
+        r.samples(),
+        c,
+        latency,
+        r.seconds(),
+        r.samplesPerSecond(),
+        100 * r.samplesPerSecond() / ceiling,
+        ceiling,
+        r.log().status(),
         r.log().metrics().get("exact").overall().accuracy());
     Path dir = Files.createTempDirectory("evals-bench");
     Result j = run(n, c, latency, dir.resolve("log.json"));
     System.out.printf(
         Locale.ROOT,
         "same with a journal and log file: %.1f samples/s (%.1f%% of %.0f)%n",
-        j.samplesPerSecond(), 100 * j.samplesPerSecond() / ceiling, ceiling);
+        j.samplesPerSecond(),
+        100 * j.samplesPerSecond() / ceiling,
+        ceiling);
     double sleeping = runSleeping(n, c, latency);
     System.out.printf(
         Locale.ROOT,
         "same without HTTP (model sleeps %d ms): %.1f samples/s (%.1f%% of %.0f)%n",
-        latency, sleeping, 100 * sleeping / ceiling, ceiling);
+        latency,
+        sleeping,
+        100 * sleeping / ceiling,
+        ceiling);
   }
 }

@@ -78,8 +78,7 @@ public final class EvalLogs {
     try {
       Files.write(tmp, bytes);
       try {
-        Files.move(
-            tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -129,7 +128,13 @@ public final class EvalLogs {
     List<String> header =
         new ArrayList<>(
             List.of(
-                "id", "epoch", "input", "output", "target", "error", "input_tokens",
+                "id",
+                "epoch",
+                "input",
+                "output",
+                "target",
+                "error",
+                "input_tokens",
                 "output_tokens"));
     header.addAll(scorers);
     row(sb, header);
@@ -157,7 +162,9 @@ public final class EvalLogs {
     if (v == null) {
       return "";
     }
-    if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0
+    if (v.indexOf(',') >= 0
+        || v.indexOf('"') >= 0
+        || v.indexOf('\n') >= 0
         || v.indexOf('\r') >= 0) {
       return '"' + v.replace("\"", "\"\"") + '"';
     }
@@ -209,9 +216,8 @@ public final class EvalLogs {
 
   /**
    * A self-contained HTML report (inline CSS, no scripts or external resources): a header with
-   * task, model, status and token usage, a table of metrics per scorer (and per group), and a
-   * table of samples with input, output, target, scores and error. Every text from the log is
-   * escaped.
+   * task, model, status and token usage, a table of metrics per scorer (and per group), and a table
+   * of samples with input, output, target, scores and error. Every text from the log is escaped.
    */
   public static String html(EvalLog log) {
     StringBuilder h = new StringBuilder();
@@ -225,15 +231,23 @@ public final class EvalLogs {
         .append("td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}")
         .append("th{background:#eee}pre{white-space:pre-wrap;margin:0;max-width:40em}")
         .append(".err{color:#b00}</style></head><body>\n");
-    h.append("<h1>").append(escapeHtml(title)).append("</h1>\n<p>model <b>")
-        .append(escapeHtml(log.model())).append("</b>, status <b>")
-        .append(log.status()).append("</b>, ")
-        .append(log.samples().size()).append(" sample-epochs, ")
-        .append(log.errors()).append(" errors, tokens in/out ")
-        .append(log.usage() == null ? 0 : log.usage().inputTokens()).append('/')
+    h.append("<h1>")
+        .append(escapeHtml(title))
+        .append("</h1>\n<p>model <b>")
+        .append(escapeHtml(log.model()))
+        .append("</b>, status <b>")
+        .append(log.status())
+        .append("</b>, ")
+        .append(log.samples().size())
+        .append(" sample-epochs, ")
+        .append(log.errors())
+        .append(" errors, tokens in/out ")
+        .append(log.usage() == null ? 0 : log.usage().inputTokens())
+        .append('/')
         .append(log.usage() == null ? 0 : log.usage().outputTokens())
         .append(", ")
-        .append(log.completedAtMillis() - log.startedAtMillis()).append(" ms</p>\n");
+        .append(log.completedAtMillis() - log.startedAtMillis())
+        .append(" ms</p>\n");
     h.append("<h2>Metrics</h2>\n<table><tr><th>scorer</th><th>group</th><th>n</th>")
         .append("<th>accuracy</th><th>mean</th><th>stderr</th><th>bootstrap stderr</th></tr>\n");
     for (Map.Entry<String, ScorerMetrics> e : log.metrics().entrySet()) {
@@ -252,10 +266,16 @@ public final class EvalLogs {
     }
     h.append("<th>error</th></tr>\n");
     for (EvalSample s : log.samples()) {
-      h.append("<tr><td>").append(escapeHtml(s.id())).append("</td><td>").append(s.epoch())
-          .append("</td><td><pre>").append(escapeHtml(inputText(s)))
-          .append("</pre></td><td><pre>").append(escapeHtml(s.output()))
-          .append("</pre></td><td><pre>").append(escapeHtml(String.join(" | ", s.targets())))
+      h.append("<tr><td>")
+          .append(escapeHtml(s.id()))
+          .append("</td><td>")
+          .append(s.epoch())
+          .append("</td><td><pre>")
+          .append(escapeHtml(inputText(s)))
+          .append("</pre></td><td><pre>")
+          .append(escapeHtml(s.output()))
+          .append("</pre></td><td><pre>")
+          .append(escapeHtml(String.join(" | ", s.targets())))
           .append("</pre></td>");
       for (String name : scorers) {
         Score sc = s.scores().get(name);
@@ -275,11 +295,20 @@ public final class EvalLogs {
   }
 
   private static void metricRow(StringBuilder h, String scorer, String group, MetricSet m) {
-    h.append("<tr><td>").append(escapeHtml(scorer)).append("</td><td>")
-        .append(escapeHtml(group)).append("</td><td>").append(m.n()).append("</td><td>")
-        .append(fmt(m.accuracy())).append("</td><td>").append(fmt(m.mean())).append("</td><td>")
-        .append(fmt(m.stderr())).append("</td><td>").append(fmt(m.bootstrapStderr()))
+    h.append("<tr><td>")
+        .append(escapeHtml(scorer))
+        .append("</td><td>")
+        .append(escapeHtml(group))
+        .append("</td><td>")
+        .append(m.n())
+        .append("</td><td>")
+        .append(fmt(m.accuracy()))
+        .append("</td><td>")
+        .append(fmt(m.mean()))
+        .append("</td><td>")
+        .append(fmt(m.stderr()))
+        .append("</td><td>")
+        .append(fmt(m.bootstrapStderr()))
         .append("</td></tr>\n");
   }
-
 }

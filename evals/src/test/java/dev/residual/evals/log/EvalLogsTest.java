@@ -37,7 +37,8 @@ class EvalLogsTest {
             output,
             List.of(target),
             Map.of("category", "a"),
-            Map.of("exact", new Score("C", "4", null, null), "num", new Score(0.5, null, null, null)),
+            Map.of(
+                "exact", new Score("C", "4", null, null), "num", new Score(0.5, null, null, null)),
             new TokenUsage(5, 2),
             null,
             100,
@@ -83,7 +84,8 @@ class EvalLogsTest {
     assertEquals(
         new ChatMessage.Assistant("4", List.of(new ToolCall("c1", "f", "{\"x\":1}"))),
         EvalLogs.read(p).samples().get(0).messages().get(1).toChatMessage());
-    assertEquals(ChatMessage.tool("c1", "f", "2"),
+    assertEquals(
+        ChatMessage.tool("c1", "f", "2"),
         EvalLogs.read(p).samples().get(0).messages().get(2).toChatMessage());
   }
 
@@ -102,7 +104,8 @@ class EvalLogsTest {
     String html = EvalLogs.html(l);
     assertFalse(html.contains("<script>"));
     assertFalse(html.contains("<b>4</b>"));
-    assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
+    assertTrue(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
     assertTrue(html.contains("&lt;b&gt;4&lt;/b&gt;"));
     assertTrue(html.contains("a&amp;b"));
     assertTrue(html.contains("t&lt;1&gt;"));

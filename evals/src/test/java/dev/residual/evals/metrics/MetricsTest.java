@@ -61,11 +61,11 @@ class MetricsTest {
     assertTrue(e.getMessage().contains("mean"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Metrics.stderr(new double[0]));
     assertThrows(IllegalArgumentException.class, () -> Metrics.accuracy(new double[0]));
-    assertThrows(IllegalArgumentException.class, () -> Metrics.bootstrapStderr(new double[0], 5, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> Metrics.bootstrapStderr(new double[0], 5, 1));
     IllegalArgumentException r =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> Metrics.bootstrapStderr(new double[] {1}, 0, 1));
+            IllegalArgumentException.class, () -> Metrics.bootstrapStderr(new double[] {1}, 0, 1));
     assertTrue(r.getMessage().contains("resamples"), r.getMessage());
     assertThrows(IllegalArgumentException.class, () -> MetricSet.of(new double[0], 0, 1));
   }

@@ -1,6 +1,7 @@
 package dev.residual.examples.cli;
 
 import dev.residual.examples.demo.MlpDemo;
+import dev.residual.examples.evals.EvalsCommand;
 import dev.residual.examples.gpt.GptCommand;
 import dev.residual.examples.interp.InterpCommand;
 import dev.residual.examples.mnist.MnistTrain;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
       GptCommand.class,
       InterpCommand.class,
       RlCommand.class,
+      EvalsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ResidualCli implements Runnable {

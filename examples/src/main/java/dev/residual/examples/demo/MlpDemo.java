@@ -48,9 +48,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "Train a tiny GPT-2 on generated two-digit addition, find the induction heads of a 2-layer"
-          + " attention-only transformer, and train DQN on CartPole with a GIF of the agent (the"
-          + " default, about two minutes), or only one of them (--task gpt, induction, dqn), the"
+      "Train a tiny GPT-2 on generated two-digit addition and evaluate it with the evals module,"
+          + " find the induction heads of a 2-layer attention-only transformer, and train DQN on"
+          + " CartPole with a GIF of the agent (the default, about two minutes), or only one of"
+          + " them (--task gpt, evals, induction, dqn), the"
           + " MNIST MLP (--task mnist), or a small MLP on two interleaved spirals (--task spirals)"
           + " with Residual's autograd.",
       "Without --task, giving --steps or --lr selects the spirals demo, as before."
@@ -144,16 +145,19 @@ public final class MlpDemo implements Callable<Integer> {
     /** The short induction-heads study ({@code residual interp induction --quick}). */
     induction,
     /** A short DQN run on CartPole-v1 with a GIF of the agent ({@code residual rl dqn}). */
-    dqn
+    dqn,
+    /** The addition task evaluated on a scripted calculator ({@code residual evals}). */
+    evals
   }
 
   @Option(
       names = "--task",
       paramLabel = "TASK",
       description =
-          "gpt (tiny GPT-2 on two-digit addition), induction (the short induction-heads study),"
-              + " dqn (a short DQN run on CartPole), mnist or spirals (default: gpt, induction and"
-              + " dqn; spirals when --steps or --lr is given without --task)")
+          "gpt (tiny GPT-2 on two-digit addition), evals (the addition eval on a scripted model),"
+              + " induction (the short induction-heads study), dqn (a short DQN run on CartPole),"
+              + " mnist or spirals (default: gpt with its eval, induction and dqn; spirals when"
+              + " --steps or --lr is given without --task)")
   private Task task;
 
   @Option(names = "--spirals", description = "Same as --task spirals.")
@@ -218,8 +222,11 @@ public final class MlpDemo implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
-      AdditionGptDemo.run(gpt, out, noTrack ? null : runsDir);
+      AdditionGptDemo.Result trained = AdditionGptDemo.run(gpt, out, noTrack ? null : runsDir);
       if (task == null) {
+        // The evals module scores the model just trained, beside a scripted calculator.
+        out.println();
+        evalsDemo(out, trained);
         // The default demo also shows the interp and rl modules: the short induction-heads
         // study, then a short DQN run on CartPole.
         out.println();
@@ -234,6 +241,10 @@ public final class MlpDemo implements Callable<Integer> {
     }
     if (chosen == Task.dqn) {
       return dqnDemo();
+    }
+    if (chosen == Task.evals) {
+      evalsDemo(out, null);
+      return 0;
     }
     if (chosen == Task.mnist) {
       Path mnist = MnistTrain.findData();
@@ -298,6 +309,15 @@ public final class MlpDemo implements Callable<Integer> {
       out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
     }
     return 0;
+  }
+
+  private void evalsDemo(PrintStream out, AdditionGptDemo.Result trained) {
+    Path logs = noTrack ? Path.of("evals-demo") : runsDir.resolve("residual-evals");
+    dev.residual.examples.evals.EvalsDemo.run(
+        trained == null ? null : trained.model(),
+        trained == null ? null : trained.heldOut(),
+        logs,
+        out);
   }
 
   private int dqnDemo() {
