@@ -42,7 +42,9 @@ import java.util.function.Function;
  * match_all}), {@code answer} ({@code pattern} letter/word/line), {@code choice}, {@code exact},
  * {@code f1}, {@code model_graded_qa} and {@code model_graded_fact} ({@code grader}: a model name
  * for {@link Models#get}). Scorers are named by {@code name} or their type. A dataset path is
- * relative to the task file.
+ * relative to the task file. {@code "format": "mcq"} reads a dataset written by the question
+ * generator ({@code datagen.QuestionDataset}): its answers become the choices, its {@code
+ * answer_matching_behavior} letters the targets.
  */
 public final class TaskFiles {
   private TaskFiles() {}
@@ -81,7 +83,19 @@ public final class TaskFiles {
             strings(ds.get("choices")),
             text(ds, "id", null),
             strings(ds.get("metadata")));
-    List<Sample> samples = Datasets.read(data, spec);
+    List<Sample> samples;
+    if ("mcq".equals(text(ds, "format", ""))) {
+      // A dataset written by the question generator: answers become choices (rendered by the
+      // multiple_choice solver), targets the answer_matching_behavior letters.
+      List<dev.residual.evals.datagen.McQuestion> qs =
+          dev.residual.evals.datagen.QuestionDataset.read(data);
+      samples = new ArrayList<>();
+      for (int i = 0; i < qs.size(); i++) {
+        samples.add(qs.get(i).toSample("q" + (i + 1), false));
+      }
+    } else {
+      samples = Datasets.read(data, spec);
+    }
     if (ds.hasNonNull("shuffle_choices")) {
       samples = Datasets.shuffleChoices(samples, ds.get("shuffle_choices").asLong());
     }
