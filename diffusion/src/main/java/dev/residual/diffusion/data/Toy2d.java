@@ -12,7 +12,8 @@ import dev.residual.tensor.Tensor;
  * <ul>
  *   <li>{@link #swissRoll}: sklearn's {@code make_swiss_roll} projected on its (x, z) plane: {@code
  *       τ = 1.5π(1 + 2u)}, {@code u ~ U(0, 1)}, point {@code (τ cos τ, τ sin τ) + noise·N(0, I)},
- *       then divided by {@code 4.5π} (the largest τ) so the noiseless roll lies in {@code [−1, 1]²}.
+ *       then divided by {@code 4.5π} (the largest τ) so the noiseless roll lies in {@code [−1,
+ *       1]²}.
  *   <li>{@link #twoMoons}: sklearn's {@code make_moons} with angles drawn uniformly instead of on a
  *       grid: label 0 (upper moon) {@code (cos θ, sin θ)}, label 1 (lower moon) {@code (1 − cos θ,
  *       0.5 − sin θ)}, {@code θ ~ U(0, π)}, plus {@code noise·N(0, I)}; then centred by subtracting
@@ -31,7 +32,10 @@ public final class Toy2d {
   /** Default per-coordinate standard deviation of each of the eight Gaussians. */
   public static final double EIGHT_GAUSSIANS_STD = 0.05;
 
-  /** Default noise (in the roll's original units, before scaling) for {@link #swissRoll(int, Generator)}. */
+  /**
+   * Default noise (in the roll's original units, before scaling) for {@link #swissRoll(int,
+   * Generator)}.
+   */
   public static final double SWISS_ROLL_NOISE = 0.5;
 
   /** Default noise (before centring and scaling) for {@link #twoMoons(int, Generator)}. */
@@ -120,7 +124,8 @@ public final class Toy2d {
   public static Labelled eightGaussians(int n, double radius, double std, Generator g) {
     check("eightGaussians", n, std);
     if (!(radius > 0)) {
-      throw new IllegalArgumentException("Toy2d.eightGaussians: radius must be positive, got " + radius);
+      throw new IllegalArgumentException(
+          "Toy2d.eightGaussians: radius must be positive, got " + radius);
     }
     double[][] centres = eightGaussianCentres(radius);
     float[] out = new float[2 * n];
@@ -150,7 +155,8 @@ public final class Toy2d {
   private static void check(String op, int n, double noise) {
     if (n < 0 || !(noise >= 0)) {
       throw new IllegalArgumentException(
-          "Toy2d." + op + ": need n >= 0 and a non-negative noise, got n=" + n + ", noise=" + noise);
+          "Toy2d." + op + ": need n >= 0 and a non-negative noise, got n=" + n + ", noise="
+              + noise);
     }
   }
 }

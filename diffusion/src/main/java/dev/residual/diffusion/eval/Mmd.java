@@ -9,12 +9,17 @@ import java.util.Arrays;
  * #DEFAULT_BANDWIDTHS}), and its unbiased estimator
  *
  * <pre>
- *   MMD²_u = 1/(n(n−1)) Σ_{i≠j} k(x_i, x_j) + 1/(m(m−1)) Σ_{i≠j} k(y_i, y_j) − 2/(nm) Σ_{i,j} k(x_i, y_j)
+ *   MMD²_u = 1/(n(n−1)) Σ_{i≠j} k(x_i, x_j) + 1/(m(m−1)) Σ_{i≠j} k(y_i, y_j)
+ *            − 2/(nm) Σ_{i,j} k(x_i, y_j)
  * </pre>
  *
  * which is 0 in expectation when both samples come from the same distribution, and can then be
- * slightly negative. Computed in double precision; O((n + m)² d) time, fine for a few thousand
- * points.
+ * slightly negative. The biased (V-statistic) estimator {@link Estimator#BIASED} keeps the diagonal
+ * terms ({@code i = j}, divided by n² and m²): it is never negative, exactly 0 for identical
+ * samples, and for equal sample sizes has the same positive offset for a perfect generator as for a
+ * second true sample, which makes a ratio "generated vs true-vs-true" meaningful (the unbiased
+ * floor fluctuates around 0, so its ratios are noise). Computed in double precision; O((n + m)² d)
+ * time, fine for a few thousand points.
  */
 public final class Mmd {
   /**
@@ -27,8 +32,8 @@ public final class Mmd {
    * MMD of a generated sample next to the MMD of two independent true samples: the second is the
    * noise floor at this sample size, the yardstick for the first.
    *
-   * @param generatedVsTrue MMD²_u(generated, true)
-   * @param trueVsTrue MMD²_u(true, independent true)
+   * @param generatedVsTrue MMD²(generated, true)
+   * @param trueVsTrue MMD²(true, independent true), same estimator
    */
   public record Report(double generatedVsTrue, double trueVsTrue) {
     /**
@@ -56,6 +61,14 @@ public final class Mmd {
     }
   }
 
+  /** Which estimator of MMD² to compute. */
+  public enum Estimator {
+    /** The U-statistic: off-diagonal within-sample sums; unbiased, may be negative. */
+    UNBIASED,
+    /** The V-statistic: all pairs including {@code i = j}; biased upwards, never negative. */
+    BIASED
+  }
+
   private Mmd() {}
 
   /** {@link #mmd2(Tensor, Tensor, double[])} with {@link #DEFAULT_BANDWIDTHS}. */
@@ -70,6 +83,17 @@ public final class Mmd {
    *     fewer than 2 rows, or no bandwidth is given or one is not positive
    */
   public static double mmd2(Tensor x, Tensor y, double[] bandwidths) {
+    return mmd2(x, y, bandwidths, Estimator.UNBIASED);
+  }
+
+  /**
+   * MMD² between samples {@code x [n, d]} and {@code y [m, d]} (any float type) with the given
+   * estimator.
+   *
+   * @throws IllegalArgumentException if either is not 2-D, the feature sizes differ, either has
+   *     fewer than 2 rows, or no bandwidth is given or one is not positive
+   */
+  public static double mmd2(Tensor x, Tensor y, double[] bandwidths, Estimator estimator) {
     if (x.dim() != 2 || y.dim() != 2 || x.shape()[1] != y.shape()[1]) {
       throw new IllegalArgumentException(
           "Mmd.mmd2: expected [n, d] and [m, d], got shapes "
@@ -100,8 +124,16 @@ public final class Mmd {
     double[] b = y.detach().toDoubleArray();
     int n = (int) x.shape()[0];
     int m = (int) y.shape()[0];
-    double kxx = 2 * sumWithin(a, n, d, coef) / ((double) n * (n - 1));
-    double kyy = 2 * sumWithin(b, m, d, coef) / ((double) m * (m - 1));
+    double kxx;
+    double kyy;
+    if (estimator == Estimator.UNBIASED) {
+      kxx = 2 * sumWithin(a, n, d, coef) / ((double) n * (n - 1));
+      kyy = 2 * sumWithin(b, m, d, coef) / ((double) m * (m - 1));
+    } else {
+      // k(p, p) = Σ_σ exp(0) = the number of bandwidths.
+      kxx = (2 * sumWithin(a, n, d, coef) + n * (double) coef.length) / ((double) n * n);
+      kyy = (2 * sumWithin(b, m, d, coef) + m * (double) coef.length) / ((double) m * m);
+    }
     double kxy = 0;
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < m; j++) {
@@ -120,8 +152,24 @@ public final class Mmd {
    */
   public static Report compare(
       Tensor generated, Tensor trueSample, Tensor trueSample2, double[] bandwidths) {
+    return compare(generated, trueSample, trueSample2, bandwidths, Estimator.UNBIASED);
+  }
+
+  /**
+   * {@link #compare(Tensor, Tensor, Tensor, double[])} with the given estimator; with {@link
+   * Estimator#BIASED} and equal sample sizes the report's ratio is about 1 for a perfect generator.
+   *
+   * @throws IllegalArgumentException as {@link #mmd2(Tensor, Tensor, double[], Estimator)}
+   */
+  public static Report compare(
+      Tensor generated,
+      Tensor trueSample,
+      Tensor trueSample2,
+      double[] bandwidths,
+      Estimator estimator) {
     return new Report(
-        mmd2(generated, trueSample, bandwidths), mmd2(trueSample2, trueSample, bandwidths));
+        mmd2(generated, trueSample, bandwidths, estimator),
+        mmd2(trueSample2, trueSample, bandwidths, estimator));
   }
 
   /** {@link #compare(Tensor, Tensor, Tensor, double[])} with {@link #DEFAULT_BANDWIDTHS}. */

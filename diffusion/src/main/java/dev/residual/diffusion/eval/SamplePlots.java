@@ -38,7 +38,10 @@ public final class SamplePlots {
     return plot.toImage(width, height);
   }
 
-  /** A single-group scatter plot of {@code points [n, 2]}; see {@link #scatter(String, Map, int, int)}. */
+  /**
+   * A single-group scatter plot of {@code points [n, 2]}; see {@link #scatter(String, Map, int,
+   * int)}.
+   */
   public static BufferedImage scatter(String title, Tensor points, int width, int height) {
     return scatter(title, Map.of("samples", points), width, height);
   }

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * <pre>
  *   temb = Linear(H→H)(SiLU(Linear(timeDim→H)(sinusoidal(t, timeDim))))   [B, H]  (sinusoidal)
  *        | Embedding(numTimesteps, H)(t)                                    [B, H]  (learned)
- *   cemb = Embedding(numClasses + 1, H)(y)                                  [B, H]  (if numClasses &gt; 0)
+ *   cemb = Embedding(numClasses + 1, H)(y)                                  [B, H]  (conditional)
  *   h    = SiLU(Linear(D→H)(x_t) + temb + cemb)                             [B, H]
  *   h    = SiLU(Linear(H→H)(h))   repeated numHidden − 1 times              [B, H]
  *   out  = Linear(H→D)(h)                                                   [B, D]

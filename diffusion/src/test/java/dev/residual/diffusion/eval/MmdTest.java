@@ -17,7 +17,8 @@ class MmdTest {
   @Test
   void identicalTwoPointSamplesGiveTheHandComputedUnbiasedValue() {
     // k(x0, x1) = e^{-1/2}; within-sample terms e^{-1/2} each; cross term (2 + 2e^{-1/2}) / 4.
-    // MMD²_u = 2e^{-1/2} − (1 + e^{-1/2}) = e^{-1/2} − 1: negative, as the unbiased estimator may be.
+    // MMD²_u = 2e^{-1/2} − (1 + e^{-1/2}) = e^{-1/2} − 1: negative, as the unbiased estimator
+    // may be.
     assertEquals(Math.exp(-0.5) - 1, Mmd.mmd2(TWO_POINTS, TWO_POINTS, SIGMA1), 1e-12);
   }
 
@@ -28,6 +29,32 @@ class MmdTest {
     double expected = 2 * Math.exp(-0.5) - (Math.exp(-4.5) + Math.exp(-5));
     assertEquals(expected, Mmd.mmd2(TWO_POINTS, shifted, SIGMA1), 1e-12);
     assertEquals(expected, Mmd.mmd2(shifted, TWO_POINTS, SIGMA1), 1e-12);
+  }
+
+  @Test
+  void biasedEstimatorIsExactlyZeroForIdenticalSamplesAndMatchesHandValueWhenShifted() {
+    assertEquals(
+        0.0, Mmd.mmd2(TWO_POINTS, TWO_POINTS, SIGMA1, Mmd.Estimator.BIASED), 1e-15);
+    Tensor shifted = Tensor.of(new double[] {0, 3, 1, 3}, 2, 2);
+    // Within-sample terms (1 + 1 + 2e^{-1/2}) / 4 each; cross term as in the unbiased case.
+    double expected = 1 + Math.exp(-0.5) - (Math.exp(-4.5) + Math.exp(-5));
+    assertEquals(
+        expected, Mmd.mmd2(TWO_POINTS, shifted, SIGMA1, Mmd.Estimator.BIASED), 1e-12);
+  }
+
+  @Test
+  void biasedRatioOfAFreshSampleIsNearOneAndOfANoisierSampleFarAbove() {
+    Tensor a = Toy2d.eightGaussians(500, new Generator(1)).points();
+    Tensor b = Toy2d.eightGaussians(500, new Generator(2)).points();
+    Tensor fresh = Toy2d.eightGaussians(500, new Generator(3)).points();
+    Tensor noisier =
+        Toy2d.eightGaussians(500, Toy2d.EIGHT_GAUSSIANS_RADIUS, 0.1, new Generator(3)).points();
+    double[] bw = Mmd.DEFAULT_BANDWIDTHS;
+    Mmd.Report good = Mmd.compare(fresh, a, b, bw, Mmd.Estimator.BIASED);
+    Mmd.Report bad = Mmd.compare(noisier, a, b, bw, Mmd.Estimator.BIASED);
+    assertTrue(good.trueVsTrue() > 0, good.toString());
+    assertTrue(good.ratio() > 0.5 && good.ratio() < 2, good.toString());
+    assertTrue(bad.ratio() > 4, bad.toString());
   }
 
   @Test
@@ -53,6 +80,19 @@ class MmdTest {
     Mmd.Report bad = new Mmd.Report(far, same.trueVsTrue());
     assertFalse(bad.withinFactor(2), bad.toString());
     assertTrue(new Mmd.Report(1.5 * floor, floor).withinFactor(2));
+  }
+
+  @Test
+  void theDefaultBandwidthsSeeATwiceAsNoisyToyButNotAFreshSample() {
+    // Half the 2,000 points, to keep the test quick; the separation only grows with n.
+    Tensor a = Toy2d.twoMoons(1000, new Generator(1)).points();
+    Tensor b = Toy2d.twoMoons(1000, new Generator(2)).points();
+    Tensor fresh = Toy2d.twoMoons(1000, new Generator(3)).points();
+    Tensor noisier = Toy2d.twoMoons(1000, 2 * Toy2d.MOONS_NOISE, new Generator(3)).points();
+    Mmd.Report good = Mmd.compare(fresh, a, b);
+    Mmd.Report bad = Mmd.compare(noisier, a, b);
+    assertTrue(good.withinFactor(2) || Math.abs(good.generatedVsTrue()) < 1e-3, good.toString());
+    assertFalse(bad.withinFactor(2), bad.toString());
   }
 
   @Test
