@@ -181,23 +181,40 @@ public final class DdimSampler {
   }
 
   /**
+   * DDIM inversion with {@code η = 0} and no refinement: {@link #invert(Denoiser, Tensor, Tensor,
+   * int)} with 0 fixed-point iterations.
+   *
+   * @throws IllegalArgumentException as {@link #invert(Denoiser, Tensor, Tensor, int)}
+   */
+  public Tensor invert(Denoiser model, Tensor x0, Tensor y) {
+    return invert(model, x0, y, 0);
+  }
+
+  /**
    * DDIM inversion with {@code η = 0}: runs the deterministic update forward, clean sample → noise,
-   * over the same timesteps. The step into {@code τ_i} evaluates the denoiser at the current sample
-   * with timestep {@code τ_i} (the usual approximation, since {@code x_{τ_i}} is not known yet),
-   * {@code x̂0 = (x − √(1−ᾱ_from)·ε̂)/√ᾱ_from}, {@code x ← √ᾱ_{τ_i}·x̂0 + √(1−ᾱ_{τ_i})·ε̂}, with
-   * {@code ᾱ_from = 1} at the first step. Sampling the result with {@code η = 0} and no clipping
-   * gives back {@code x0} up to the discretisation error, which shrinks as S grows. Guidance and
-   * clipping of this sampler are not applied.
+   * over the same timesteps. The step from {@code x_from} (at {@code ᾱ_from}, 1 at the first step)
+   * into {@code τ_i} is {@code x̂0 = (x_from − √(1−ᾱ_from)·ε̂)/√ᾱ_from}, {@code x_{τ_i} =
+   * √ᾱ_{τ_i}·x̂0 + √(1−ᾱ_{τ_i})·ε̂}. The exact inverse of the sampling step needs {@code ε̂ =
+   * ε(x_{τ_i}, τ_i)}, which depends on the unknown result; the usual approximation (0 iterations)
+   * takes {@code ε̂ = ε(x_from, τ_i)}, and each fixed-point iteration re-evaluates {@code ε̂} at the
+   * latest estimate of {@code x_{τ_i}}. Sampling the result with {@code η = 0} and no clipping gives
+   * back {@code x0} up to an error that shrinks with S and with the iterations. This sampler's
+   * guidance and clipping are not applied.
    *
    * @param model the denoiser
    * @param x0 clean samples {@code [batch, ...]} (floating point)
    * @param y labels {@code [batch]}, or null
+   * @param fixedPointIterations extra denoiser evaluations per step ({@code >= 0})
    * @return the latent {@code x_{τ_{S−1}}}, the shape of {@code x0}
-   * @throws IllegalArgumentException if {@code x0} is not floating point or {@code y} is not {@code
-   *     [batch]}
+   * @throws IllegalArgumentException if {@code x0} is not floating point, {@code y} is not {@code
+   *     [batch]} or {@code fixedPointIterations} is negative
    */
-  public Tensor invert(Denoiser model, Tensor x0, Tensor y) {
+  public Tensor invert(Denoiser model, Tensor x0, Tensor y, int fixedPointIterations) {
     Samplers.checkStart("DdimSampler.invert", x0, y, null);
+    if (fixedPointIterations < 0) {
+      throw new IllegalArgumentException(
+          "DdimSampler.invert: fixedPointIterations must be >= 0, got " + fixedPointIterations);
+    }
     NoiseSchedule s = diffusion.schedule();
     Tensor x = x0;
     for (int i = 0; i < taus.length; i++) {
@@ -207,10 +224,13 @@ public final class DdimSampler {
       try (MemoryScope scope = MemoryScope.open();
           var noGrad = Tensor.noGrad()) {
         Tensor tt = Tensor.full(t, DType.INT64, x.size(0));
-        Tensor out = model.predict(x, tt, y);
-        Tensor eps = diffusion.toEpsilon(x, tt, out);
-        Tensor xHat0 = x.sub(eps.mul(Math.sqrt(1.0 - abFrom))).div(Math.sqrt(abFrom));
-        x = scope.keep(xHat0.mul(Math.sqrt(abTo)).add(eps.mul(Math.sqrt(1.0 - abTo))));
+        Tensor guess = x;
+        for (int k = 0; k <= fixedPointIterations; k++) {
+          Tensor eps = diffusion.toEpsilon(guess, tt, model.predict(guess, tt, y));
+          Tensor xHat0 = x.sub(eps.mul(Math.sqrt(1.0 - abFrom))).div(Math.sqrt(abFrom));
+          guess = xHat0.mul(Math.sqrt(abTo)).add(eps.mul(Math.sqrt(1.0 - abTo)));
+        }
+        x = scope.keep(guess);
       }
     }
     return x;
