@@ -121,6 +121,38 @@ class SamplerTest {
   }
 
   @Test
+  void ddimWithEtaOneOverAllStepsIsDdpmWithPosteriorVariance() {
+    NoiseSchedule small = NoiseSchedule.linear(100);
+    GaussianDiffusion d = new GaussianDiffusion(small, Prediction.EPSILON);
+    Denoiser model = gaussianEps(small, MU, S);
+    Tensor xT = noise(10, 6, 2);
+    // both draw one normal tensor per step except the last, from the same seed
+    double[] ddpm =
+        new DdpmSampler(d, Variance.POSTERIOR, false)
+            .sample(model, xT, null, new Generator(11))
+            .toDoubleArray();
+    double[] ddim =
+        new DdimSampler(d, 100, 1.0, false).sample(model, xT, null, new Generator(11))
+            .toDoubleArray();
+    assertArrayEquals(ddpm, ddim, 1e-9);
+  }
+
+  @Test
+  void samplingRecordsNoGraphAndKeepsItsResultInTheCallersScope() {
+    Tensor w = Tensor.of(new double[] {1.0}).requiresGrad(true);
+    Denoiser exact = gaussianEps(schedule, MU, S);
+    Denoiser model = (xt, t, y) -> exact.predict(xt, t, y).mul(w);
+    double mean;
+    try (var scope = dev.residual.tensor.MemoryScope.open()) {
+      Tensor x = new DdimSampler(diffusion, 10, 0.5, false)
+          .sample(model, noise(12, 64, 1), null, new Generator(13));
+      assertTrue(!x.requiresGrad());
+      mean = x.mean().item();
+    }
+    assertEquals(MU, mean, 0.3);
+  }
+
+  @Test
   void uniformSpacingIsFloorOfITimesTOverS() {
     assertArrayEquals(new int[] {0, 333, 666}, DdimSampler.uniformTimesteps(1000, 3));
     assertArrayEquals(new int[] {0, 20, 40, 60, 80}, DdimSampler.uniformTimesteps(100, 5));
