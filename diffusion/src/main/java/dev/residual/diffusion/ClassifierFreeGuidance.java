@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * Classifier-free guidance (Ho &amp; Salimans) as a {@link Denoiser}: {@code ε̃ = (1 + w)·ε(x, c) −
  * w·ε(x, ∅)}, with the conditional and unconditional predictions computed in one batched call of
- * twice the batch size. The combination has weights summing to 1, so it is equally valid for
- * x0- and v-predicting models (both are affine in ε for fixed {@code x_t} and {@code t}).
+ * twice the batch size. The combination has weights summing to 1, so it is equally valid for x0-
+ * and v-predicting models (both are affine in ε for fixed {@code x_t} and {@code t}).
  */
 public final class ClassifierFreeGuidance implements Denoiser {
   private final Denoiser model;
@@ -54,8 +54,7 @@ public final class ClassifierFreeGuidance implements Denoiser {
     }
     long b = xt.size(0);
     Tensor nulls = Tensor.full(nullLabel, y.dtype(), b);
-    Tensor out =
-        model.predict(Tensor.cat(0, xt, xt), Tensor.cat(0, t, t), Tensor.cat(0, y, nulls));
+    Tensor out = model.predict(Tensor.cat(0, xt, xt), Tensor.cat(0, t, t), Tensor.cat(0, y, nulls));
     Tensor cond = out.narrow(0, 0, b);
     Tensor uncond = out.narrow(0, b, b);
     return cond.mul(1.0 + w).sub(uncond.mul(w));

@@ -11,9 +11,9 @@ import java.util.List;
  * DDIM sampling (Song et al.) over a subsequence of S timesteps, for any {@link Denoiser}.
  *
  * <p><b>Timestep spacing</b> ("uniform", the DDIM paper's linear skip): {@code τ_i = floor(i·T/S)}
- * for {@code i = 0 … S−1}, so {@code τ_0 = 0} and with {@code S = T} every step is visited. Sampling
- * walks {@code i = S−1 … 0}; the step from {@code τ_i} goes to {@code τ_{i−1}}, and from {@code τ_0}
- * to the clean sample ({@code ᾱ_prev = 1}):
+ * for {@code i = 0 … S−1}, so {@code τ_0 = 0} and with {@code S = T} every step is visited.
+ * Sampling walks {@code i = S−1 … 0}; the step from {@code τ_i} goes to {@code τ_{i−1}}, and from
+ * {@code τ_0} to the clean sample ({@code ᾱ_prev = 1}):
  *
  * <pre>
  * x_prev = √ᾱ_prev·x̂0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·z,
@@ -108,8 +108,8 @@ public final class DdimSampler {
    * @param y labels {@code [batch]}, or null (required when guiding)
    * @param g the random source for {@code z} (unused when {@code η = 0}; may then be null)
    * @return the samples, the shape of {@code xT}
-   * @throws IllegalArgumentException if {@code xT} is not floating point, guidance has no labels, or
-   *     {@code η > 0} and {@code g} is null
+   * @throws IllegalArgumentException if {@code xT} is not floating point, guidance has no labels,
+   *     or {@code η > 0} and {@code g} is null
    * @throws IllegalStateException if guiding inside a {@link Tensor#noGrad()} scope
    */
   public Tensor sample(Denoiser model, Tensor xT, Tensor y, Generator g) {
@@ -124,7 +124,8 @@ public final class DdimSampler {
    */
   public Trajectory sampleTrajectory(Denoiser model, Tensor xT, Tensor y, Generator g, int every) {
     if (every < 1) {
-      throw new IllegalArgumentException("DdimSampler: capture interval must be >= 1, got " + every);
+      throw new IllegalArgumentException(
+          "DdimSampler: capture interval must be >= 1, got " + every);
     }
     return run(model, xT, y, g, every);
   }
@@ -196,10 +197,10 @@ public final class DdimSampler {
    * into {@code τ_i} is {@code x̂0 = (x_from − √(1−ᾱ_from)·ε̂)/√ᾱ_from}, {@code x_{τ_i} =
    * √ᾱ_{τ_i}·x̂0 + √(1−ᾱ_{τ_i})·ε̂}. The exact inverse of the sampling step needs {@code ε̂ =
    * ε(x_{τ_i}, τ_i)}, which depends on the unknown result; the usual approximation (0 iterations)
-   * takes {@code ε̂ = ε(x_from, τ_i)}, and each fixed-point iteration re-evaluates {@code ε̂} at the
-   * latest estimate of {@code x_{τ_i}}. Sampling the result with {@code η = 0} and no clipping gives
-   * back {@code x0} up to an error that shrinks with S and with the iterations. This sampler's
-   * guidance and clipping are not applied.
+   * takes {@code ε̂ = ε(x_from, τ_i)}, and each fixed-point iteration re-evaluates {@code ε̂} at
+   * the latest estimate of {@code x_{τ_i}}. Sampling the result with {@code η = 0} and no clipping
+   * gives back {@code x0} up to an error that shrinks with S and with the iterations. This
+   * sampler's guidance and clipping are not applied.
    *
    * @param model the denoiser
    * @param x0 clean samples {@code [batch, ...]} (floating point)

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * DDPM ancestral sampling (Ho et al., algorithm 2) over all T steps, for any {@link Denoiser}: for
- * {@code t = T−1 … 0}, {@code x_{t−1} = μ_θ(x_t, t) + σ_t·z} with {@code z ~ N(0, I)} ({@code z = 0}
- * at the last step). Without clipping {@code μ_θ = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t}; with clipping,
+ * {@code t = T−1 … 0}, {@code x_{t−1} = μ_θ(x_t, t) + σ_t·z} with {@code z ~ N(0, I)} ({@code z =
+ * 0} at the last step). Without clipping {@code μ_θ = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t}; with clipping,
  * {@code x̂0} is clamped to {@code [−1, 1]} and {@code μ_θ} is the posterior mean {@link
  * GaussianDiffusion#posteriorMean} given that {@code x̂0}. {@code σ_t² = β_t} or {@code β̃_t}
  * ({@link Variance}); {@code σ_t} is its square root. With {@link ClassifierGuidance}, the mean is
@@ -90,7 +90,8 @@ public final class DdpmSampler {
    */
   public Trajectory sampleTrajectory(Denoiser model, Tensor xT, Tensor y, Generator g, int every) {
     if (every < 1) {
-      throw new IllegalArgumentException("DdpmSampler: capture interval must be >= 1, got " + every);
+      throw new IllegalArgumentException(
+          "DdpmSampler: capture interval must be >= 1, got " + every);
     }
     return run(model, xT, y, g, every);
   }
@@ -118,8 +119,7 @@ public final class DdpmSampler {
             mean = diffusion.posteriorMean(x0, x, tt);
           } else {
             Tensor eps = diffusion.toEpsilon(x, tt, out);
-            mean =
-                x.sub(eps.mul(s.beta(t) / s.sqrtOneMinusAlphaBar(t))).div(s.sqrtAlpha(t));
+            mean = x.sub(eps.mul(s.beta(t) / s.sqrtOneMinusAlphaBar(t))).div(s.sqrtAlpha(t));
           }
           if (grad != null) {
             mean = mean.add(grad.mul(guidance.scale() * var));

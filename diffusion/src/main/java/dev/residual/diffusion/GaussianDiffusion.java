@@ -4,12 +4,15 @@ import dev.residual.diffusion.Denoiser.Prediction;
 import dev.residual.nn.functional.F;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
+import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The Gaussian diffusion process of Ho et al. over a {@link NoiseSchedule}: the closed-form forward
- * process, the one-step chain, conversions between ε, x0 and v, the posterior mean, and the training
- * loss. Samples have shape {@code [batch, ...]} (any trailing shape); timesteps are INT64 {@code
- * [batch]} in {@code [0, T)}, and each sample's coefficients broadcast over its trailing dims.
+ * process, the one-step chain, conversions between ε, x0 and v, the posterior mean, and the
+ * training loss. Samples have shape {@code [batch, ...]} (any trailing shape); timesteps are INT64
+ * {@code [batch]} in {@code [0, T)}, and each sample's coefficients broadcast over its trailing
+ * dims.
  */
 public final class GaussianDiffusion {
   private final NoiseSchedule schedule;
@@ -48,15 +51,14 @@ public final class GaussianDiffusion {
    * @throws IllegalArgumentException if {@code t} is not 1-D of length {@code batch} or a timestep
    *     is out of range
    */
-  public static Tensor coefficient(
-      java.util.function.IntToDoubleFunction fn, Tensor t, Tensor like) {
+  public static Tensor coefficient(IntToDoubleFunction fn, Tensor t, Tensor like) {
     long[] shape = like.shape();
     if (t.dim() != 1 || shape.length == 0 || t.size(0) != shape[0]) {
       throw new IllegalArgumentException(
           "diffusion: timesteps "
-              + java.util.Arrays.toString(t.shape())
+              + Arrays.toString(t.shape())
               + " must be [batch] for samples "
-              + java.util.Arrays.toString(shape));
+              + Arrays.toString(shape));
     }
     long[] ts = t.toLongArray();
     double[] v = new double[ts.length];
@@ -64,19 +66,19 @@ public final class GaussianDiffusion {
       v[i] = fn.applyAsDouble((int) ts[i]);
     }
     long[] cs = new long[shape.length];
-    java.util.Arrays.fill(cs, 1);
+    Arrays.fill(cs, 1);
     cs[0] = shape[0];
     return Tensor.of(v, cs).to(like.dtype());
   }
 
   private static void sameShape(String op, Tensor a, Tensor b) {
-    if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+    if (!Arrays.equals(a.shape(), b.shape())) {
       throw new IllegalArgumentException(
           op
               + ": shapes "
-              + java.util.Arrays.toString(a.shape())
+              + Arrays.toString(a.shape())
               + " and "
-              + java.util.Arrays.toString(b.shape())
+              + Arrays.toString(b.shape())
               + " must be equal");
     }
   }
@@ -107,7 +109,8 @@ public final class GaussianDiffusion {
    */
   public Tensor qStep(Tensor xPrev, Tensor t, Tensor z) {
     sameShape("qStep", xPrev, z);
-    return xPrev.mul(coefficient(schedule::sqrtAlpha, t, xPrev))
+    return xPrev
+        .mul(coefficient(schedule::sqrtAlpha, t, xPrev))
         .add(z.mul(coefficient(schedule::sqrtBeta, t, xPrev)));
   }
 
@@ -210,12 +213,9 @@ public final class GaussianDiffusion {
   public Tensor posteriorMean(Tensor x0, Tensor xt, Tensor t) {
     sameShape("posteriorMean", x0, xt);
     NoiseSchedule s = schedule;
-    Tensor c0 =
-        coefficient(
-            k -> s.sqrtAlphaBarPrev(k) * s.beta(k) / (1.0 - s.alphaBar(k)), t, xt);
+    Tensor c0 = coefficient(k -> s.sqrtAlphaBarPrev(k) * s.beta(k) / (1.0 - s.alphaBar(k)), t, xt);
     Tensor ct =
-        coefficient(
-            k -> s.sqrtAlpha(k) * (1.0 - s.alphaBarPrev(k)) / (1.0 - s.alphaBar(k)), t, xt);
+        coefficient(k -> s.sqrtAlpha(k) * (1.0 - s.alphaBarPrev(k)) / (1.0 - s.alphaBar(k)), t, xt);
     return x0.mul(c0).add(xt.mul(ct));
   }
 
@@ -252,8 +252,8 @@ public final class GaussianDiffusion {
   }
 
   /**
-   * The training loss with per-timestep weights: {@code mean_b( w[t_b] · mean_{...}((out − target)²)
-   * )}; with {@code weights == null} this is the plain MSE.
+   * The training loss with per-timestep weights: {@code mean_b( w[t_b] · mean_{...}((out −
+   * target)²) )}; with {@code weights == null} this is the plain MSE.
    *
    * @param weights a weight per timestep (length T), or null
    * @throws IllegalArgumentException as {@link #loss(Denoiser, Tensor, Tensor, Generator)}, or if
@@ -265,7 +265,7 @@ public final class GaussianDiffusion {
           "diffusion loss: expected floating-point samples [batch, ...], got "
               + x0.dtype()
               + " of shape "
-              + java.util.Arrays.toString(x0.shape()));
+              + Arrays.toString(x0.shape()));
     }
     if (weights != null && weights.length != schedule.steps()) {
       throw new IllegalArgumentException(

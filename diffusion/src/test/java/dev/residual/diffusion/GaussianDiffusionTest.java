@@ -172,8 +172,7 @@ class GaussianDiffusionTest {
             () -> eps.qSample(x0, Tensor.of(new long[] {1, 2, 3}), x0));
     assertTrue(e.getMessage().contains("timesteps [3] must be [batch] for samples [2, 3]"));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> eps.qSample(x0, Tensor.of(new long[] {1, 1000}), x0));
+        IllegalArgumentException.class, () -> eps.qSample(x0, Tensor.of(new long[] {1, 1000}), x0));
     e =
         assertThrows(
             IllegalArgumentException.class,

@@ -64,8 +64,9 @@ class GuidanceTest {
   void classifierFreeGuidanceSamplesTheRequestedClass() {
     Denoiser guided = new ClassifierFreeGuidance(conditional(new AtomicInteger()), 1.0, 2);
     Tensor y = Tensor.cat(0, Tensor.zeros(DType.INT64, 200), Tensor.ones(DType.INT64, 200));
-    Tensor x = new DdimSampler(diffusion, 50, 0.0, false)
-        .sample(guided, Tensor.randn(new Generator(1), 400, 1).to(DType.FLOAT64), y, null);
+    Tensor x =
+        new DdimSampler(diffusion, 50, 0.0, false)
+            .sample(guided, Tensor.randn(new Generator(1), 400, 1).to(DType.FLOAT64), y, null);
     assertTrue(x.narrow(0, 0, 200).mean().item() < -1.5);
     assertTrue(x.narrow(0, 200, 200).mean().item() > 1.5);
   }
@@ -87,8 +88,7 @@ class GuidanceTest {
     // ∂/∂x log σ(a·Σx) = a(1 − σ(a·Σx)); ∂/∂x log(1 − σ(a·Σx)) = −a σ(a·Σx)
     double s0 = 1 / (1 + Math.exp(-2.0 * 0.2));
     double s1 = 1 / (1 + Math.exp(-2.0 * 1.5));
-    assertArrayEquals(
-        new double[] {2 * (1 - s0), 2 * (1 - s0), -2 * s1, -2 * s1}, grad, 1e-12);
+    assertArrayEquals(new double[] {2 * (1 - s0), 2 * (1 - s0), -2 * s1, -2 * s1}, grad, 1e-12);
   }
 
   @Test
@@ -134,8 +134,6 @@ class GuidanceTest {
     Denoiser cfg = new ClassifierFreeGuidance((a, b, c) -> a, 1.0, 2);
     e = assertThrows(IllegalArgumentException.class, () -> cfg.predict(x, t, null));
     assertTrue(e.getMessage().contains("ClassifierFreeGuidance: labels null"));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> new ClassifierFreeGuidance(null, 1.0, 2));
+    assertThrows(IllegalArgumentException.class, () -> new ClassifierFreeGuidance(null, 1.0, 2));
   }
 }

@@ -13,8 +13,8 @@ import dev.residual.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * Samplers driven by the exact denoiser of Gaussian data: for {@code x0 ~ N(μ, s²)},
- * {@code E[ε | x_t] = √(1−ᾱ)(x_t − √ᾱ μ)/(ᾱ s² + 1 − ᾱ)}.
+ * Samplers driven by the exact denoiser of Gaussian data: for {@code x0 ~ N(μ, s²)}, {@code E[ε |
+ * x_t] = √(1−ᾱ)(x_t − √ᾱ μ)/(ᾱ s² + 1 − ᾱ)}.
  */
 class SamplerTest {
   private static final double MU = 1.5;
@@ -27,11 +27,6 @@ class SamplerTest {
   /** The optimal ε-prediction for N(mu, s²) data, per dimension. */
   static Denoiser gaussianEps(NoiseSchedule schedule, double mu, double s) {
     return (xt, t, y) -> {
-      double[] ab = new double[(int) xt.size(0)];
-      long[] ts = t.toLongArray();
-      for (int i = 0; i < ab.length; i++) {
-        ab[i] = schedule.alphaBar((int) ts[i]);
-      }
       Tensor a = GaussianDiffusion.coefficient(k -> schedule.alphaBar(k), t, xt);
       Tensor num = xt.sub(a.sqrt().mul(mu)).mul(a.rsub(1.0).sqrt());
       return num.div(a.mul(s * s).add(a.rsub(1.0)));
@@ -51,8 +46,9 @@ class SamplerTest {
   void ddpmWithEitherVarianceReproducesTheDataDistribution() {
     Denoiser model = gaussianEps(schedule, MU, S);
     for (Variance v : Variance.values()) {
-      Tensor x = new DdpmSampler(diffusion, v, false).sample(model, noise(1, N, 1), null,
-          new Generator(2));
+      Tensor x =
+          new DdpmSampler(diffusion, v, false)
+              .sample(model, noise(1, N, 1), null, new Generator(2));
       assertMoments(x, MU, S, 0.05);
     }
   }
@@ -61,8 +57,9 @@ class SamplerTest {
   void ddimFiftyStepsReproducesTheDataDistributionForEtaZeroAndOne() {
     Denoiser model = gaussianEps(schedule, MU, S);
     for (double eta : new double[] {0.0, 1.0}) {
-      Tensor x = new DdimSampler(diffusion, 50, eta, false).sample(model, noise(3, N, 1), null,
-          new Generator(4));
+      Tensor x =
+          new DdimSampler(diffusion, 50, eta, false)
+              .sample(model, noise(3, N, 1), null, new Generator(4));
       assertMoments(x, MU, S, 0.05);
     }
   }
@@ -89,13 +86,15 @@ class SamplerTest {
         };
     Denoiser x0Model = (xt, t, y) -> diffusion.x0FromEps(xt, t, epsModel.predict(xt, t, y));
     Tensor xT = noise(6, 32, 1);
-    double[] want = new DdimSampler(diffusion, 25, 0.0, false).sample(epsModel, xT, null, null)
-        .toDoubleArray();
+    double[] want =
+        new DdimSampler(diffusion, 25, 0.0, false).sample(epsModel, xT, null, null).toDoubleArray();
     assertArrayEquals(
-        want, new DdimSampler(dv, 25, 0.0, false).sample(vModel, xT, null, null).toDoubleArray(),
+        want,
+        new DdimSampler(dv, 25, 0.0, false).sample(vModel, xT, null, null).toDoubleArray(),
         1e-9);
     assertArrayEquals(
-        want, new DdimSampler(dx, 25, 0.0, false).sample(x0Model, xT, null, null).toDoubleArray(),
+        want,
+        new DdimSampler(dx, 25, 0.0, false).sample(x0Model, xT, null, null).toDoubleArray(),
         1e-9);
   }
 
@@ -132,7 +131,8 @@ class SamplerTest {
             .sample(model, xT, null, new Generator(11))
             .toDoubleArray();
     double[] ddim =
-        new DdimSampler(d, 100, 1.0, false).sample(model, xT, null, new Generator(11))
+        new DdimSampler(d, 100, 1.0, false)
+            .sample(model, xT, null, new Generator(11))
             .toDoubleArray();
     assertArrayEquals(ddpm, ddim, 1e-9);
   }
@@ -144,8 +144,9 @@ class SamplerTest {
     Denoiser model = (xt, t, y) -> exact.predict(xt, t, y).mul(w);
     double mean;
     try (var scope = dev.residual.tensor.MemoryScope.open()) {
-      Tensor x = new DdimSampler(diffusion, 10, 0.5, false)
-          .sample(model, noise(12, 64, 1), null, new Generator(13));
+      Tensor x =
+          new DdimSampler(diffusion, 10, 0.5, false)
+              .sample(model, noise(12, 64, 1), null, new Generator(13));
       assertTrue(!x.requiresGrad());
       mean = x.mean().item();
     }
@@ -167,27 +168,31 @@ class SamplerTest {
   void trajectoryCapturesEveryKthStep() {
     Denoiser model = gaussianEps(schedule, MU, S);
     Tensor xT = noise(8, 8, 2);
-    Trajectory tr = new DdimSampler(diffusion, 10, 0.0, false)
-        .sampleTrajectory(model, xT, null, null, 3);
+    Trajectory tr =
+        new DdimSampler(diffusion, 10, 0.0, false).sampleTrajectory(model, xT, null, null, 3);
     assertEquals(java.util.List.of(900, 600, 300, 0), tr.timesteps());
     assertEquals(4, tr.xt().size());
     assertEquals(4, tr.x0().size());
     assertArrayEquals(xT.toDoubleArray(), tr.xt().get(0).toDoubleArray(), 0.0);
     // at t = 0 (ᾱ_prev = 1) the last x̂0 is the sample
     assertArrayEquals(tr.x0().get(3).toDoubleArray(), tr.sample().toDoubleArray(), 1e-12);
-    Trajectory d = new DdpmSampler(diffusion, Variance.BETA, false)
-        .sampleTrajectory(model, xT, null, new Generator(1), 250);
+    Trajectory d =
+        new DdpmSampler(diffusion, Variance.BETA, false)
+            .sampleTrajectory(model, xT, null, new Generator(1), 250);
     assertEquals(java.util.List.of(999, 749, 499, 249), d.timesteps());
-    assertThrows(IllegalArgumentException.class,
-        () -> new DdpmSampler(diffusion, Variance.BETA, false)
-            .sampleTrajectory(model, xT, null, new Generator(1), 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new DdpmSampler(diffusion, Variance.BETA, false)
+                .sampleTrajectory(model, xT, null, new Generator(1), 0));
   }
 
   @Test
   void ddpmClippingKeepsPredictionsInRange() {
     Denoiser model = gaussianEps(schedule, 0.0, 0.3);
-    Trajectory tr = new DdpmSampler(diffusion, Variance.POSTERIOR, true)
-        .sampleTrajectory(model, noise(9, 200, 1), null, new Generator(3), 100);
+    Trajectory tr =
+        new DdpmSampler(diffusion, Variance.POSTERIOR, true)
+            .sampleTrajectory(model, noise(9, 200, 1), null, new Generator(3), 100);
     for (Tensor x0 : tr.x0()) {
       assertTrue(x0.abs().max().item() <= 1.0);
     }
@@ -198,15 +203,19 @@ class SamplerTest {
   void samplersRejectIntegerStartsAndBadLabels() {
     Denoiser model = gaussianEps(schedule, MU, S);
     DdimSampler ddim = new DdimSampler(diffusion, 5, 0.0, false);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> ddim.sample(model, Tensor.of(new long[] {1, 2}), null, null));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ddim.sample(model, Tensor.of(new long[] {1, 2}), null, null));
     assertTrue(e.getMessage().contains("DdimSampler: expected floating-point samples"));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ddim.sample(model, noise(1, 3, 1), Tensor.of(new long[] {1}), null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ddim.sample(model, noise(1, 3, 1), Tensor.of(new long[] {1}), null));
     assertTrue(e.getMessage().contains("labels [1] must be [batch] for samples [3, 1]"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new DdimSampler(diffusion, 5, 1.0, false).sample(model, noise(1, 3, 1), null, null));
-    assertThrows(IllegalArgumentException.class,
-        () -> new DdpmSampler(diffusion, null, false));
+    assertThrows(IllegalArgumentException.class, () -> new DdpmSampler(diffusion, null, false));
   }
 }
