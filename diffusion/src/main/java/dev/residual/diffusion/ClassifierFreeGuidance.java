@@ -1,5 +1,7 @@
 package dev.residual.diffusion;
 
+import dev.residual.tensor.DType;
+import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
 import java.util.Arrays;
 
@@ -58,5 +60,37 @@ public final class ClassifierFreeGuidance implements Denoiser {
     Tensor cond = out.narrow(0, 0, b);
     Tensor uncond = out.narrow(0, b, b);
     return cond.mul(1.0 + w).sub(uncond.mul(w));
+  }
+
+  /**
+   * Label dropout for training a model usable with classifier-free guidance: a copy of {@code y} in
+   * which each label is independently replaced by {@code nullLabel} with probability {@code p} (Ho
+   * &amp; Salimans drop 10–20%), one {@code g.nextDouble()} per label.
+   *
+   * @param y integer labels {@code [batch]}
+   * @param p the drop probability in {@code [0, 1]}
+   * @param nullLabel the "no class" label
+   * @param g the random source
+   * @return INT64 labels {@code [batch]}
+   * @throws IllegalArgumentException if {@code y} is not a 1-D integer tensor or {@code p} is
+   *     outside {@code [0, 1]}
+   */
+  public static Tensor dropLabels(Tensor y, double p, long nullLabel, Generator g) {
+    if (y == null || y.dim() != 1 || y.dtype().isFloatingPoint() || y.dtype() == DType.BOOL) {
+      throw new IllegalArgumentException(
+          "ClassifierFreeGuidance.dropLabels: expected integer labels [batch], got "
+              + (y == null ? "null" : y.dtype() + " of shape " + Arrays.toString(y.shape())));
+    }
+    if (!(p >= 0 && p <= 1)) {
+      throw new IllegalArgumentException(
+          "ClassifierFreeGuidance.dropLabels: p must be in [0, 1], got " + p);
+    }
+    long[] labels = y.toLongArray();
+    for (int i = 0; i < labels.length; i++) {
+      if (g.nextDouble() < p) {
+        labels[i] = nullLabel;
+      }
+    }
+    return Tensor.of(labels);
   }
 }

@@ -111,6 +111,45 @@ class GuidanceTest {
   }
 
   @Test
+  void dropLabelsReplacesTheRequestedFractionWithTheNullLabel() {
+    long[] raw = new long[10000];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = i % 10;
+    }
+    Tensor y = Tensor.of(raw);
+    assertArrayEquals(
+        y.toLongArray(),
+        ClassifierFreeGuidance.dropLabels(y, 0.0, 10, new Generator(0)).toLongArray());
+    for (long l : ClassifierFreeGuidance.dropLabels(y, 1.0, 10, new Generator(0)).toLongArray()) {
+      assertEquals(10, l);
+    }
+    long[] dropped = ClassifierFreeGuidance.dropLabels(y, 0.2, 10, new Generator(1)).toLongArray();
+    long[] orig = y.toLongArray();
+    int count = 0;
+    for (int i = 0; i < dropped.length; i++) {
+      if (dropped[i] == 10) {
+        count++;
+      } else {
+        assertEquals(orig[i], dropped[i]);
+      }
+    }
+    assertEquals(0.2, count / 10000.0, 0.02);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClassifierFreeGuidance.dropLabels(y, 1.5, 10, new Generator(0)));
+    assertTrue(e.getMessage().contains("p must be in [0, 1], got 1.5"));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ClassifierFreeGuidance.dropLabels(
+                    Tensor.zeros(DType.FLOAT32, 3), 0.1, 10, new Generator(0)));
+    assertTrue(
+        e.getMessage().contains("expected integer labels [batch], got FLOAT32 of shape [3]"));
+  }
+
+  @Test
   void guidanceRejectsMissingLabelsBadLogitsAndNoGradScopes() {
     ClassifierGuidance g = new ClassifierGuidance(logistic(1.0), 1.0);
     Tensor x = Tensor.zeros(DType.FLOAT64, 2, 1);
