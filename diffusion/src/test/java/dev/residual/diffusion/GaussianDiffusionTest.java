@@ -159,6 +159,20 @@ class GaussianDiffusionTest {
   }
 
   @Test
+  void qSampleKeepsFloat32AndDifferentiatesIntoX0() {
+    Tensor x0 = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).requiresGrad(true);
+    Tensor e = Tensor.zeros(DType.FLOAT32, 2, 2);
+    Tensor t = Tensor.of(new long[] {100, 700});
+    Tensor xt = eps.qSample(x0, t, e);
+    assertEquals(DType.FLOAT32, xt.dtype());
+    xt.sum().backward();
+    double a = schedule.sqrtAlphaBar(100);
+    double b = schedule.sqrtAlphaBar(700);
+    assertArrayEquals(
+        new float[] {(float) a, (float) a, (float) b, (float) b}, x0.grad().toFloatArray(), 1e-6f);
+  }
+
+  @Test
   void rejectsMismatchedShapesTimestepsAndWeights() {
     Tensor x0 = Tensor.zeros(DType.FLOAT64, 2, 3);
     var e =

@@ -160,6 +160,14 @@ class GuidanceTest {
       assertThrows(
           IllegalStateException.class, () -> g.gradLogProb(x, t, Tensor.of(new long[] {0, 1})));
     }
+    DdpmSampler guided = new DdpmSampler(diffusion, Variance.BETA, false, g);
+    try (var noGrad = Tensor.noGrad()) {
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              guided.sample(
+                  (a, b, c) -> Tensor.zerosLike(a), x, Tensor.of(new long[] {0, 1}), null));
+    }
     ClassifierGuidance bad = new ClassifierGuidance((xt, tt) -> xt.sum(1), 1.0);
     e =
         assertThrows(
