@@ -1,8 +1,25 @@
 /**
- * Diffusion models from first principles: noise schedules, DDPM and DDIM samplers, MLP and U-Net
- * denoisers, classifier and classifier-free guidance, CLIP and CLIP guidance.
+ * Diffusion models from first principles, with the papers' formulas.
  *
- * <p>Not yet implemented: this module will be filled by the diffusion issues. It depends on {@code
- * core-tensor}.
+ * <ul>
+ *   <li>{@link dev.residual.diffusion.NoiseSchedule}: linear (rescaled by 1000/T) and cosine
+ *       schedules and every derived quantity (α, ᾱ, ᾱ_{t−1}, β̃ and square roots), in double
+ *       precision, 0-based timesteps.
+ *   <li>{@link dev.residual.diffusion.GaussianDiffusion}: the forward process {@code qSample}, the
+ *       one-step chain, conversions between ε, x0 and v predictions, the posterior mean and the
+ *       training loss (t uniform, MSE on the chosen target, optional per-t weights).
+ *   <li>Samplers for any {@link dev.residual.diffusion.Denoiser}: {@link
+ *       dev.residual.diffusion.DdpmSampler} (Ho et al. algorithm 2, σ² = β or β̃, optional x̂0
+ *       clipping) and {@link dev.residual.diffusion.DdimSampler} (η, S steps with the uniform
+ *       spacing {@code floor(i·T/S)}, inversion), both with {@link
+ *       dev.residual.diffusion.Trajectory} capture.
+ *   <li>Guidance: {@link dev.residual.diffusion.ClassifierFreeGuidance} (a denoiser wrapper) and
+ *       {@link dev.residual.diffusion.ClassifierGuidance} (the gradient of a {@link
+ *       dev.residual.diffusion.Classifier}'s log-probability, applied by the samplers).
+ * </ul>
+ *
+ * <p>Not here yet: the MLP and U-Net denoisers, toy and MNIST data, evaluation (MMD, FID-MNIST),
+ * the command line and CLIP; those come with later parts of the diffusion issues. Depends on {@code
+ * core-tensor} only.
  */
 package dev.residual.diffusion;
