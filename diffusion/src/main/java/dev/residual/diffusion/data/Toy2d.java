@@ -59,8 +59,8 @@ public final class Toy2d {
   /**
    * {@code n} points of the 2-D swiss roll (see the class comment), {@code [n, 2]} FLOAT32.
    *
-   * @param noise standard deviation of the Gaussian noise, in the roll's original units (the
-   *     output is that divided by 4.5π)
+   * @param noise standard deviation of the Gaussian noise, in the roll's original units (the output
+   *     is that divided by 4.5π)
    * @throws IllegalArgumentException if {@code n < 0} or {@code noise < 0}
    */
   public static Tensor swissRoll(int n, double noise, Generator g) {
@@ -155,7 +155,11 @@ public final class Toy2d {
   private static void check(String op, int n, double noise) {
     if (n < 0 || !(noise >= 0)) {
       throw new IllegalArgumentException(
-          "Toy2d." + op + ": need n >= 0 and a non-negative noise, got n=" + n + ", noise="
+          "Toy2d."
+              + op
+              + ": need n >= 0 and a non-negative noise, got n="
+              + n
+              + ", noise="
               + noise);
     }
   }

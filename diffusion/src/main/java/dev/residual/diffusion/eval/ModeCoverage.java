@@ -80,8 +80,8 @@ public final class ModeCoverage {
   }
 
   /**
-   * Assigns {@code points [n, d]} to the nearest of {@code centres [k][d]} within {@code radius};
-   * a point equidistant from two centres goes to the one listed first.
+   * Assigns {@code points [n, d]} to the nearest of {@code centres [k][d]} within {@code radius}; a
+   * point equidistant from two centres goes to the one listed first.
    *
    * @throws IllegalArgumentException if {@code points} is not {@code [n, d]} with d the centres'
    *     size, there are no centres, or the radius is not positive

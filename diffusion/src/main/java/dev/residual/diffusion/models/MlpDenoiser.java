@@ -43,12 +43,7 @@ public final class MlpDenoiser extends Module implements Denoiser {
    * @param numClasses the number of classes for a conditional model, or 0 for an unconditional one
    */
   public record Config(
-      int dataDim,
-      int hidden,
-      int numHidden,
-      int timeDim,
-      int learnedTimesteps,
-      int numClasses) {
+      int dataDim, int hidden, int numHidden, int timeDim, int learnedTimesteps, int numClasses) {
 
     /** Validates the sizes; throws IllegalArgumentException naming every bad value. */
     public Config {

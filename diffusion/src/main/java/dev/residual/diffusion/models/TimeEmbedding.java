@@ -12,8 +12,8 @@ import java.util.Arrays;
  * Maps integer timesteps {@code [batch]} to vectors {@code [batch, dim]}, either with the fixed
  * sinusoidal embedding of DDPM / "Attention is all you need" or with a learned table.
  *
- * <p>Sinusoidal ({@link #sinusoidal(int)}): with {@code half = dim / 2} and frequencies {@code
- * f_i = exp(−ln(10000) · i / half)} for {@code i = 0 … half−1}, row b is {@code [sin(t_b f_0), …,
+ * <p>Sinusoidal ({@link #sinusoidal(int)}): with {@code half = dim / 2} and frequencies {@code f_i
+ * = exp(−ln(10000) · i / half)} for {@code i = 0 … half−1}, row b is {@code [sin(t_b f_0), …,
  * sin(t_b f_{half−1}), cos(t_b f_0), …, cos(t_b f_{half−1})]} (all sines first, then all cosines,
  * as in the DDPM reference code; {@code dim} must be even). It has no parameters and is computed in
  * double precision, then converted to the requested type.

@@ -131,11 +131,9 @@ class Toy2dTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Toy2d.swissRoll(-1, new Generator(0)));
     assertTrue(e.getMessage().contains("-1"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Toy2d.twoMoons(5, -0.1, new Generator(0)));
     assertThrows(
-        IllegalArgumentException.class, () -> Toy2d.twoMoons(5, -0.1, new Generator(0)));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> Toy2d.eightGaussians(5, 0.0, 0.1, new Generator(0)));
+        IllegalArgumentException.class, () -> Toy2d.eightGaussians(5, 0.0, 0.1, new Generator(0)));
     assertThrows(
         IllegalArgumentException.class,
         () -> Toy2d.eightGaussians(5, 1.0, Double.NaN, new Generator(0)));

@@ -33,13 +33,11 @@ class MmdTest {
 
   @Test
   void biasedEstimatorIsExactlyZeroForIdenticalSamplesAndMatchesHandValueWhenShifted() {
-    assertEquals(
-        0.0, Mmd.mmd2(TWO_POINTS, TWO_POINTS, SIGMA1, Mmd.Estimator.BIASED), 1e-15);
+    assertEquals(0.0, Mmd.mmd2(TWO_POINTS, TWO_POINTS, SIGMA1, Mmd.Estimator.BIASED), 1e-15);
     Tensor shifted = Tensor.of(new double[] {0, 3, 1, 3}, 2, 2);
     // Within-sample terms (1 + 1 + 2e^{-1/2}) / 4 each; cross term as in the unbiased case.
     double expected = 1 + Math.exp(-0.5) - (Math.exp(-4.5) + Math.exp(-5));
-    assertEquals(
-        expected, Mmd.mmd2(TWO_POINTS, shifted, SIGMA1, Mmd.Estimator.BIASED), 1e-12);
+    assertEquals(expected, Mmd.mmd2(TWO_POINTS, shifted, SIGMA1, Mmd.Estimator.BIASED), 1e-12);
   }
 
   @Test

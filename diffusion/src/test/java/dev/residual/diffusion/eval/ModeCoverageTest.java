@@ -52,8 +52,7 @@ class ModeCoverageTest {
 
   @Test
   void aPointEquidistantFromTwoCentresGoesToTheFirst() {
-    ModeCoverage.Result r =
-        ModeCoverage.evaluate(Tensor.of(new double[] {5, 0}, 1, 2), TWO, 5.0);
+    ModeCoverage.Result r = ModeCoverage.evaluate(Tensor.of(new double[] {5, 0}, 1, 2), TWO, 5.0);
     assertArrayEquals(new int[] {1, 0}, r.counts());
   }
 
@@ -92,8 +91,7 @@ class ModeCoverageTest {
         IllegalArgumentException.class,
         () -> ModeCoverage.evaluate(Tensor.zeros(3, 2), new double[0][], 1.0));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> ModeCoverage.evaluate(Tensor.zeros(3, 2), TWO, 0.0));
+        IllegalArgumentException.class, () -> ModeCoverage.evaluate(Tensor.zeros(3, 2), TWO, 0.0));
     assertThrows(
         IllegalArgumentException.class,
         () -> ModeCoverage.evaluate(Tensor.zeros(3, 2), new double[][] {{0, 0}, {1}}, 1.0));

@@ -69,10 +69,12 @@ class MlpDenoiserTest {
   void sameSeedGivesSameNetworkAndPrediction() {
     Tensor x = Tensor.randn(new Generator(5), 3, 2);
     double[] a =
-        new MlpDenoiser(MlpDenoiser.Config.of(2), new Generator(9)).predict(x, T3, null)
+        new MlpDenoiser(MlpDenoiser.Config.of(2), new Generator(9))
+            .predict(x, T3, null)
             .toDoubleArray();
     double[] b =
-        new MlpDenoiser(MlpDenoiser.Config.of(2), new Generator(9)).predict(x, T3, null)
+        new MlpDenoiser(MlpDenoiser.Config.of(2), new Generator(9))
+            .predict(x, T3, null)
             .toDoubleArray();
     assertArrayEquals(a, b, 0.0);
   }
@@ -180,11 +182,9 @@ class MlpDenoiserTest {
   @Test
   void invalidConfigIsRejected() {
     assertThrows(IllegalArgumentException.class, () -> MlpDenoiser.Config.of(0));
-    assertThrows(
-        IllegalArgumentException.class, () -> MlpDenoiser.Config.of(2).withNumHidden(0));
+    assertThrows(IllegalArgumentException.class, () -> MlpDenoiser.Config.of(2).withNumHidden(0));
     assertThrows(IllegalArgumentException.class, () -> MlpDenoiser.Config.of(2).withTimeDim(7));
-    assertThrows(
-        IllegalArgumentException.class, () -> MlpDenoiser.Config.of(2).withLearnedTime(0));
+    assertThrows(IllegalArgumentException.class, () -> MlpDenoiser.Config.of(2).withLearnedTime(0));
     assertThrows(IllegalArgumentException.class, () -> MlpDenoiser.Config.of(2).withClasses(-1));
   }
 }

@@ -25,8 +25,7 @@ class MlpDenoiserTrainingTest {
       sqrtOneMinusAbar[t] = Math.sqrt(1 - abar);
     }
     Generator g = new Generator(21);
-    MlpDenoiser m =
-        new MlpDenoiser(MlpDenoiser.Config.of(2).withHidden(64).withNumHidden(3), g);
+    MlpDenoiser m = new MlpDenoiser(MlpDenoiser.Config.of(2).withHidden(64).withNumHidden(3), g);
     AdamW opt = new AdamW(m.parameters(), 3e-3);
     int batch = 256;
     double first = 0;

@@ -19,9 +19,18 @@ class TimeEmbeddingTest {
     assertArrayEquals(new long[] {3, 4}, e.shape());
     assertEquals(DType.FLOAT64, e.dtype());
     double[] expected = {
-      0, 0, 1, 1,
-      Math.sin(1), Math.sin(0.01), Math.cos(1), Math.cos(0.01),
-      Math.sin(100), Math.sin(1), Math.cos(100), Math.cos(1)
+      0,
+      0,
+      1,
+      1,
+      Math.sin(1),
+      Math.sin(0.01),
+      Math.cos(1),
+      Math.cos(0.01),
+      Math.sin(100),
+      Math.sin(1),
+      Math.cos(100),
+      Math.cos(1)
     };
     assertArrayEquals(expected, e.toDoubleArray(), 1e-12);
   }
@@ -84,7 +93,6 @@ class TimeEmbeddingTest {
         assertThrows(
             IllegalArgumentException.class, () -> emb.forward(Tensor.of(new long[] {10}, 1)));
     assertTrue(e.getMessage().contains("10"), e.getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> emb.forward(Tensor.of(new float[] {1f}, 1)));
+    assertThrows(IllegalArgumentException.class, () -> emb.forward(Tensor.of(new float[] {1f}, 1)));
   }
 }
