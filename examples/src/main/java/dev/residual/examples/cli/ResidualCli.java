@@ -1,6 +1,7 @@
 package dev.residual.examples.cli;
 
 import dev.residual.examples.demo.MlpDemo;
+import dev.residual.examples.diffusion.DiffusionCommand;
 import dev.residual.examples.evals.EvalsCommand;
 import dev.residual.examples.gpt.GptCommand;
 import dev.residual.examples.interp.InterpCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
       InterpCommand.class,
       RlCommand.class,
       EvalsCommand.class,
+      DiffusionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ResidualCli implements Runnable {

@@ -232,7 +232,9 @@ public final class MlpDemo implements Callable<Integer> {
         out.println();
         inductionDemo(out);
         out.println();
-        return dqnDemo();
+        dqnDemo();
+        out.println();
+        return diffusionDemo(out);
       }
       return 0;
     }
@@ -318,6 +320,14 @@ public final class MlpDemo implements Callable<Integer> {
         trained == null ? null : trained.heldOut(),
         logs,
         out);
+  }
+
+  private int diffusionDemo(PrintStream out) {
+    return dev.residual.examples.diffusion.DiffusionCommand.run(
+        dev.residual.diffusion.ToyExperiment.Config.quick(),
+        out,
+        noTrack ? null : runsDir,
+        noTrack ? Path.of("diffusion-demo") : null);
   }
 
   private int dqnDemo() {
