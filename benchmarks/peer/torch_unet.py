@@ -168,19 +168,26 @@ def main():
     eps = torch.randn(a.batch, 1, a.size, a.size)
     t = torch.randint(0, 1000, (a.batch,))
     y = torch.randint(0, 11, (a.batch,))
-    times = []
+    times, fwd, bwd = [], [], []
     for it in range(a.warmup + a.iters):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=False)
+        f0 = time.perf_counter()
         loss = F.mse_loss(net(x, t, y), eps)
+        f1 = time.perf_counter()
         loss.backward()
+        b1 = time.perf_counter()
         opt.step()
         ms = (time.perf_counter() - t0) * 1e3
         if it >= a.warmup:
             times.append(ms)
+            fwd.append((f1 - f0) * 1e3)
+            bwd.append((b1 - f1) * 1e3)
     print(json.dumps({"impl": "pytorch", "threads": a.threads, "params": params,
                       "median_ms": round(statistics.median(times), 1),
-                      "mean_ms": round(statistics.mean(times), 1), "iters": a.iters}))
+                      "mean_ms": round(statistics.mean(times), 1),
+                      "forward_ms": round(statistics.median(fwd), 1),
+                      "backward_ms": round(statistics.median(bwd), 1), "iters": a.iters}))
 
 
 if __name__ == "__main__":

@@ -177,7 +177,8 @@ public final class UNet extends Module implements Denoiser {
         numClasses > 0
             ? registerModule("class_embed", new Embedding(numClasses + 1, timeEmbedDim, g))
             : null;
-    inConv = registerModule("in_conv", new Conv2d(inChannels, baseChannels, 3, 1, 1, 1, 1, true, g));
+    inConv =
+        registerModule("in_conv", new Conv2d(inChannels, baseChannels, 3, 1, 1, 1, 1, true, g));
 
     // Channel counts of the skips, in push order, so the up path knows its input widths.
     Deque<Integer> skips = new ArrayDeque<>();
@@ -186,7 +187,8 @@ public final class UNet extends Module implements Denoiser {
     for (int l = 0; l < levels; l++) {
       int out = baseChannels * channelMults[l];
       for (int r = 0; r < numResBlocks; r++) {
-        addDown("down" + l + "_res" + r, new ResBlock(ch, out, timeEmbedDim, numGroups, dropout, g));
+        addDown(
+            "down" + l + "_res" + r, new ResBlock(ch, out, timeEmbedDim, numGroups, dropout, g));
         ch = out;
         if (attn[l]) {
           addDown("down" + l + "_attn" + r, new AttentionBlock(ch, numGroups, g));
@@ -437,8 +439,12 @@ public final class UNet extends Module implements Denoiser {
     private final Dropout dropout;
     private final Conv2d conv2;
     private final Conv2d skip;
+    /** Whether this block first concatenates a popped skip onto its input (up path only). */
     private boolean popsSkip;
 
+    /**
+     * @throws IllegalArgumentException if {@code groups} does not divide {@code in}
+     */
     ResBlock(int in, int out, int tembDim, int groups, double p, Generator g) {
       if (in % groups != 0) {
         throw new IllegalArgumentException(
@@ -480,6 +486,7 @@ public final class UNet extends Module implements Denoiser {
       proj = registerModule("proj", new Linear(channels, channels, g));
     }
 
+    /** {@code x [B, c, h, w]} → {@code [B, c, h, w]}. */
     Tensor forward(Tensor x) {
       long b = x.size(0);
       long c = x.size(1);
@@ -501,6 +508,7 @@ public final class UNet extends Module implements Denoiser {
       conv = registerModule("conv", new Conv2d(channels, channels, 3, 2, 1, 1, 1, true, g));
     }
 
+    /** {@code x [B, c, h, w]} → {@code [B, c, h/2, w/2]} (rounded up). */
     Tensor forward(Tensor x) {
       return conv.forward(x);
     }
@@ -514,6 +522,7 @@ public final class UNet extends Module implements Denoiser {
       conv = registerModule("conv", new Conv2d(channels, channels, 3, 1, 1, 1, 1, true, g));
     }
 
+    /** {@code x [B, c, h, w]} → {@code [B, c, 2h, 2w]}. */
     Tensor forward(Tensor x) {
       return conv.forward(F.interpolate(x, 2));
     }

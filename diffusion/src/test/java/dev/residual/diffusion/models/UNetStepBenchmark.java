@@ -4,6 +4,7 @@ import dev.residual.nn.functional.F;
 import dev.residual.optim.AdamW;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.MemoryScope;
+import dev.residual.tensor.Profiler;
 import dev.residual.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,8 +21,9 @@ import java.util.List;
  * 28x28.
  *
  * <p>Options: {@code --threads N} (OpenBLAS threads; 0 keeps the environment's), {@code --warmup
- * N}, {@code --iters N}, {@code --batch N}, {@code --size N}. Prints the parameter count and, last,
- * one JSON line with the median step time.
+ * N}, {@code --iters N}, {@code --batch N}, {@code --size N}, {@code --profile N} (N more steps
+ * under a {@link Profiler}, whose table is printed). Prints the parameter count and, last, one JSON
+ * line with the median step time (and the medians of its forward and backward).
  */
 public final class UNetStepBenchmark {
   private UNetStepBenchmark() {}
@@ -33,6 +35,7 @@ public final class UNetStepBenchmark {
     int iters = 10;
     int batch = 64;
     int size = 28;
+    int profileSteps = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       int v = Integer.parseInt(args[i + 1]);
       switch (args[i]) {
@@ -41,7 +44,9 @@ public final class UNetStepBenchmark {
         case "--iters" -> iters = v;
         case "--batch" -> batch = v;
         case "--size" -> size = v;
-        default -> throw new IllegalArgumentException("UNetStepBenchmark: unknown option " + args[i]);
+        case "--profile" -> profileSteps = v;
+        default -> throw new IllegalArgumentException(
+            "UNetStepBenchmark: unknown option " + args[i]);
       }
     }
     if (threads > 0) {
@@ -57,25 +62,59 @@ public final class UNetStepBenchmark {
     Tensor t = Tensor.randint(g, 0, 1000, batch);
     Tensor y = Tensor.randint(g, 0, 11, batch);
     List<Double> times = new ArrayList<>();
+    List<Double> fwd = new ArrayList<>();
+    List<Double> bwd = new ArrayList<>();
     for (int it = 0; it < warmup + iters; it++) {
       long t0 = System.nanoTime();
       try (MemoryScope scope = MemoryScope.open()) {
         opt.zeroGrad();
+        long f0 = System.nanoTime();
         Tensor loss = F.mseLoss(net.forward(x, t, y), eps);
+        long f1 = System.nanoTime();
         loss.backward();
+        long b1 = System.nanoTime();
         opt.step();
+        if (it >= warmup) {
+          fwd.add((f1 - f0) / 1e6);
+          bwd.add((b1 - f1) / 1e6);
+        }
       }
       double ms = (System.nanoTime() - t0) / 1e6;
       if (it >= warmup) {
         times.add(ms);
       }
     }
+    if (profileSteps > 0) {
+      try (Profiler prof = Profiler.start()) {
+        for (int it = 0; it < profileSteps; it++) {
+          try (MemoryScope scope = MemoryScope.open()) {
+            opt.zeroGrad();
+            Profiler.mark("zero_grad");
+            Tensor loss = F.mseLoss(net.forward(x, t, y), eps);
+            loss.backward();
+            Profiler.mark("backward (other)");
+            opt.step();
+            Profiler.mark("optimizer");
+          }
+        }
+        System.out.println(prof.table());
+      }
+    }
     Collections.sort(times);
+    Collections.sort(fwd);
+    Collections.sort(bwd);
     double median = times.get(times.size() / 2);
     double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     System.out.printf(
         "{\"impl\": \"residual\", \"threads\": %d, \"params\": %d, \"median_ms\": %.1f,"
-            + " \"mean_ms\": %.1f, \"iters\": %d}%n",
-        blasThreads, net.numParameters(), median, mean, iters);
+            + " \"mean_ms\": %.1f, \"forward_ms\": %.1f, \"backward_ms\": %.1f,"
+            + " \"iters\": %d}%n",
+        blasThreads,
+        net.numParameters(),
+        median,
+        mean,
+        fwd.get(fwd.size() / 2),
+        bwd.get(bwd.size() / 2),
+        iters);
   }
 }
