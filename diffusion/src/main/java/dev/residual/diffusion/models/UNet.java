@@ -255,7 +255,8 @@ public final class UNet extends Module implements Denoiser {
   }
 
   /**
-   * Predicts for noisy images; see {@link #forward}.
+   * Predicts for noisy images; see {@link #forward}. Call {@link #eval()} before sampling so that
+   * dropout is off.
    *
    * @throws IllegalArgumentException as {@link #forward}
    */
@@ -442,14 +443,8 @@ public final class UNet extends Module implements Denoiser {
     /** Whether this block first concatenates a popped skip onto its input (up path only). */
     private boolean popsSkip;
 
-    /**
-     * @throws IllegalArgumentException if {@code groups} does not divide {@code in}
-     */
+    /** The UNet constructor has checked that {@code groups} divides {@code in} and {@code out}. */
     ResBlock(int in, int out, int tembDim, int groups, double p, Generator g) {
-      if (in % groups != 0) {
-        throw new IllegalArgumentException(
-            "UNet: numGroups " + groups + " does not divide " + in + " block input channels");
-      }
       norm1 = registerModule("norm1", new GroupNorm(groups, in));
       conv1 = registerModule("conv1", new Conv2d(in, out, 3, 1, 1, 1, 1, true, g));
       tembProj = registerModule("temb_proj", new Linear(tembDim, out, g));
