@@ -10,7 +10,7 @@ seeds=("$@")
 ./residual --version > /dev/null
 for s in "${seeds[@]}"; do
   echo "== seed $s: Residual (1 process, default threads)"
-  ./residual rl dqn --seed "$s" --no-track --no-gif | grep -E "Evaluation|Training took"
+  ./residual rl dqn --preset cleanrl --seed "$s" --no-track --no-gif | grep -E "Evaluation|Training took"
   echo "== seed $s: PyTorch 1.13 (1 thread)"
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 benchmarks/peer/torch_dqn_cartpole.py --seed "$s" --threads 1
 done
