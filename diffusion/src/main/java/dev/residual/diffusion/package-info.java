@@ -16,10 +16,12 @@
  *   <li>Guidance: {@link dev.residual.diffusion.ClassifierFreeGuidance} (a denoiser wrapper) and
  *       {@link dev.residual.diffusion.ClassifierGuidance} (the gradient of a {@link
  *       dev.residual.diffusion.Classifier}'s log-probability, applied by the samplers).
+ *   <li>{@link dev.residual.diffusion.ToyExperiment}: a 2-D run end to end (train, sample, measure,
+ *       plot).
  * </ul>
  *
- * <p>Not here yet: the MLP and U-Net denoisers, toy and MNIST data, evaluation (MMD, FID-MNIST),
- * the command line and CLIP; those come with later parts of the diffusion issues. Depends on {@code
- * core-tensor} only.
+ * <p>Denoisers (MLP, U-Net) are in {@code models}, 2-D toy data in {@code data}, MMD, mode coverage
+ * and scatter plots in {@code eval}. Not yet written: MNIST training and its evaluation (the MNIST
+ * classifier, FID-MNIST) and CLIP. Depends on {@code core-tensor} only.
  */
 package dev.residual.diffusion;

@@ -1,10 +1,9 @@
 package dev.residual.examples.diffusion;
 
 import dev.residual.diffusion.ToyExperiment;
+import dev.residual.examples.cli.RunRecords;
 import dev.residual.plot.Plots;
 import dev.residual.track.Run;
-import dev.residual.track.RunOptions;
-import dev.residual.track.Runs;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -121,41 +120,25 @@ public final class DiffusionCommand implements Runnable {
         c.timesteps(),
         c.steps(),
         c.ddimSteps());
-    Run run =
-        runsDir == null
-            ? null
-            : Runs.start(
-                RunOptions.builder()
-                    .project("residual-diffusion")
-                    .rootDir(runsDir)
-                    .console(false)
-                    .totalSteps(c.steps())
-                    .tags("diffusion", "toy")
-                    .build());
-    ToyExperiment.Result r;
-    try {
-      if (run != null) {
-        run.config(c);
-      }
-      r = ToyExperiment.run(c, out::println, run);
-    } catch (RuntimeException | Error e) {
-      if (run != null) {
-        run.finish(1);
-      }
-      throw e;
-    }
-    Path dir = figures != null ? figures : run != null ? run.dir() : Path.of("diffusion-demo");
-    Plots.savePng(r.plot(), dir.resolve("samples.png"));
-    out.printf(
-        Locale.ROOT,
-        "%s; %.1f s. Scatter plot: %s%n",
-        r.summary(),
-        r.seconds(),
-        dir.resolve("samples.png").toAbsolutePath());
-    if (run != null) {
-      run.finish(0);
-      out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
-    }
-    return 0;
+    Run run = RunRecords.start(runsDir, "residual-diffusion", c.steps(), "diffusion", "toy");
+    return RunRecords.record(
+        run,
+        out::println,
+        () -> {
+          if (run != null) {
+            run.config(c);
+          }
+          ToyExperiment.Result r = ToyExperiment.run(c, out::println, run);
+          Path dir =
+              figures != null ? figures : run != null ? run.dir() : Path.of("diffusion-demo");
+          Plots.savePng(r.plot(), dir.resolve("samples.png"));
+          out.printf(
+              Locale.ROOT,
+              "%s; %.1f s. Scatter plot: %s%n",
+              r.summary(),
+              r.seconds(),
+              dir.resolve("samples.png").toAbsolutePath());
+          return 0;
+        });
   }
 }

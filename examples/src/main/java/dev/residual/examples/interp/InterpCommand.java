@@ -1,9 +1,8 @@
 package dev.residual.examples.interp;
 
+import dev.residual.examples.cli.RunRecords;
 import dev.residual.interp.InductionStudy;
 import dev.residual.track.Run;
-import dev.residual.track.RunOptions;
-import dev.residual.track.Runs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -124,59 +123,50 @@ public final class InterpCommand implements Runnable {
         c.seed());
     out.flush();
     Run run =
-        runsDir == null
-            ? null
-            : Runs.start(
-                RunOptions.builder()
-                    .project("residual-interp")
-                    .rootDir(runsDir)
-                    .console(false)
-                    .totalSteps(c.shortSteps() + c.longSteps())
-                    .tags("induction-heads", "attn-only")
-                    .build());
-    InductionStudy.Result r;
-    try {
-      if (run != null) {
-        run.config(c);
-      }
-      int every = Math.max(c.evalEvery(), (c.shortSteps() + c.longSteps()) / 10);
-      r =
-          InductionStudy.run(
-              c,
-              s -> {
-                if (s.step() % every == 0 || s.step() == c.shortSteps() + c.longSteps()) {
-                  out.printf(
-                      Locale.ROOT,
-                      "step %5d (%3d tokens)  train loss %.3f  eval loss first copy %.3f,"
-                          + " repeat %.3f  best prev-token L0 %.2f  best induction L1 %.2f%n",
-                      s.step(),
-                      s.context(),
-                      s.trainLoss(),
-                      s.firstHalfLoss(),
-                      s.secondHalfLoss(),
-                      s.bestPreviousToken(),
-                      s.bestInduction());
-                  out.flush();
-                }
-              },
-              run);
-      Path dir =
-          figures != null
-              ? figures
-              : run != null ? run.dir().resolve("induction") : Path.of("induction-study");
-      InductionStudy.report(r, dir, run);
-      out.print(r.summaryWithCircuits());
-      out.printf(Locale.ROOT, "Done in %.1f s. Figures: %s%n", r.seconds(), dir.toAbsolutePath());
-    } catch (RuntimeException | Error e) {
-      if (run != null) {
-        run.finish(1);
-      }
-      throw e;
-    }
-    if (run != null) {
-      run.finish(0);
-      out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
-    }
+        RunRecords.start(
+            runsDir,
+            "residual-interp",
+            c.shortSteps() + c.longSteps(),
+            "induction-heads",
+            "attn-only");
+    RunRecords.record(
+        run,
+        out::println,
+        () -> {
+          if (run != null) {
+            run.config(c);
+          }
+          int every = Math.max(c.evalEvery(), (c.shortSteps() + c.longSteps()) / 10);
+          InductionStudy.Result r =
+              InductionStudy.run(
+                  c,
+                  s -> {
+                    if (s.step() % every == 0 || s.step() == c.shortSteps() + c.longSteps()) {
+                      out.printf(
+                          Locale.ROOT,
+                          "step %5d (%3d tokens)  train loss %.3f  eval loss first copy %.3f,"
+                              + " repeat %.3f  best prev-token L0 %.2f  best induction L1 %.2f%n",
+                          s.step(),
+                          s.context(),
+                          s.trainLoss(),
+                          s.firstHalfLoss(),
+                          s.secondHalfLoss(),
+                          s.bestPreviousToken(),
+                          s.bestInduction());
+                      out.flush();
+                    }
+                  },
+                  run);
+          Path dir =
+              figures != null
+                  ? figures
+                  : run != null ? run.dir().resolve("induction") : Path.of("induction-study");
+          InductionStudy.report(r, dir, run);
+          out.print(r.summaryWithCircuits());
+          out.printf(
+              Locale.ROOT, "Done in %.1f s. Figures: %s%n", r.seconds(), dir.toAbsolutePath());
+          return 0;
+        });
     out.flush();
     return 0;
   }

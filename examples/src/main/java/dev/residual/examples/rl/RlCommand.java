@@ -1,5 +1,6 @@
 package dev.residual.examples.rl;
 
+import dev.residual.examples.cli.RunRecords;
 import dev.residual.plot.Plots;
 import dev.residual.rl.bandit.BanditExperiments;
 import dev.residual.rl.dqn.Dqn;
@@ -14,8 +15,6 @@ import dev.residual.rl.env.toytext.Gridworld;
 import dev.residual.rl.env.wrappers.RecordVideo;
 import dev.residual.rl.tabular.TabularExperiments;
 import dev.residual.track.Run;
-import dev.residual.track.RunOptions;
-import dev.residual.track.Runs;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -65,16 +64,7 @@ public final class RlCommand implements Runnable {
     Path out;
 
     Run start(String tag, long steps) {
-      return noTrack
-          ? null
-          : Runs.start(
-              RunOptions.builder()
-                  .project("residual-rl")
-                  .rootDir(runsDir)
-                  .console(false)
-                  .totalSteps(steps)
-                  .tags("rl", tag)
-                  .build());
+      return RunRecords.start(noTrack ? null : runsDir, "residual-rl", steps, "rl", tag);
     }
 
     Path figures(Run run, String name) {
@@ -82,22 +72,9 @@ public final class RlCommand implements Runnable {
     }
   }
 
-  /** Records the outcome of {@code body} in {@code run}: finish(0), or finish(1) and rethrow. */
+  /** {@link RunRecords#record} printing to {@code out}. */
   static int finish(Run run, PrintStream out, java.util.function.IntSupplier body) {
-    int code;
-    try {
-      code = body.getAsInt();
-    } catch (RuntimeException | Error e) {
-      if (run != null) {
-        run.finish(1);
-      }
-      throw e;
-    }
-    if (run != null) {
-      run.finish(code);
-      out.println("Report: " + run.dir().resolve("index.html").toAbsolutePath());
-    }
-    return code;
+    return RunRecords.record(run, out::println, body);
   }
 
   /** {@code rl bandits}: Sutton &amp; Barto's 10-armed testbed, figures 2.2 to 2.5. */
