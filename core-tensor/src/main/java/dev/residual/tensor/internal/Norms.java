@@ -67,39 +67,47 @@ public final class Norms {
     Storage ws = w == null ? null : w.storage();
     Storage bs = b == null ? null : b.storage();
     boolean f32 = type == DType.FLOAT32;
-    for (int blk = 0; blk < blocks; blk++) {
-      int base = blk * len;
-      double sum = 0;
-      for (int k = 0; k < len; k++) {
-        sum += f32 ? xs.f.get(base + k) : xs.d.get(base + k);
-      }
-      double mean = len == 0 ? 0 : sum / len;
-      double sq = 0;
-      for (int k = 0; k < len; k++) {
-        double dv = (f32 ? xs.f.get(base + k) : xs.d.get(base + k)) - mean;
-        sq += dv * dv;
-      }
-      double rstd = 1.0 / Math.sqrt((len == 0 ? 0 : sq / len) + eps);
-      means[blk] = mean;
-      rstds[blk] = rstd;
-      int g = blk % groups;
-      for (int ci = 0; ci < cpg; ci++) {
-        int ch = g * cpg + ci;
-        // Fold normalisation and the affine map into one scale and shift per channel.
-        double scale = rstd * (ws == null ? 1 : ws.getDouble(ch));
-        double shift = (bs == null ? 0 : bs.getDouble(ch)) - mean * scale;
-        int from = base + ci * spatial;
-        if (f32) {
-          for (int k = 0; k < spatial; k++) {
-            os.f.put(from + k, (float) (xs.f.get(from + k) * scale + shift));
+    // Blocks (one sample's group) are independent: split them over threads, each chunk holding
+    // at least Pointwise.GRAIN elements.
+    int grain = Math.max(1, Pointwise.GRAIN / Math.max(1, len));
+    Parallel.forRange(
+        blocks,
+        grain,
+        (lo, hi) -> {
+          for (int blk = lo; blk < hi; blk++) {
+            int base = blk * len;
+            double sum = 0;
+            for (int k = 0; k < len; k++) {
+              sum += f32 ? xs.f.get(base + k) : xs.d.get(base + k);
+            }
+            double mean = len == 0 ? 0 : sum / len;
+            double sq = 0;
+            for (int k = 0; k < len; k++) {
+              double dv = (f32 ? xs.f.get(base + k) : xs.d.get(base + k)) - mean;
+              sq += dv * dv;
+            }
+            double rstd = 1.0 / Math.sqrt((len == 0 ? 0 : sq / len) + eps);
+            means[blk] = mean;
+            rstds[blk] = rstd;
+            int g = blk % groups;
+            for (int ci = 0; ci < cpg; ci++) {
+              int ch = g * cpg + ci;
+              // Fold normalisation and the affine map into one scale and shift per channel.
+              double scale = rstd * (ws == null ? 1 : ws.getDouble(ch));
+              double shift = (bs == null ? 0 : bs.getDouble(ch)) - mean * scale;
+              int from = base + ci * spatial;
+              if (f32) {
+                for (int k = 0; k < spatial; k++) {
+                  os.f.put(from + k, (float) (xs.f.get(from + k) * scale + shift));
+                }
+              } else {
+                for (int k = 0; k < spatial; k++) {
+                  os.d.put(from + k, xs.d.get(from + k) * scale + shift);
+                }
+              }
+            }
           }
-        } else {
-          for (int k = 0; k < spatial; k++) {
-            os.d.put(from + k, xs.d.get(from + k) * scale + shift);
-          }
-        }
-      }
-    }
+        });
     if (!Engine.needsRecord(x, w, b)) {
       return out;
     }
@@ -112,62 +120,79 @@ public final class Norms {
           Storage gs = gr.storage();
           Tensor gx = need[0] ? Tensor.empty(type, s) : null;
           Storage gxs = gx == null ? null : gx.storage();
+          // Per-block partial sums of the weight and bias gradients, reduced in block order
+          // afterwards so that the result does not depend on the thread split.
+          double[] pgw = new double[blocks * cpg];
+          double[] pgb = new double[blocks * cpg];
+          Parallel.forRange(
+              blocks,
+              grain,
+              (lo, hi) -> {
+                for (int blk = lo; blk < hi; blk++) {
+                  int base = blk * len;
+                  int g = blk % groups;
+                  double mean = means[blk];
+                  double rstd = rstds[blk];
+                  // Sums over the block of dxhat and dxhat·xhat, where dxhat = dy·weight.
+                  double sumD = 0;
+                  double sumDX = 0;
+                  for (int ci = 0; ci < cpg; ci++) {
+                    int ch = g * cpg + ci;
+                    double wv = ws == null ? 1 : ws.getDouble(ch);
+                    int from = base + ci * spatial;
+                    double sg = 0;
+                    double sgx = 0;
+                    if (f32) {
+                      for (int k = 0; k < spatial; k++) {
+                        double gv = gs.f.get(from + k);
+                        sg += gv;
+                        sgx += gv * (xs.f.get(from + k) - mean);
+                      }
+                    } else {
+                      for (int k = 0; k < spatial; k++) {
+                        double gv = gs.d.get(from + k);
+                        sg += gv;
+                        sgx += gv * (xs.d.get(from + k) - mean);
+                      }
+                    }
+                    sgx *= rstd;
+                    pgw[blk * cpg + ci] = sgx;
+                    pgb[blk * cpg + ci] = sg;
+                    sumD += sg * wv;
+                    sumDX += sgx * wv;
+                  }
+                  if (gxs == null || len == 0) {
+                    continue;
+                  }
+                  double md = sumD / len;
+                  double mdx = sumDX / len;
+                  for (int ci = 0; ci < cpg; ci++) {
+                    int ch = g * cpg + ci;
+                    double wv = ws == null ? 1 : ws.getDouble(ch);
+                    int from = base + ci * spatial;
+                    // dx = rstd · (dy·w - mean(dxhat) - xhat · mean(dxhat·xhat))
+                    if (f32) {
+                      for (int k = 0; k < spatial; k++) {
+                        double xh = (xs.f.get(from + k) - mean) * rstd;
+                        gxs.f.put(
+                            from + k, (float) (rstd * (gs.f.get(from + k) * wv - md - xh * mdx)));
+                      }
+                    } else {
+                      for (int k = 0; k < spatial; k++) {
+                        double xh = (xs.d.get(from + k) - mean) * rstd;
+                        gxs.d.put(from + k, rstd * (gs.d.get(from + k) * wv - md - xh * mdx));
+                      }
+                    }
+                  }
+                }
+              });
           double[] gw = new double[c];
           double[] gb = new double[c];
           for (int blk = 0; blk < blocks; blk++) {
-            int base = blk * len;
             int g = blk % groups;
-            double mean = means[blk];
-            double rstd = rstds[blk];
-            // Sums over the block of dxhat and dxhat·xhat, where dxhat = dy·weight.
-            double sumD = 0;
-            double sumDX = 0;
             for (int ci = 0; ci < cpg; ci++) {
-              int ch = g * cpg + ci;
-              double wv = ws == null ? 1 : ws.getDouble(ch);
-              int from = base + ci * spatial;
-              double sg = 0;
-              double sgx = 0;
-              if (f32) {
-                for (int k = 0; k < spatial; k++) {
-                  double gv = gs.f.get(from + k);
-                  sg += gv;
-                  sgx += gv * (xs.f.get(from + k) - mean);
-                }
-              } else {
-                for (int k = 0; k < spatial; k++) {
-                  double gv = gs.d.get(from + k);
-                  sg += gv;
-                  sgx += gv * (xs.d.get(from + k) - mean);
-                }
-              }
-              sgx *= rstd;
-              gw[ch] += sgx;
-              gb[ch] += sg;
-              sumD += sg * wv;
-              sumDX += sgx * wv;
-            }
-            if (gxs == null || len == 0) {
-              continue;
-            }
-            double md = sumD / len;
-            double mdx = sumDX / len;
-            for (int ci = 0; ci < cpg; ci++) {
-              int ch = g * cpg + ci;
-              double wv = ws == null ? 1 : ws.getDouble(ch);
-              int from = base + ci * spatial;
-              // dx = rstd · (dy·w - mean(dxhat) - xhat · mean(dxhat·xhat))
-              if (f32) {
-                for (int k = 0; k < spatial; k++) {
-                  double xh = (xs.f.get(from + k) - mean) * rstd;
-                  gxs.f.put(from + k, (float) (rstd * (gs.f.get(from + k) * wv - md - xh * mdx)));
-                }
-              } else {
-                for (int k = 0; k < spatial; k++) {
-                  double xh = (xs.d.get(from + k) - mean) * rstd;
-                  gxs.d.put(from + k, rstd * (gs.d.get(from + k) * wv - md - xh * mdx));
-                }
-              }
+              gw[g * cpg + ci] += pgw[blk * cpg + ci];
+              gb[g * cpg + ci] += pgb[blk * cpg + ci];
             }
           }
           return new Tensor[] {

@@ -147,6 +147,43 @@ final class VectorKernels {
     }
   }
 
+  /** {@code y = x σ(x)} (SiLU), {@code σ(x) = 1 / (1 + e^{-x})}. */
+  static void silu(ByteBuffer x, ByteBuffer y, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (; k < bound; k += S.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      // x · (1 / (1 + e^-x)), rounded exactly as siluWithDerivative does, so that a forward pass
+      // gives the same bits with and without grad.
+      FloatVector s = one.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+      v.mul(s).intoByteBuffer(y, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      double xv = x.getFloat(4 * k);
+      y.putFloat(4 * k, (float) (xv * (1.0 / (1.0 + FastMath.exp(-xv)))));
+    }
+  }
+
+  /** SiLU and its derivative in one pass: {@code y = x σ(x)}, {@code d = σ(x)(1 + x(1 - σ(x)))}. */
+  static void siluWithDerivative(ByteBuffer x, ByteBuffer y, ByteBuffer d, int lo, int hi) {
+    int k = lo;
+    int bound = lo + S.loopBound(hi - lo);
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (; k < bound; k += S.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(S, x, 4 * k, NO);
+      FloatVector s = one.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+      v.mul(s).intoByteBuffer(y, 4 * k, NO);
+      one.sub(s).mul(v).add(1f).mul(s).intoByteBuffer(d, 4 * k, NO);
+    }
+    for (; k < hi; k++) {
+      double xv = x.getFloat(4 * k);
+      double s = 1.0 / (1.0 + FastMath.exp(-xv));
+      y.putFloat(4 * k, (float) (xv * s));
+      d.putFloat(4 * k, (float) (s * (1.0 + xv * (1.0 - s))));
+    }
+  }
+
   /** {@code y = e^x}. */
   static void exp(ByteBuffer x, ByteBuffer y, int lo, int hi) {
     int k = lo;

@@ -21,9 +21,10 @@ import java.util.List;
  * 28x28.
  *
  * <p>Options: {@code --threads N} (OpenBLAS threads; 0 keeps the environment's), {@code --warmup
- * N}, {@code --iters N}, {@code --batch N}, {@code --size N}, {@code --profile N} (N more steps
- * under a {@link Profiler}, whose table is printed). Prints the parameter count and, last, one JSON
- * line with the median step time (and the medians of its forward and backward).
+ * N}, {@code --iters N}, {@code --batch N}, {@code --size N}, {@code --base C} (base channels,
+ * default 32), {@code --profile N} (N more steps under a {@link Profiler}, whose table is printed).
+ * Prints the parameter count and, last, one JSON line with the median step time (and the medians of
+ * its forward and backward).
  */
 public final class UNetStepBenchmark {
   private UNetStepBenchmark() {}
@@ -36,6 +37,7 @@ public final class UNetStepBenchmark {
     int batch = 64;
     int size = 28;
     int profileSteps = 0;
+    int base = 32;
     for (int i = 0; i + 1 < args.length; i += 2) {
       int v = Integer.parseInt(args[i + 1]);
       switch (args[i]) {
@@ -45,6 +47,7 @@ public final class UNetStepBenchmark {
         case "--batch" -> batch = v;
         case "--size" -> size = v;
         case "--profile" -> profileSteps = v;
+        case "--base" -> base = v;
         default ->
             throw new IllegalArgumentException("UNetStepBenchmark: unknown option " + args[i]);
       }
@@ -54,7 +57,7 @@ public final class UNetStepBenchmark {
     }
     int blasThreads = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
     Generator g = new Generator(0);
-    UNet net = new UNet(1, 32, new int[] {1, 2, 2}, 1, new int[0], true, 8, 0.1, 10, g);
+    UNet net = new UNet(1, base, new int[] {1, 2, 2}, 1, new int[0], true, 8, 0.1, 10, g);
     System.out.println("residual UNet parameters: " + net.numParameters());
     AdamW opt = new AdamW(net.parameters(), 2e-4);
     Tensor x = Tensor.randn(g, batch, 1, size, size);
