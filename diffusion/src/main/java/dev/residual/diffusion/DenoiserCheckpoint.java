@@ -139,7 +139,9 @@ public final class DenoiserCheckpoint {
       return s;
     }
 
-    /** The diffusion process: {@code schedule} with {@code timesteps} steps and {@code prediction}. */
+    /**
+     * The diffusion process: {@code schedule} with {@code timesteps} steps and {@code prediction}.
+     */
     public GaussianDiffusion diffusion() {
       return new GaussianDiffusion(schedule.build(timesteps), prediction);
     }
@@ -215,7 +217,8 @@ public final class DenoiserCheckpoint {
    */
   public static void save(Path dir, Module model, Meta meta) {
     if (dir == null || model == null || meta == null) {
-      throw new IllegalArgumentException("DenoiserCheckpoint.save: dir, model and meta are required");
+      throw new IllegalArgumentException(
+          "DenoiserCheckpoint.save: dir, model and meta are required");
     }
     Map<String, Object> modelInfo = new LinkedHashMap<>();
     int modelClasses;
@@ -266,7 +269,8 @@ public final class DenoiserCheckpoint {
     }
     Map<String, Tensor> state = model.stateDict();
     modelInfo.put(
-        "dtype", state.isEmpty() ? DType.FLOAT32.name() : state.values().iterator().next().dtype().name());
+        "dtype",
+        state.isEmpty() ? DType.FLOAT32.name() : state.values().iterator().next().dtype().name());
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("format", FORMAT);
     config.put("version", VERSION);
@@ -335,7 +339,8 @@ public final class DenoiserCheckpoint {
               prediction,
               contents.step());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("DenoiserCheckpoint.load: " + dir + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "DenoiserCheckpoint.load: " + dir + ": " + e.getMessage(), e);
     }
     Fields m = f.object("model");
     String kind = m.string("kind");

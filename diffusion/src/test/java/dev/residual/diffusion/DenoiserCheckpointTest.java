@@ -59,8 +59,7 @@ class DenoiserCheckpointTest {
     assertEquals(mnistMeta(10), loaded.meta());
     assertEquals(Denoiser.Prediction.V, loaded.diffusion().prediction());
     assertEquals(50, loaded.diffusion().schedule().steps());
-    assertArrayEquals(
-        NoiseSchedule.cosine(50).betas(), loaded.diffusion().schedule().betas(), 0.0);
+    assertArrayEquals(NoiseSchedule.cosine(50).betas(), loaded.diffusion().schedule().betas(), 0.0);
 
     Tensor x = Tensor.randn(new Generator(4), 2, 1, 8, 8);
     Tensor t = Tensor.of(new long[] {0, 37});
@@ -142,9 +141,7 @@ class DenoiserCheckpointTest {
       throws Exception {
     Path dir = tmp.resolve("ckpt");
     DenoiserCheckpoint.save(
-        dir,
-        new MlpDenoiser(MlpDenoiser.Config.of(2).withHidden(16), new Generator(0)),
-        toyMeta());
+        dir, new MlpDenoiser(MlpDenoiser.Config.of(2).withHidden(16), new Generator(0)), toyMeta());
     Path json = dir.resolve("state.json");
     Files.writeString(json, Files.readString(json).replace("\"hidden\" : 16", "\"hidden\" : 32"));
     IllegalArgumentException e =
@@ -159,8 +156,7 @@ class DenoiserCheckpointTest {
     DenoiserCheckpoint.save(
         dir, new MlpDenoiser(MlpDenoiser.Config.of(2), new Generator(0)), toyMeta());
     Path json = dir.resolve("state.json");
-    Files.writeString(
-        json, Files.readString(json).replace("residual-denoiser", "something-else"));
+    Files.writeString(json, Files.readString(json).replace("residual-denoiser", "something-else"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DenoiserCheckpoint.load(dir));
     assertTrue(e.getMessage().contains("not a denoiser checkpoint"), e.getMessage());
@@ -186,7 +182,8 @@ class DenoiserCheckpointTest {
         assertThrows(IllegalArgumentException.class, () -> DenoiserCheckpoint.save(tmp, net, odd));
     assertTrue(shape.getMessage().contains("[1, 7, 8]"), shape.getMessage());
     MlpDenoiser mlp = new MlpDenoiser(MlpDenoiser.Config.of(3), new Generator(0));
-    assertThrows(IllegalArgumentException.class, () -> DenoiserCheckpoint.save(tmp, mlp, toyMeta()));
+    assertThrows(
+        IllegalArgumentException.class, () -> DenoiserCheckpoint.save(tmp, mlp, toyMeta()));
   }
 
   @Test

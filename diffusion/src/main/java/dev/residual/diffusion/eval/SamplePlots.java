@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * Pictures of diffusion samples: scatter plots of 2-D samples (generated next to true data) through
  * {@link ScatterPlot}, grids of generated images and denoising trajectories (images as strips of
- * {@code x_t} over {@code x̂0}, points as a row of scatter panels) through {@link ImageGrid}. Images
- * are read in the range {@code [-1, 1]}.
+ * {@code x_t} over {@code x̂0}, points as a row of scatter panels) through {@link ImageGrid}.
+ * Images are read in the range {@code [-1, 1]}.
  */
 public final class SamplePlots {
   private SamplePlots() {}
@@ -87,8 +87,7 @@ public final class SamplePlots {
               + " captions for images "
               + Arrays.toString(images.shape()));
     }
-    ImageGrid grid =
-        ImageGrid.of(images).range(-1, 1).nrow(nrow).scale(scaleFor(images.size(3)));
+    ImageGrid grid = ImageGrid.of(images).range(-1, 1).nrow(nrow).scale(scaleFor(images.size(3)));
     if (captions != null) {
       grid.captions(Arrays.asList(captions));
     }
@@ -150,8 +149,8 @@ public final class SamplePlots {
   }
 
   /**
-   * A denoising trajectory of 2-D points: a row of {@link #PANEL_SIZE}-pixel square scatter
-   * panels, one per captured {@code x_t} (titled with its t), then one of the final sample.
+   * A denoising trajectory of 2-D points: a row of {@link #PANEL_SIZE}-pixel square scatter panels,
+   * one per captured {@code x_t} (titled with its t), then one of the final sample.
    *
    * @param tr a trajectory of points {@code [B, 2]}
    * @throws IllegalArgumentException if the trajectory has no captures or its captures are not all

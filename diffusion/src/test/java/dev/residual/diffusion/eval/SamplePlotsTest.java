@@ -11,10 +11,10 @@ import dev.residual.plot.Plots;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
 import java.awt.image.BufferedImage;
-import java.util.function.Supplier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class SamplePlotsTest {
@@ -146,7 +146,10 @@ class SamplePlotsTest {
     assertTrue(none.getMessage().contains("no captured steps"), none.getMessage());
     Trajectory points =
         new Trajectory(
-            List.of(5), List.of(Tensor.zeros(3, 2)), List.of(Tensor.zeros(3, 2)), Tensor.zeros(3, 2));
+            List.of(5),
+            List.of(Tensor.zeros(3, 2)),
+            List.of(Tensor.zeros(3, 2)),
+            Tensor.zeros(3, 2));
     IllegalArgumentException rank =
         assertThrows(IllegalArgumentException.class, () -> SamplePlots.trajectoryStrip(points, 1));
     assertTrue(rank.getMessage().contains("[3, 2]"), rank.getMessage());
@@ -166,8 +169,7 @@ class SamplePlotsTest {
     Trajectory tr =
         new Trajectory(
             List.of(99, 49),
-            List.of(
-                Tensor.randn(new Generator(1), 50, 2), Tensor.randn(new Generator(2), 50, 2)),
+            List.of(Tensor.randn(new Generator(1), 50, 2), Tensor.randn(new Generator(2), 50, 2)),
             List.of(Tensor.zeros(50, 2), Tensor.zeros(50, 2)),
             Toy2d.swissRoll(50, new Generator(3)));
     BufferedImage img = render(() -> SamplePlots.trajectoryScatter(tr));
@@ -178,11 +180,13 @@ class SamplePlotsTest {
   @Test
   void trajectoryScatterRejectsImagesAndEmptyTrajectories() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> SamplePlots.trajectoryScatter(imageTrajectory(2, 2)));
+        IllegalArgumentException.class, () -> SamplePlots.trajectoryScatter(imageTrajectory(2, 2)));
     Trajectory wide =
         new Trajectory(
-            List.of(5), List.of(Tensor.zeros(3, 3)), List.of(Tensor.zeros(3, 3)), Tensor.zeros(3, 3));
+            List.of(5),
+            List.of(Tensor.zeros(3, 3)),
+            List.of(Tensor.zeros(3, 3)),
+            Tensor.zeros(3, 3));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SamplePlots.trajectoryScatter(wide));
     assertTrue(e.getMessage().contains("[3, 3]"), e.getMessage());

@@ -248,8 +248,7 @@ public final class DiffusionCommand implements Runnable {
       }
       if (!(kind.equals("cfg") || kind.equals("classifier")) || !Double.isFinite(scale)) {
         throw usage(
-            "--guidance must be none, cfg:W or classifier:S with a finite number, got "
-                + guidance);
+            "--guidance must be none, cfg:W or classifier:S with a finite number, got " + guidance);
       }
       if (kind.equals("classifier")) {
         throw usage("classifier guidance needs --classifier FILE");

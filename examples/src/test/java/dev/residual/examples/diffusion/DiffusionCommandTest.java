@@ -144,7 +144,9 @@ class DiffusionCommandTest {
         ResidualCli.execute(
             "diffusion", "sample", "--checkpoint", c, "--guidance", "cfg:3", "--no-track"));
     assertEquals(
-        2, ResidualCli.execute("diffusion", "sample", "--checkpoint", c, "--class", "7", "--no-track"));
+        2,
+        ResidualCli.execute(
+            "diffusion", "sample", "--checkpoint", c, "--class", "7", "--no-track"));
     // classifier guidance is parsed but not wired yet
     assertEquals(
         2,
