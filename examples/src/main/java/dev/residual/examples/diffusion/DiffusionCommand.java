@@ -256,6 +256,13 @@ public final class DiffusionCommand implements Runnable {
       return scale;
     }
 
+    /**
+     * Loads the checkpoint, samples, writes the pictures and records the run.
+     *
+     * @param console where progress lines go
+     * @return the exit code (0)
+     * @throws ParameterException for bad options or a checkpoint that cannot be loaded
+     */
     int sample(PrintStream console) {
       if (n < 1) {
         throw usage("--n must be >= 1, got " + n);
@@ -266,6 +273,9 @@ public final class DiffusionCommand implements Runnable {
       String which = sampler.trim().toLowerCase(Locale.ROOT);
       if (!which.equals("ddpm") && !which.equals("ddim")) {
         throw usage("--sampler must be ddpm or ddim, got " + sampler);
+      }
+      if (which.equals("ddpm") && eta != 0) {
+        throw usage("--eta is for DDIM; DDPM's noise is fixed by its variance, got --eta " + eta);
       }
       Double w = guidanceWeight();
       DenoiserCheckpoint.Loaded loaded;

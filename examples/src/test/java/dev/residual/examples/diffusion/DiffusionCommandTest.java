@@ -164,6 +164,18 @@ class DiffusionCommandTest {
         2,
         ResidualCli.execute(
             "diffusion", "sample", "--checkpoint", c, "--steps", "101", "--no-track", "--out", o));
+    assertEquals(
+        2,
+        ResidualCli.execute(
+            "diffusion",
+            "sample",
+            "--checkpoint",
+            c,
+            "--sampler",
+            "ddpm",
+            "--eta",
+            "1",
+            "--no-track"));
     assertEquals(2, ResidualCli.execute("diffusion", "sample", "--no-track"));
   }
 
