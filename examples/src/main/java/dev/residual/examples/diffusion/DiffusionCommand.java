@@ -7,6 +7,7 @@ import dev.residual.diffusion.Denoiser;
 import dev.residual.diffusion.DenoiserCheckpoint;
 import dev.residual.diffusion.ToyExperiment;
 import dev.residual.diffusion.Trajectory;
+import dev.residual.diffusion.eval.Mmd;
 import dev.residual.diffusion.eval.SamplePlots;
 import dev.residual.examples.cli.RunRecords;
 import dev.residual.plot.Plots;
@@ -379,6 +380,7 @@ public final class DiffusionCommand implements Runnable {
             double seconds = (System.nanoTime() - start) / 1e9;
             BufferedImage samples;
             BufferedImage trajectory;
+            String quality = "";
             if (meta.isImage()) {
               String[] captions = null;
               if (labels != null) {
@@ -391,15 +393,34 @@ public final class DiffusionCommand implements Runnable {
               trajectory = SamplePlots.trajectoryStrip(tr, 4);
             } else {
               Map<String, Tensor> groups = new LinkedHashMap<>();
+              ToyExperiment.Data toy = null;
               if (meta.data().startsWith("toy:") && meta.sampleShape()[0] == 2) {
                 try {
-                  groups.put(
-                      "true",
-                      ToyExperiment.sample(
-                          ToyExperiment.dataOf(meta.data()), n, new Generator(seed + 1)));
+                  toy = ToyExperiment.dataOf(meta.data());
                 } catch (IllegalArgumentException unknownToy) {
                   // a toy this build does not know: show the samples alone
                 }
+              }
+              if (toy != null) {
+                Tensor truth = ToyExperiment.sample(toy, n, new Generator(seed + 1));
+                Tensor truth2 = ToyExperiment.sample(toy, n, new Generator(seed + 2));
+                double[] bw = Mmd.DEFAULT_BANDWIDTHS;
+                double mmd =
+                    Mmd.mmd2(tr.sample().to(DType.FLOAT32), truth, bw, Mmd.Estimator.BIASED);
+                double floor = Mmd.mmd2(truth2, truth, bw, Mmd.Estimator.BIASED);
+                quality =
+                    String.format(
+                        Locale.ROOT,
+                        "MMD² vs %d true points %.2e (true vs true %.2e: %.1fx). ",
+                        n,
+                        mmd,
+                        floor,
+                        mmd / floor);
+                if (run != null) {
+                  run.summary("mmd2", mmd);
+                  run.summary("mmd2_true_vs_true", floor);
+                }
+                groups.put("true", truth);
               }
               groups.put(what, tr.sample());
               samples = SamplePlots.scatter(meta.data() + ": samples", groups, 700, 700);
@@ -416,10 +437,11 @@ public final class DiffusionCommand implements Runnable {
             }
             console.printf(
                 Locale.ROOT,
-                "Sampled %d in %.2f s (%.1f ms per step). Samples: %s; trajectory: %s%n",
+                "Sampled %d in %.2f s (%.1f ms per step). %sSamples: %s; trajectory: %s%n",
                 n,
                 seconds,
                 1000 * seconds / sampleSteps,
+                quality,
                 dir.resolve("samples.png").toAbsolutePath(),
                 dir.resolve("trajectory.png").toAbsolutePath());
             return 0;
