@@ -13,6 +13,7 @@ import dev.residual.tensor.MemoryScope;
 import dev.residual.tensor.Tensor;
 import dev.residual.track.Run;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -138,6 +139,28 @@ public final class ToyExperiment {
     }
   }
 
+  /** The checkpoint's data kind of {@code data}: {@code "toy:swissroll"}, {@code "toy:moons"}, … */
+  public static String dataKind(Data data) {
+    return "toy:" + data.name().toLowerCase(Locale.ROOT).replace("_", "");
+  }
+
+  /**
+   * The distribution named by a checkpoint's data kind (the inverse of {@link #dataKind}).
+   *
+   * @throws IllegalArgumentException if {@code kind} names no toy distribution
+   */
+  public static Data dataOf(String kind) {
+    for (Data d : Data.values()) {
+      if (dataKind(d).equals(kind)) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException(
+        "ToyExperiment.dataOf: unknown toy data '"
+            + kind
+            + "' (toy:swissroll, toy:moons, toy:eightgaussians)");
+  }
+
   /** Draws {@code n} points of {@code data}. */
   public static Tensor sample(Data data, int n, Generator g) {
     return switch (data) {
@@ -154,6 +177,19 @@ public final class ToyExperiment {
    * @param run records the loss and the scatter plot (may be null)
    */
   public static Result run(Config c, Consumer<String> progress, Run run) {
+    return run(c, progress, run, null);
+  }
+
+  /**
+   * Trains, samples and evaluates, and saves the EMA model as a {@link DenoiserCheckpoint} (data
+   * {@code "toy:NAME"}, NAME the lower-case {@link Data} name without underscores).
+   *
+   * @param progress receives a line every tenth of training (may be null)
+   * @param run records the loss and the scatter plot (may be null)
+   * @param checkpoint the checkpoint directory, or null for none
+   * @throws java.io.UncheckedIOException if the checkpoint cannot be written
+   */
+  public static Result run(Config c, Consumer<String> progress, Run run, Path checkpoint) {
     long start = System.nanoTime();
     Generator g = new Generator(c.seed());
     MlpDenoiser model = new MlpDenoiser(MlpDenoiser.Config.of(2), g);
@@ -182,6 +218,19 @@ public final class ToyExperiment {
     }
     ema.store();
     ema.copyTo();
+    if (checkpoint != null) {
+      DenoiserCheckpoint.save(
+          checkpoint,
+          model,
+          new DenoiserCheckpoint.Meta(
+              dataKind(c.data()),
+              new int[] {2},
+              0,
+              DenoiserCheckpoint.Schedule.LINEAR,
+              c.timesteps(),
+              Denoiser.Prediction.EPSILON,
+              c.steps()));
+    }
     Tensor ddpm;
     Tensor ddim;
     try (Tensor.NoGrad ignored = Tensor.noGrad()) {

@@ -17,11 +17,15 @@
  *       {@link dev.residual.diffusion.ClassifierGuidance} (the gradient of a {@link
  *       dev.residual.diffusion.Classifier}'s log-probability, applied by the samplers).
  *   <li>{@link dev.residual.diffusion.ToyExperiment}: a 2-D run end to end (train, sample, measure,
- *       plot).
+ *       plot, optionally save the EMA model).
+ *   <li>{@link dev.residual.diffusion.DenoiserCheckpoint}: a trained denoiser (MLP or U-Net) saved
+ *       with everything needed to sample it (config, schedule, prediction, data kind, shape,
+ *       classes, step), and loaded back ready to sample.
  * </ul>
  *
- * <p>Denoisers (MLP, U-Net) are in {@code models}, 2-D toy data in {@code data}, MMD, mode coverage
- * and scatter plots in {@code eval}. Not yet written: MNIST training and its evaluation (the MNIST
- * classifier, FID-MNIST) and CLIP. Depends on {@code core-tensor} only.
+ * <p>Denoisers (MLP, U-Net) are in {@code models}, 2-D toy data in {@code data}, MMD, mode
+ * coverage, scatter plots, image grids and trajectory strips in {@code eval}. Not yet written:
+ * MNIST training and its evaluation (the MNIST classifier, FID-MNIST) and CLIP. Depends on {@code
+ * core-tensor} only.
  */
 package dev.residual.diffusion;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The DDPM U-Net (Ho et al. 2020, as in their reference implementation) for images {@code [B, C, H,
@@ -58,6 +59,7 @@ import java.util.List;
  * positions (equal in parameters to DDPM's 1x1 convolutions).
  */
 public final class UNet extends Module implements Denoiser {
+  private final Config config;
   private final int inChannels;
   private final int baseChannels;
   private final int[] channelMults;
@@ -79,7 +81,7 @@ public final class UNet extends Module implements Denoiser {
   private int lastPops;
 
   /**
-   * Builds the network (parameters drawn from {@code g}).
+   * Hyperparameters of a {@link UNet}.
    *
    * @param inChannels image channels {@code C} (input and output)
    * @param baseChannels channels after the input conv; even (the sinusoidal embedding has this
@@ -88,15 +90,159 @@ public final class UNet extends Module implements Denoiser {
    *     channels
    * @param numResBlocks residual blocks per level on the down path (the up path has one more)
    * @param attentionLevels levels (indices into {@code channelMults}) that get self-attention after
-   *     each residual block, e.g. {@code {1}} for 16x16 in a 32x32 model
+   *     each residual block, e.g. {@code {1}} for 16x16 in a 32x32 model (empty for none)
    * @param midAttention whether the middle has self-attention between its two residual blocks
    * @param numGroups GroupNorm groups; must divide every channel count
    * @param dropout dropout probability inside residual blocks
    * @param numClasses number of classes for a class-conditional model, or 0 for unconditional
+   */
+  public record Config(
+      int inChannels,
+      int baseChannels,
+      int[] channelMults,
+      int numResBlocks,
+      int[] attentionLevels,
+      boolean midAttention,
+      int numGroups,
+      double dropout,
+      int numClasses) {
+    /**
+     * Validates and copies the arrays (a null {@code attentionLevels} means none).
+     *
+     * @throws IllegalArgumentException if a size is not positive, {@code baseChannels} is odd, an
+     *     attention level is out of range, {@code numGroups} does not divide a channel count, or
+     *     {@code dropout} is outside {@code [0, 1)}
+     */
+    public Config {
+      if (inChannels <= 0 || baseChannels <= 0 || numResBlocks <= 0 || numGroups <= 0) {
+        throw new IllegalArgumentException(
+            "UNet: inChannels, baseChannels, numResBlocks and numGroups must be positive, got "
+                + inChannels
+                + ", "
+                + baseChannels
+                + ", "
+                + numResBlocks
+                + ", "
+                + numGroups);
+      }
+      if (baseChannels % 2 != 0) {
+        throw new IllegalArgumentException(
+            "UNet: baseChannels must be even (sinusoidal embedding width), got " + baseChannels);
+      }
+      if (channelMults == null || channelMults.length == 0) {
+        throw new IllegalArgumentException("UNet: channelMults must have at least one level");
+      }
+      for (int m : channelMults) {
+        if (m <= 0) {
+          throw new IllegalArgumentException(
+              "UNet: channel multipliers must be positive, got " + Arrays.toString(channelMults));
+        }
+        if ((baseChannels * m) % numGroups != 0) {
+          throw new IllegalArgumentException(
+              "UNet: numGroups "
+                  + numGroups
+                  + " does not divide "
+                  + baseChannels * m
+                  + " channels (base "
+                  + baseChannels
+                  + ", multipliers "
+                  + Arrays.toString(channelMults)
+                  + ")");
+        }
+      }
+      if (baseChannels % numGroups != 0) {
+        throw new IllegalArgumentException(
+            "UNet: numGroups " + numGroups + " does not divide base channels " + baseChannels);
+      }
+      if (!(dropout >= 0 && dropout < 1)) {
+        throw new IllegalArgumentException("UNet: dropout must be in [0, 1), got " + dropout);
+      }
+      if (numClasses < 0) {
+        throw new IllegalArgumentException("UNet: numClasses must be >= 0, got " + numClasses);
+      }
+      attentionLevels = attentionLevels == null ? new int[0] : attentionLevels.clone();
+      for (int a : attentionLevels) {
+        if (a < 0 || a >= channelMults.length) {
+          throw new IllegalArgumentException(
+              "UNet: attention level " + a + " is outside [0, " + channelMults.length + ")");
+        }
+      }
+      channelMults = channelMults.clone();
+    }
+
+    /** A copy of the channel multipliers. */
+    @Override
+    public int[] channelMults() {
+      return channelMults.clone();
+    }
+
+    /** A copy of the attention levels. */
+    @Override
+    public int[] attentionLevels() {
+      return attentionLevels.clone();
+    }
+
+    /** Equal when every field is, comparing the arrays by content. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Config c
+          && inChannels == c.inChannels
+          && baseChannels == c.baseChannels
+          && Arrays.equals(channelMults, c.channelMults)
+          && numResBlocks == c.numResBlocks
+          && Arrays.equals(attentionLevels, c.attentionLevels)
+          && midAttention == c.midAttention
+          && numGroups == c.numGroups
+          && Double.compare(dropout, c.dropout) == 0
+          && numClasses == c.numClasses;
+    }
+
+    /** Consistent with {@link #equals}. */
+    @Override
+    public int hashCode() {
+      return Objects.hash(
+          inChannels,
+          baseChannels,
+          Arrays.hashCode(channelMults),
+          numResBlocks,
+          Arrays.hashCode(attentionLevels),
+          midAttention,
+          numGroups,
+          dropout,
+          numClasses);
+    }
+
+    /** The fields, arrays written out. */
+    @Override
+    public String toString() {
+      return "UNet.Config[inChannels="
+          + inChannels
+          + ", baseChannels="
+          + baseChannels
+          + ", channelMults="
+          + Arrays.toString(channelMults)
+          + ", numResBlocks="
+          + numResBlocks
+          + ", attentionLevels="
+          + Arrays.toString(attentionLevels)
+          + ", midAttention="
+          + midAttention
+          + ", numGroups="
+          + numGroups
+          + ", dropout="
+          + dropout
+          + ", numClasses="
+          + numClasses
+          + "]";
+    }
+  }
+
+  /**
+   * Builds the network (parameters drawn from {@code g}); the arguments are those of {@link
+   * Config}.
+   *
    * @param g the generator for initialisation and dropout
-   * @throws IllegalArgumentException if a size is not positive, {@code baseChannels} is odd, an
-   *     attention level is out of range, {@code numGroups} does not divide a channel count, or
-   *     {@code dropout} is outside {@code [0, 1)}
+   * @throws IllegalArgumentException as {@link Config}
    */
   public UNet(
       int inChannels,
@@ -109,59 +255,44 @@ public final class UNet extends Module implements Denoiser {
       double dropout,
       int numClasses,
       Generator g) {
-    if (inChannels <= 0 || baseChannels <= 0 || numResBlocks <= 0 || numGroups <= 0) {
-      throw new IllegalArgumentException(
-          "UNet: inChannels, baseChannels, numResBlocks and numGroups must be positive, got "
-              + inChannels
-              + ", "
-              + baseChannels
-              + ", "
-              + numResBlocks
-              + ", "
-              + numGroups);
+    this(
+        new Config(
+            inChannels,
+            baseChannels,
+            channelMults,
+            numResBlocks,
+            attentionLevels,
+            midAttention,
+            numGroups,
+            dropout,
+            numClasses),
+        g);
+  }
+
+  /**
+   * Builds the network for {@code config} (parameters drawn from {@code g}).
+   *
+   * @param config the hyperparameters (already validated)
+   * @param g the generator for initialisation and dropout
+   * @throws IllegalArgumentException if {@code config} is null
+   */
+  public UNet(Config config, Generator g) {
+    if (config == null) {
+      throw new IllegalArgumentException("UNet: config is required");
     }
-    if (baseChannels % 2 != 0) {
-      throw new IllegalArgumentException(
-          "UNet: baseChannels must be even (sinusoidal embedding width), got " + baseChannels);
-    }
-    if (channelMults == null || channelMults.length == 0) {
-      throw new IllegalArgumentException("UNet: channelMults must have at least one level");
-    }
-    for (int m : channelMults) {
-      if (m <= 0) {
-        throw new IllegalArgumentException(
-            "UNet: channel multipliers must be positive, got " + Arrays.toString(channelMults));
-      }
-      if ((baseChannels * m) % numGroups != 0) {
-        throw new IllegalArgumentException(
-            "UNet: numGroups "
-                + numGroups
-                + " does not divide "
-                + baseChannels * m
-                + " channels (base "
-                + baseChannels
-                + ", multipliers "
-                + Arrays.toString(channelMults)
-                + ")");
-      }
-    }
-    if (baseChannels % numGroups != 0) {
-      throw new IllegalArgumentException(
-          "UNet: numGroups " + numGroups + " does not divide base channels " + baseChannels);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("UNet: dropout must be in [0, 1), got " + dropout);
-    }
-    if (numClasses < 0) {
-      throw new IllegalArgumentException("UNet: numClasses must be >= 0, got " + numClasses);
-    }
+    this.config = config;
+    int inChannels = config.inChannels();
+    int baseChannels = config.baseChannels();
+    int[] channelMults = config.channelMults();
+    int numResBlocks = config.numResBlocks();
+    int[] attentionLevels = config.attentionLevels();
+    boolean midAttention = config.midAttention();
+    int numGroups = config.numGroups();
+    double dropout = config.dropout();
+    int numClasses = config.numClasses();
     int levels = channelMults.length;
     boolean[] attn = new boolean[levels];
-    for (int a : attentionLevels == null ? new int[0] : attentionLevels) {
-      if (a < 0 || a >= levels) {
-        throw new IllegalArgumentException(
-            "UNet: attention level " + a + " is outside [0, " + levels + ")");
-      }
+    for (int a : attentionLevels) {
       attn[a] = true;
     }
     this.inChannels = inChannels;
@@ -386,6 +517,11 @@ public final class UNet extends Module implements Denoiser {
   /** Skips popped on the up path of the last forward pass (for tests). */
   int lastPops() {
     return lastPops;
+  }
+
+  /** The hyperparameters this network was built from. */
+  public Config config() {
+    return config;
   }
 
   /** Number of levels {@code L}. */

@@ -220,4 +220,44 @@ class UNetTest {
         v,
         1e-12);
   }
+
+  @Test
+  void configConstructorMatchesTheArgumentConstructorAndIsReported() {
+    UNet.Config c = new UNet.Config(1, 8, new int[] {1, 2}, 1, new int[] {1}, true, 4, 0.0, 10);
+    UNet a = new UNet(c, new Generator(7));
+    UNet b = new UNet(1, 8, new int[] {1, 2}, 1, new int[] {1}, true, 4, 0.0, 10, new Generator(7));
+    assertEquals(c, a.config());
+    assertEquals(c, b.config());
+    assertEquals(c.hashCode(), b.config().hashCode());
+    Tensor x = Tensor.randn(new Generator(8), 1, 1, 8, 8);
+    Tensor t = Tensor.of(new long[] {3});
+    assertArrayEquals(
+        a.forward(x, t, null).toFloatArray(), b.forward(x, t, null).toFloatArray(), 0.0f);
+  }
+
+  @Test
+  void configCopiesItsArraysAndTreatsNullAttentionAsNone() {
+    int[] mults = {1, 2};
+    UNet.Config c = new UNet.Config(1, 8, mults, 1, null, false, 4, 0.0, 0);
+    mults[1] = 3;
+    c.channelMults()[0] = 5;
+    assertArrayEquals(new int[] {1, 2}, c.channelMults());
+    assertArrayEquals(new int[0], c.attentionLevels());
+    assertTrue(c.toString().contains("channelMults=[1, 2]"), c.toString());
+  }
+
+  @Test
+  void configValidatesLikeTheConstructor() {
+    IllegalArgumentException odd =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new UNet.Config(1, 7, new int[] {1}, 1, null, false, 1, 0.0, 0));
+    assertTrue(odd.getMessage().contains("even"), odd.getMessage());
+    IllegalArgumentException level =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new UNet.Config(1, 8, new int[] {1, 2}, 1, new int[] {2}, false, 4, 0.0, 0));
+    assertTrue(level.getMessage().contains("attention level 2"), level.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new UNet(null, new Generator(0)));
+  }
 }
