@@ -142,10 +142,7 @@ public final class ClassifierTraining {
     }
     Generator g = new Generator(config.seed());
     Optimizer opt =
-        AdamW.builder()
-            .lr(config.lr())
-            .weightDecay(config.weightDecay())
-            .build(model.parameters());
+        AdamW.builder().lr(config.lr()).weightDecay(config.weightDecay()).build(model.parameters());
     long total = (long) steps * config.epochs();
     long step = 0;
     List<Epoch> out = new ArrayList<>();
@@ -193,10 +190,15 @@ public final class ClassifierTraining {
         model.eval();
         Tensor t = null;
         if (diffusion != null) {
-          t = Tensor.randint(new Generator(config.seed() + 1), 0, diffusion.schedule().steps(),
-              testImages.size(0));
-          testAcc = accuracyNoisy(model, testImages, testLabels, diffusion, t,
-              new Generator(config.seed() + 2));
+          t =
+              Tensor.randint(
+                  new Generator(config.seed() + 1),
+                  0,
+                  diffusion.schedule().steps(),
+                  testImages.size(0));
+          testAcc =
+              accuracyNoisy(
+                  model, testImages, testLabels, diffusion, t, new Generator(config.seed() + 2));
         } else {
           testAcc = accuracy(model, testImages, testLabels, null);
         }
@@ -231,8 +233,7 @@ public final class ClassifierTraining {
    * @param images {@code [N, 1, H, W]}
    * @param labels INT64 {@code [N]}
    * @param tOrNull timesteps {@code [N]} for a time-conditioned classifier, or null
-   * @throws IllegalArgumentException if the shapes do not fit, or as {@link
-   *     MnistClassifier#logits}
+   * @throws IllegalArgumentException if the shapes do not fit, or as {@link MnistClassifier#logits}
    */
   public static double accuracy(MnistClassifier c, Tensor images, Tensor labels, Tensor tOrNull) {
     checkData("ClassifierTraining.accuracy", images, labels);
@@ -442,14 +443,17 @@ public final class ClassifierTraining {
         case "--lr" -> lr = Double.parseDouble(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--timesteps" -> timesteps = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "ClassifierTraining: unknown argument " + args[i]
-                + " (expected --data DIR --out FILE [--noisy] [--pad32] [--epochs N] [--batch B]"
-                + " [--lr LR] [--seed S] [--timesteps T])");
+        default ->
+            throw new IllegalArgumentException(
+                "ClassifierTraining: unknown argument "
+                    + args[i]
+                    + " (expected --data DIR --out FILE [--noisy] [--pad32] [--epochs N] [--batch"
+                    + " B] [--lr LR] [--seed S] [--timesteps T])");
       }
     }
     if (data == null || out == null) {
-      throw new IllegalArgumentException("ClassifierTraining: --data DIR and --out FILE are required");
+      throw new IllegalArgumentException(
+          "ClassifierTraining: --data DIR and --out FILE are required");
     }
     MnistImages.Split train = MnistImages.load(data, true, pad32);
     MnistImages.Split test = MnistImages.load(data, false, pad32);
@@ -460,14 +464,22 @@ public final class ClassifierTraining {
         Arrays.toString(test.images().shape()));
     Generator g = new Generator(seed);
     MnistClassifier model =
-        new MnistClassifier(noisy ? MnistClassifier.Config.noisy() : MnistClassifier.Config.clean(), g);
+        new MnistClassifier(
+            noisy ? MnistClassifier.Config.noisy() : MnistClassifier.Config.clean(), g);
     GaussianDiffusion diffusion =
         noisy
             ? new GaussianDiffusion(NoiseSchedule.linear(timesteps), Denoiser.Prediction.EPSILON)
             : null;
     Config config = new Config(epochs, batch, lr, d.weightDecay(), d.maxShift(), seed);
     long start = System.nanoTime();
-    train(model, train.images(), train.labels(), config, diffusion, test.images(), test.labels(),
+    train(
+        model,
+        train.images(),
+        train.labels(),
+        config,
+        diffusion,
+        test.images(),
+        test.labels(),
         System.out);
     System.out.printf(Locale.ROOT, "training took %.1f s%n", (System.nanoTime() - start) / 1e9);
     if (out.toAbsolutePath().getParent() != null) {
@@ -479,7 +491,8 @@ public final class ClassifierTraining {
       for (int t : new int[] {0, 250, 500, 750}) {
         if (t < timesteps) {
           double acc =
-              accuracyAt(model, test.images(), test.labels(), diffusion, t, new Generator(seed + t));
+              accuracyAt(
+                  model, test.images(), test.labels(), diffusion, t, new Generator(seed + t));
           System.out.printf(Locale.ROOT, "test accuracy at t=%d: %.4f%n", t, acc);
         }
       }
@@ -489,8 +502,7 @@ public final class ClassifierTraining {
           "test accuracy: %.4f%n",
           accuracy(model, test.images(), test.labels(), null));
       MnistJudge judge = new MnistJudge(model, test.images(), train.images());
-      System.out.printf(
-          Locale.ROOT, "FID-MNIST floor (test vs train): %.4f%n", judge.floor());
+      System.out.printf(Locale.ROOT, "FID-MNIST floor (test vs train): %.4f%n", judge.floor());
     }
   }
 }

@@ -121,7 +121,12 @@ public final class FrechetDistance {
     return meanTerm + sa.getTrace() + sb.getTrace() - 2 * traceRoot;
   }
 
-  /** The Fréchet distance between the Gaussians fitted to two feature sets. */
+  /**
+   * The Fréchet distance between the Gaussians fitted to two feature sets {@code [N_a, F]} and
+   * {@code [N_b, F]}.
+   *
+   * @throws IllegalArgumentException as {@link #stats} and {@link #distance(Stats, Stats)}
+   */
   public static double distance(Tensor featuresA, Tensor featuresB) {
     return distance(stats(featuresA), stats(featuresB));
   }

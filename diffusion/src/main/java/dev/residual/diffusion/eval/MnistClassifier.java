@@ -36,14 +36,15 @@ import java.util.Map;
  *   <li>Linear {@code F → 10}: the logits {@code [B, 10]} ({@link #logits}).
  * </ol>
  *
- * <p>(Sizes {@code H/2} are rounded up, as a 3x3 stride-2 convolution with padding 1 does.) The time
- * embedding is {@code temb = Linear(E, E)(GELU(Linear(E, E)(sinusoidal_E(t))))} {@code [B, E]}.
+ * <p>(Sizes {@code H/2} are rounded up, as a 3x3 stride-2 convolution with padding 1 does.) The
+ * time embedding is {@code temb = Linear(E, E)(GELU(Linear(E, E)(sinusoidal_E(t))))} {@code [B,
+ * E]}.
  *
  * <p>The network is deliberately small: Residual's conv2d is im2col plus one BLAS call per sample,
  * and the judge has to classify tens of thousands of images. The activation is exact GELU rather
- * than SiLU because core-tensor has a vectorised GELU kernel that keeps its derivative for
- * backward (SiLU's scalar path cost as much as all four convolutions in a training step); GELU is
- * smooth, like SiLU, so gradients for classifier guidance stay smooth too.
+ * than SiLU because core-tensor has a vectorised GELU kernel that keeps its derivative for backward
+ * (SiLU's scalar path cost as much as all four convolutions in a training step); GELU is smooth,
+ * like SiLU, so gradients for classifier guidance stay smooth too.
  */
 public final class MnistClassifier extends Module implements Classifier {
   /** The number of classes (digits). */
@@ -65,8 +66,8 @@ public final class MnistClassifier extends Module implements Classifier {
     /**
      * Validates the sizes.
      *
-     * @throws IllegalArgumentException if a size is not positive, {@code numGroups} does not
-     *     divide {@code width}, or (time-conditioned) {@code timeEmbedDim} is odd
+     * @throws IllegalArgumentException if a size is not positive, {@code numGroups} does not divide
+     *     {@code width}, or (time-conditioned) {@code timeEmbedDim} is odd
      */
     public Config {
       if (width <= 0 || features <= 0 || numGroups <= 0) {
@@ -222,8 +223,10 @@ public final class MnistClassifier extends Module implements Classifier {
     if (config.timeConditioned()) {
       if (t == null) {
         throw new IllegalArgumentException(
-            "MnistClassifier: this classifier is time-conditioned; timesteps [" + s[0]
-                + "] are required for images " + Arrays.toString(s));
+            "MnistClassifier: this classifier is time-conditioned; timesteps ["
+                + s[0]
+                + "] are required for images "
+                + Arrays.toString(s));
       }
       if (t.dim() != 1 || t.size(0) != s[0]) {
         throw new IllegalArgumentException(

@@ -47,7 +47,8 @@ public final class MnistJudge {
     checkImages("MnistJudge", testImages);
     if (testImages.size(0) < 2) {
       throw new IllegalArgumentException(
-          "MnistJudge: need at least 2 reference images, got " + Arrays.toString(testImages.shape()));
+          "MnistJudge: need at least 2 reference images, got "
+              + Arrays.toString(testImages.shape()));
     }
     if (trainImages != null) {
       checkImages("MnistJudge (train images)", trainImages);
@@ -104,7 +105,8 @@ public final class MnistJudge {
       for (long b = 0; b < n; b += BATCH) {
         long len = Math.min(BATCH, n - b);
         try (MemoryScope scope = MemoryScope.open()) {
-          long[] p = classifier.logits(fitted.narrow(0, b, len), null).argmax(1, false).toLongArray();
+          long[] p =
+              classifier.logits(fitted.narrow(0, b, len), null).argmax(1, false).toLongArray();
           System.arraycopy(p, 0, out, (int) b, p.length);
         }
       }

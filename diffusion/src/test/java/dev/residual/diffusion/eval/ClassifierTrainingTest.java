@@ -62,8 +62,14 @@ class ClassifierTrainingTest {
         new MnistClassifier(new MnistClassifier.Config(4, 8, 2, true, 8), new Generator(0));
     List<ClassifierTraining.Epoch> epochs =
         ClassifierTraining.train(
-            c, data[0], data[1], new ClassifierTraining.Config(12, 16, 1e-2, 0, 0, 0), d, null,
-            null, null);
+            c,
+            data[0],
+            data[1],
+            new ClassifierTraining.Config(12, 16, 1e-2, 0, 0, 0),
+            d,
+            null,
+            null,
+            null);
     assertTrue(Double.isNaN(epochs.get(0).testAccuracy()));
     double acc = ClassifierTraining.accuracyAt(c, data[0], data[1], d, 0, new Generator(9));
     assertTrue(acc >= 0.95, "accuracy at t=0: " + acc);

@@ -91,7 +91,8 @@ class MnistClassifierTest {
   void wrongImageShapesAreRejected() {
     MnistClassifier c = new MnistClassifier(TINY, new Generator(0));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> c.logits(Tensor.zeros(2, 3, 8, 8), null));
+        assertThrows(
+            IllegalArgumentException.class, () -> c.logits(Tensor.zeros(2, 3, 8, 8), null));
     assertTrue(e.getMessage().contains("[2, 3, 8, 8]"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> c.features(Tensor.zeros(2, 8, 8), null));
     assertThrows(IllegalArgumentException.class, () -> c.features(Tensor.zeros(2, 1, 2, 2), null));
@@ -99,12 +100,14 @@ class MnistClassifierTest {
 
   @Test
   void invalidConfigsAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new MnistClassifier.Config(0, 8, 1, false, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new MnistClassifier.Config(0, 8, 1, false, 0));
     IllegalArgumentException groups =
         assertThrows(
             IllegalArgumentException.class, () -> new MnistClassifier.Config(6, 8, 4, false, 0));
     assertTrue(groups.getMessage().contains("4") && groups.getMessage().contains("6"));
-    assertThrows(IllegalArgumentException.class, () -> new MnistClassifier.Config(4, 8, 2, true, 7));
+    assertThrows(
+        IllegalArgumentException.class, () -> new MnistClassifier.Config(4, 8, 2, true, 7));
     assertThrows(IllegalArgumentException.class, () -> new MnistClassifier(null, new Generator(0)));
   }
 
