@@ -30,7 +30,7 @@ import java.util.Locale;
  * classifier learns {@code p(y | x_t)} for classifier guidance.
  *
  * <p>{@link #main} is the driver for the real MNIST run: {@code --data DIR --out FILE [--noisy]
- * [--epochs N] [--batch B] [--lr LR] [--seed S] [--pad32] [--timesteps T]}.
+ * [--epochs N] [--batch B] [--lr LR] [--seed S] [--pad32] [--timesteps T] [--init FILE]}.
  */
 public final class ClassifierTraining {
   private static final int EVAL_BATCH = 250;
@@ -415,7 +415,8 @@ public final class ClassifierTraining {
    * Trains a classifier on real MNIST and saves it: {@code --data DIR} (IDX files), {@code --out
    * FILE} (safetensors), {@code --noisy} (time-conditioned, on {@code x_t} of a linear schedule
    * with {@code --timesteps T}, default 1000), {@code --epochs N}, {@code --batch B}, {@code --lr
-   * LR}, {@code --seed S}, {@code --pad32} (train on 32x32 padded images). Prints per-epoch loss
+   * LR}, {@code --seed S}, {@code --pad32} (train on 32x32 padded images), {@code --init FILE}
+   * (continue from a saved classifier). Prints per-epoch loss
    * and accuracy, the final test accuracy (for {@code --noisy}, at t = 0, 250, 500, 750) and, for a
    * clean classifier, the FID-MNIST floor (test vs train features).
    *
@@ -424,6 +425,7 @@ public final class ClassifierTraining {
   public static void main(String[] args) throws IOException {
     Path data = null;
     Path out = null;
+    Path init = null;
     boolean noisy = false;
     boolean pad32 = false;
     Config d = Config.mnist();
@@ -436,6 +438,7 @@ public final class ClassifierTraining {
       switch (args[i]) {
         case "--data" -> data = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--init" -> init = Path.of(args[++i]);
         case "--noisy" -> noisy = true;
         case "--pad32" -> pad32 = true;
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
@@ -447,7 +450,7 @@ public final class ClassifierTraining {
             throw new IllegalArgumentException(
                 "ClassifierTraining: unknown argument "
                     + args[i]
-                    + " (expected --data DIR --out FILE [--noisy] [--pad32] [--epochs N] [--batch"
+                    + " (expected --data DIR --out FILE [--init FILE] [--noisy] [--pad32] [--epochs N] [--batch"
                     + " B] [--lr LR] [--seed S] [--timesteps T])");
       }
     }
@@ -464,8 +467,14 @@ public final class ClassifierTraining {
         Arrays.toString(test.images().shape()));
     Generator g = new Generator(seed);
     MnistClassifier model =
-        new MnistClassifier(
-            noisy ? MnistClassifier.Config.noisy() : MnistClassifier.Config.clean(), g);
+        init != null
+            ? MnistClassifier.load(init)
+            : new MnistClassifier(
+                noisy ? MnistClassifier.Config.noisy() : MnistClassifier.Config.clean(), g);
+    if (model.isTimeConditioned() != noisy) {
+      throw new IllegalArgumentException(
+          "ClassifierTraining: --init " + init + " does not match --noisy " + noisy);
+    }
     GaussianDiffusion diffusion =
         noisy
             ? new GaussianDiffusion(NoiseSchedule.linear(timesteps), Denoiser.Prediction.EPSILON)
