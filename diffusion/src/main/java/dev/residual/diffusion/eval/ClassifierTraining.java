@@ -416,9 +416,9 @@ public final class ClassifierTraining {
    * FILE} (safetensors), {@code --noisy} (time-conditioned, on {@code x_t} of a linear schedule
    * with {@code --timesteps T}, default 1000), {@code --epochs N}, {@code --batch B}, {@code --lr
    * LR}, {@code --seed S}, {@code --pad32} (train on 32x32 padded images), {@code --init FILE}
-   * (continue from a saved classifier). Prints per-epoch loss
-   * and accuracy, the final test accuracy (for {@code --noisy}, at t = 0, 250, 500, 750) and, for a
-   * clean classifier, the FID-MNIST floor (test vs train features).
+   * (continue from a saved classifier). Prints per-epoch loss and accuracy, the final test accuracy
+   * (for {@code --noisy}, at t = 0, 250, 500, 750) and, for a clean classifier, the FID-MNIST floor
+   * (test vs train features).
    *
    * @throws IOException if the data cannot be read or the model cannot be written
    */
@@ -450,8 +450,8 @@ public final class ClassifierTraining {
             throw new IllegalArgumentException(
                 "ClassifierTraining: unknown argument "
                     + args[i]
-                    + " (expected --data DIR --out FILE [--init FILE] [--noisy] [--pad32] [--epochs N] [--batch"
-                    + " B] [--lr LR] [--seed S] [--timesteps T])");
+                    + " (expected --data DIR --out FILE [--init FILE] [--noisy] [--pad32] [--epochs"
+                    + " N] [--batch B] [--lr LR] [--seed S] [--timesteps T])");
       }
     }
     if (data == null || out == null) {
