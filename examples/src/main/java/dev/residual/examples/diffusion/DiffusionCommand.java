@@ -1,14 +1,20 @@
 package dev.residual.examples.diffusion;
 
 import dev.residual.diffusion.ClassifierFreeGuidance;
+import dev.residual.diffusion.ClassifierGuidance;
 import dev.residual.diffusion.DdimSampler;
 import dev.residual.diffusion.DdpmSampler;
 import dev.residual.diffusion.Denoiser;
 import dev.residual.diffusion.DenoiserCheckpoint;
+import dev.residual.diffusion.ImageTrainer;
+import dev.residual.diffusion.MnistExperiment;
 import dev.residual.diffusion.ToyExperiment;
 import dev.residual.diffusion.Trajectory;
 import dev.residual.diffusion.eval.Mmd;
+import dev.residual.diffusion.eval.MnistClassifier;
+import dev.residual.diffusion.eval.MnistJudge;
 import dev.residual.diffusion.eval.SamplePlots;
+import dev.residual.diffusion.models.UNet;
 import dev.residual.examples.cli.RunRecords;
 import dev.residual.plot.Plots;
 import dev.residual.tensor.DType;
@@ -16,8 +22,10 @@ import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
 import dev.residual.track.Run;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -42,14 +50,19 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Diffusion models: train on 2-D toy data, and sample a saved denoiser with DDPM or DDIM.",
-    subcommands = {DiffusionCommand.Train.class, DiffusionCommand.Sample.class})
+    subcommands = {
+      DiffusionCommand.Train.class,
+      DiffusionCommand.Sample.class,
+      DiffusionCommand.Evaluate.class
+    })
 public final class DiffusionCommand implements Runnable {
   @Spec CommandSpec spec;
 
   /** Without a subcommand there is nothing to do. */
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing a subcommand: train or sample");
+    throw new ParameterException(
+        spec.commandLine(), "Missing a subcommand: train, sample or evaluate");
   }
 
   /** {@code diffusion train}. */
@@ -66,16 +79,47 @@ public final class DiffusionCommand implements Runnable {
     @Option(
         names = "--data",
         defaultValue = "toy:eightgaussians",
-        description = "toy:swissroll, toy:moons or toy:eightgaussians (default: ${DEFAULT-VALUE}).")
+        description =
+            "toy:swissroll, toy:moons, toy:eightgaussians or mnist (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(
+        names = "--model",
+        description = "mlp (2-D toys, the default there) or unet (mnist, the default there).")
+    String model;
+
+    @Option(
         names = "--steps",
-        defaultValue = "8000",
         description =
-            "Training steps (default: ${DEFAULT-VALUE}, about 2 minutes on 2 cores; the demo's"
-                + " short run uses 2000).")
-    int steps;
+            "Training steps (default: 8000 for toys, about 2 minutes on 2 cores, the demo's short"
+                + " run uses 2000; 3000 for mnist, about an hour on 2 cores). A resumed MNIST run"
+                + " continues up to this count.")
+    Integer steps;
+
+    @Option(
+        names = "--mnist-dir",
+        paramLabel = "DIR",
+        defaultValue = "../shared/data/mnist-10k",
+        description = "MNIST IDX files for --data mnist (default: ${DEFAULT-VALUE}).")
+    Path mnistDir;
+
+    @Option(
+        names = "--base",
+        defaultValue = "16",
+        description = "U-Net base channels for --data mnist (default: ${DEFAULT-VALUE}).")
+    int base;
+
+    @Option(
+        names = "--batch",
+        defaultValue = "64",
+        description = "Batch size for --data mnist (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+        names = "--lr",
+        defaultValue = "1e-3",
+        description = "Peak AdamW learning rate for --data mnist (default: ${DEFAULT-VALUE}).")
+    double lr;
 
     @Option(
         names = "--timesteps",
@@ -118,7 +162,21 @@ public final class DiffusionCommand implements Runnable {
 
     @Override
     public Integer call() {
+      String kind = model == null ? null : model.trim().toLowerCase(Locale.ROOT);
+      if (data.trim().equalsIgnoreCase("mnist")) {
+        if (kind != null && !kind.equals("unet")) {
+          throw new ParameterException(
+              spec.commandLine(), "--data mnist trains a U-Net; --model " + model + " is for toys");
+        }
+        return trainMnist(System.out);
+      }
+      if (kind != null && !kind.equals("mlp")) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--data " + data + " trains an MLP; --model " + model + " is for mnist");
+      }
       ToyExperiment.Config c;
+      int steps = this.steps == null ? 8000 : this.steps;
       try {
         ToyExperiment.Data d =
             switch (data.toLowerCase(Locale.ROOT)) {
@@ -134,6 +192,83 @@ public final class DiffusionCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
       return run(c, System.out, noTrack ? null : runsDir, out, true, checkpoint);
+    }
+
+    /**
+     * Trains the class-conditional MNIST U-Net ({@link MnistExperiment}); the output directory
+     * (--checkpoint, default {@code checkpoint/} in the run's directory or in --out) holds the
+     * resumable trainer state and the EMA model for {@code diffusion sample}. Running the same
+     * command again with the same --checkpoint resumes.
+     */
+    int trainMnist(PrintStream console) {
+      MnistExperiment.Config c;
+      try {
+        MnistExperiment.Config std =
+            MnistExperiment.Config.standard(mnistDir, steps == null ? 3000 : steps);
+        UNet.Config m = std.model();
+        c =
+            new MnistExperiment.Config(
+                mnistDir,
+                new UNet.Config(
+                    1,
+                    base,
+                    m.channelMults(),
+                    m.numResBlocks(),
+                    m.attentionLevels(),
+                    m.midAttention(),
+                    m.numGroups(),
+                    m.dropout(),
+                    m.numClasses()),
+                new ImageTrainer.Config(
+                    batch,
+                    lr,
+                    std.trainer().weightDecay(),
+                    std.trainer().warmupSteps(),
+                    std.trainer().emaDecay(),
+                    std.trainer().labelDropout(),
+                    std.trainer().gradClip(),
+                    seed),
+                std.timesteps(),
+                std.steps(),
+                std.checkpointEvery(),
+                std.logEvery());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      if (!Files.isDirectory(mnistDir)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--mnist-dir " + mnistDir + " is not a directory with MNIST IDX files");
+      }
+      Run run =
+          RunRecords.start(
+              noTrack ? null : runsDir, "residual-diffusion", c.steps(), "diffusion", "mnist");
+      return RunRecords.record(
+          run,
+          console::println,
+          () -> {
+            if (run != null) {
+              run.config(c);
+            }
+            Path dir = out != null ? out : run != null ? run.dir() : Path.of("diffusion-mnist");
+            Path ckpt = checkpoint != null ? checkpoint : dir.resolve("checkpoint");
+            long start = System.nanoTime();
+            ImageTrainer t;
+            try {
+              t = MnistExperiment.train(c, ckpt, console::println, run);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            console.printf(
+                Locale.ROOT,
+                "Trained to step %d in %.0f s. EMA model: %s (sample it with `residual diffusion"
+                    + " sample --checkpoint %s`)%n",
+                t.step(),
+                (System.nanoTime() - start) / 1e9,
+                MnistExperiment.modelDir(ckpt).toAbsolutePath(),
+                MnistExperiment.modelDir(ckpt));
+            return 0;
+          });
     }
   }
 
@@ -224,6 +359,31 @@ public final class DiffusionCommand implements Runnable {
         description = "Where samples.png and trajectory.png go (default: the run's directory).")
     Path out;
 
+    @Option(
+        names = "--classifier",
+        paramLabel = "FILE",
+        description =
+            "A time-conditioned MnistClassifier (safetensors) for --guidance classifier:S; it"
+                + " steers the model's unconditional prediction towards --class.")
+    Path classifier;
+
+    @Option(
+        names = "--judge",
+        paramLabel = "FILE",
+        description =
+            "A clean MnistClassifier that judges image samples: requested-class accuracy, class"
+                + " histogram and FID-MNIST against the test set in --mnist-dir.")
+    Path judge;
+
+    @Option(
+        names = "--mnist-dir",
+        paramLabel = "DIR",
+        defaultValue = "../shared/data/mnist-10k",
+        description = "MNIST IDX files, the judge's reference (default: ${DEFAULT-VALUE}).")
+    Path mnistDir;
+
+    private Double classifierScale;
+
     @Override
     public Integer call() {
       return sample(System.out);
@@ -252,7 +412,12 @@ public final class DiffusionCommand implements Runnable {
             "--guidance must be none, cfg:W or classifier:S with a finite number, got " + guidance);
       }
       if (kind.equals("classifier")) {
-        throw usage("classifier guidance needs --classifier FILE");
+        if (classifier == null) {
+          throw usage(
+              "classifier guidance needs --classifier FILE (a time-conditioned classifier)");
+        }
+        classifierScale = scale;
+        return null;
       }
       return scale;
     }
@@ -307,19 +472,65 @@ public final class DiffusionCommand implements Runnable {
       boolean clip = meta.isImage();
       DdpmSampler ddpmSampler = null;
       DdimSampler ddimSampler = null;
+      ClassifierGuidance cg = null;
+      if (classifierScale != null) {
+        if (!meta.isImage()) {
+          throw usage(
+              "classifier guidance is for MNIST checkpoints; "
+                  + checkpoint
+                  + " holds "
+                  + meta.data());
+        }
+        MnistClassifier noisy;
+        try {
+          noisy = MnistClassifier.load(classifier);
+        } catch (IOException | IllegalArgumentException e) {
+          throw usage("cannot load --classifier " + classifier + ": " + e.getMessage());
+        }
+        if (!noisy.isTimeConditioned()) {
+          throw usage(
+              "--classifier "
+                  + classifier
+                  + " is a clean classifier; guidance needs one trained on"
+                  + " noisy images (time-conditioned)");
+        }
+        cg = new ClassifierGuidance(noisy, classifierScale);
+        if (classes == 0 && cls == null) {
+          throw usage("classifier guidance needs --class C for an unconditional model");
+        }
+      }
+      MnistJudge judged = null;
+      if (judge != null) {
+        if (!meta.isImage()) {
+          throw usage("--judge is for MNIST checkpoints; " + checkpoint + " holds " + meta.data());
+        }
+        try {
+          judged = MnistJudge.load(judge, mnistDir);
+        } catch (IOException | IllegalArgumentException e) {
+          throw usage(
+              "cannot load --judge "
+                  + judge
+                  + " with --mnist-dir "
+                  + mnistDir
+                  + ": "
+                  + e.getMessage());
+        }
+      }
       try {
         if (ddim) {
-          ddimSampler = new DdimSampler(loaded.diffusion(), steps, eta, clip);
+          ddimSampler = new DdimSampler(loaded.diffusion(), steps, eta, clip, cg);
         } else {
-          ddpmSampler = new DdpmSampler(loaded.diffusion(), DdpmSampler.Variance.POSTERIOR, clip);
+          ddpmSampler =
+              new DdpmSampler(loaded.diffusion(), DdpmSampler.Variance.POSTERIOR, clip, cg);
         }
       } catch (IllegalArgumentException e) {
         throw usage(e.getMessage());
       }
       int capture = every > 0 ? every : Math.max(1, sampleSteps / 10);
-      long[] labels = classes == 0 ? null : new long[n];
+      int labelCount = classes > 0 ? classes : cg != null ? MnistClassifier.CLASSES : 0;
+      long[] labels = labelCount == 0 ? null : new long[n];
       for (int i = 0; labels != null && i < n; i++) {
-        labels[i] = cls != null ? cls : i % classes;
+        labels[i] = cls != null ? cls : i % labelCount;
       }
       String what =
           String.format(
@@ -328,7 +539,11 @@ public final class DiffusionCommand implements Runnable {
               ddim ? "DDIM" : "DDPM",
               sampleSteps,
               ddim ? ", η " + eta : "",
-              w == null ? "" : ", classifier-free guidance w " + w,
+              w == null
+                  ? cg == null
+                      ? ""
+                      : ", classifier guidance s " + cg.scale() + " (unconditional model)"
+                  : ", classifier-free guidance w " + w,
               classes == 0 ? "" : cls != null ? ", class " + cls : ", classes cycled");
       console.printf(
           Locale.ROOT,
@@ -357,6 +572,8 @@ public final class DiffusionCommand implements Runnable {
               noTrack ? null : runsDir, "residual-diffusion", 0, "diffusion", "sample");
       DdpmSampler ddpmS = ddpmSampler;
       DdimSampler ddimS = ddimSampler;
+      ClassifierGuidance cgFinal = cg;
+      MnistJudge judgeFinal = judged;
       Tensor y = labels == null ? null : Tensor.of(labels);
       return RunRecords.record(
           run,
@@ -365,10 +582,14 @@ public final class DiffusionCommand implements Runnable {
             if (run != null) {
               run.config(settings);
             }
+            // Classifier guidance steers the model's "no label" prediction: the labels go to the
+            // classifier alone.
             Denoiser model =
-                w == null
-                    ? loaded.denoiser()
-                    : new ClassifierFreeGuidance(loaded.denoiser(), w, classes);
+                w != null
+                    ? new ClassifierFreeGuidance(loaded.denoiser(), w, classes)
+                    : cgFinal != null
+                        ? MnistExperiment.unconditional(loaded.denoiser())
+                        : loaded.denoiser();
             Generator g = new Generator(seed);
             DType dtype = loaded.model().parameters().get(0).dtype();
             Tensor xT = Tensor.randn(g, meta.batchShape(n)).to(dtype);
@@ -391,6 +612,32 @@ public final class DiffusionCommand implements Runnable {
               }
               samples = SamplePlots.sampleGrid(tr.sample(), captions, 8);
               trajectory = SamplePlots.trajectoryStrip(tr, 4);
+              if (judgeFinal != null) {
+                Tensor images = tr.sample().to(DType.FLOAT32);
+                int[] hist = judgeFinal.classHistogram(images);
+                StringBuilder q = new StringBuilder();
+                if (y != null) {
+                  double acc = judgeFinal.requestedClassAccuracy(images, y);
+                  q.append(String.format(Locale.ROOT, "Requested class %.1f%%. ", 100 * acc));
+                  if (run != null) {
+                    run.summary("requested_class_accuracy", acc);
+                  }
+                }
+                q.append("Judge's class histogram ")
+                    .append(java.util.Arrays.toString(hist))
+                    .append(". ");
+                if (n >= 2) {
+                  double fid = judgeFinal.fid(images);
+                  q.append(String.format(Locale.ROOT, "FID-MNIST %.3f (%d samples). ", fid, n));
+                  if (run != null) {
+                    run.summary("fid_mnist", fid);
+                  }
+                }
+                if (run != null) {
+                  run.summary("class_histogram", java.util.Arrays.toString(hist));
+                }
+                quality = q.toString();
+              }
             } else {
               Map<String, Tensor> groups = new LinkedHashMap<>();
               ToyExperiment.Data toy = null;
@@ -444,6 +691,152 @@ public final class DiffusionCommand implements Runnable {
                 quality,
                 dir.resolve("samples.png").toAbsolutePath(),
                 dir.resolve("trajectory.png").toAbsolutePath());
+            return 0;
+          });
+    }
+  }
+
+  /** {@code diffusion evaluate}: the MNIST measurements of the closing note, in one command. */
+  @Command(
+      name = "evaluate",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Judge an MNIST diffusion checkpoint: requested-class accuracy under classifier-free"
+              + " guidance weights and classifier guidance scales, the class histogram of"
+              + " unconditional samples, and FID-MNIST of DDIM and DDPM samples.")
+  public static final class Evaluate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--checkpoint",
+        required = true,
+        paramLabel = "DIR",
+        description = "The EMA model (DenoiserCheckpoint) of an MNIST run.")
+    Path checkpoint;
+
+    @Option(
+        names = "--judge",
+        required = true,
+        paramLabel = "FILE",
+        description = "The clean MnistClassifier that judges samples.")
+    Path judge;
+
+    @Option(
+        names = "--classifier",
+        paramLabel = "FILE",
+        description = "A time-conditioned MnistClassifier for classifier guidance (optional).")
+    Path classifier;
+
+    @Option(
+        names = "--mnist-dir",
+        paramLabel = "DIR",
+        defaultValue = "../shared/data/mnist-10k",
+        description = "MNIST IDX files (default: ${DEFAULT-VALUE}).")
+    Path mnistDir;
+
+    @Option(
+        names = "--n",
+        defaultValue = "200",
+        description = "Samples per measurement (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(
+        names = "--ddim-steps",
+        defaultValue = "50",
+        description = "DDIM steps (default: ${DEFAULT-VALUE}).")
+    int ddimSteps;
+
+    @Option(
+        names = "--cfg",
+        split = ",",
+        defaultValue = "0,1,2,3",
+        description = "Classifier-free guidance weights (default: ${DEFAULT-VALUE}).")
+    double[] cfg;
+
+    @Option(
+        names = "--classifier-scales",
+        split = ",",
+        defaultValue = "0,1,3,10",
+        description = "Classifier guidance scales (default: ${DEFAULT-VALUE}).")
+    double[] scales;
+
+    @Option(names = "--no-ddpm", description = "Skip the DDPM FID (all T steps: the slow part).")
+    boolean noDdpm;
+
+    @Option(
+        names = "--runs-dir",
+        paramLabel = "DIR",
+        defaultValue = "runs",
+        description = "Root of the local run directories (default: ${DEFAULT-VALUE}).")
+    Path runsDir;
+
+    @Option(names = "--no-track", description = "Do not record a run.")
+    boolean noTrack;
+
+    @Override
+    public Integer call() {
+      if (n < 10 || ddimSteps < 1) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--n must be >= 10 and --ddim-steps >= 1, got " + n + ", " + ddimSteps);
+      }
+      MnistExperiment.Loaded model;
+      MnistJudge j;
+      MnistClassifier noisy = null;
+      try {
+        model = new MnistExperiment.Loaded(DenoiserCheckpoint.load(checkpoint));
+        j = MnistJudge.load(judge, mnistDir);
+        if (classifier != null) {
+          noisy = MnistClassifier.load(classifier);
+        }
+      } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "cannot load: " + e.getMessage(), e);
+      }
+      PrintStream console = System.out;
+      Run run =
+          RunRecords.start(
+              noTrack ? null : runsDir, "residual-diffusion", 0, "diffusion", "evaluate");
+      MnistClassifier noisyFinal = noisy;
+      MnistJudge judgeFinal = j;
+      return RunRecords.record(
+          run,
+          console::println,
+          () -> {
+            MnistExperiment.Report r =
+                MnistExperiment.evaluate(
+                    model,
+                    judgeFinal,
+                    noisyFinal,
+                    n,
+                    ddimSteps,
+                    cfg,
+                    noisyFinal == null ? new double[] {0} : scales,
+                    !noDdpm,
+                    console::println);
+            if (run != null) {
+              r.cfgAccuracy().forEach((w, a) -> run.summary("cfg_w" + w + "_accuracy", a));
+              r.classifierAccuracy()
+                  .forEach((sc, a) -> run.summary("classifier_s" + sc + "_accuracy", a));
+              run.summary("fid_ddim", r.fidDdim());
+              run.summary("fid_ddpm", r.fidDdpm());
+              run.summary("fid_floor", r.fidFloor());
+              run.summary(
+                  "unconditional_histogram", java.util.Arrays.toString(r.unconditionalHistogram()));
+              Tensor labels = MnistExperiment.cycledLabels(80);
+              Tensor grid =
+                  model.sample(labels, MnistExperiment.Sampler.DDIM, ddimSteps, 3.0, null, 7, 80);
+              run.logImage(0, "CFG w=3 samples", MnistExperiment.grid(grid, labels, 10));
+              Trajectory tr =
+                  model.trajectory(
+                      MnistExperiment.cycledLabels(4),
+                      ddimSteps,
+                      3.0,
+                      Math.max(1, ddimSteps / 10),
+                      8);
+              run.logImage(0, "trajectory (DDIM, CFG w=3)", SamplePlots.trajectoryStrip(tr, 4));
+            }
+            console.printf(Locale.ROOT, "Evaluated in %.0f s%n", r.seconds());
             return 0;
           });
     }
