@@ -39,7 +39,22 @@ class DiffusionCommandTest {
             "--out",
             out.toString()));
     assertTrue(Files.size(out.resolve("samples.png")) > 1000);
-    assertEquals(2, ResidualCli.execute("diffusion", "train", "--data", "mnist", "--no-track"));
+    assertEquals(
+        2,
+        ResidualCli.execute(
+            "diffusion", "train", "--data", "mnist", "--model", "mlp", "--no-track"));
+    assertEquals(
+        2,
+        ResidualCli.execute(
+            "diffusion",
+            "train",
+            "--data",
+            "mnist",
+            "--mnist-dir",
+            out.resolve("no-such-dir").toString(),
+            "--no-track"));
+    assertEquals(
+        2, ResidualCli.execute("diffusion", "train", "--data", "toy:moons", "--model", "unet"));
     assertEquals(2, ResidualCli.execute("diffusion", "train", "--steps", "0", "--no-track"));
   }
 
@@ -147,7 +162,7 @@ class DiffusionCommandTest {
         2,
         ResidualCli.execute(
             "diffusion", "sample", "--checkpoint", c, "--class", "7", "--no-track"));
-    // classifier guidance is parsed but not wired yet
+    // classifier guidance needs --classifier
     assertEquals(
         2,
         ResidualCli.execute(
@@ -231,5 +246,150 @@ class DiffusionCommandTest {
         2,
         ResidualCli.execute(
             "diffusion", "sample", "--checkpoint", ckpt.toString(), "--class", "10", "--no-track"));
+  }
+
+  private static byte[] idx(int magic, int[] dims, byte[] body) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + body.length);
+    b.putInt(magic);
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    b.put(body);
+    return b.array();
+  }
+
+  /** 20 synthetic 28x28 images per split in IDX: class k is a bar at row 2k + 4. */
+  private static Path writeMnist(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    for (String split : new String[] {"train", "t10k"}) {
+      byte[] px = new byte[20 * 784];
+      byte[] labels = new byte[20];
+      for (int i = 0; i < 20; i++) {
+        labels[i] = (byte) (i % 10);
+        for (int c = 4; c < 24; c++) {
+          px[i * 784 + (2 * (i % 10) + 4) * 28 + c] = (byte) (180 + i);
+        }
+      }
+      Files.write(dir.resolve(split + "-images-idx3-ubyte"), idx(2051, new int[] {20, 28, 28}, px));
+      Files.write(dir.resolve(split + "-labels-idx1-ubyte"), idx(2049, new int[] {20}, labels));
+    }
+    return dir;
+  }
+
+  @Test
+  void mnistTrainSampleWithBothGuidancesAndEvaluateRunEndToEnd(@TempDir Path tmp) throws Exception {
+    Path data = writeMnist(tmp.resolve("mnist"));
+    Path ckpt = tmp.resolve("ckpt");
+    assertEquals(
+        0,
+        ResidualCli.execute(
+            "diffusion",
+            "train",
+            "--data",
+            "mnist",
+            "--mnist-dir",
+            data.toString(),
+            "--steps",
+            "2",
+            "--base",
+            "8",
+            "--batch",
+            "4",
+            "--checkpoint",
+            ckpt.toString(),
+            "--no-track",
+            "--out",
+            tmp.resolve("train-out").toString()));
+    Path model = ckpt.resolve("model");
+    assertTrue(Files.exists(model.resolve("state.json")));
+    Path judge = tmp.resolve("judge.safetensors");
+    new dev.residual.diffusion.eval.MnistClassifier(
+            new dev.residual.diffusion.eval.MnistClassifier.Config(8, 16, 2, false, 0),
+            new Generator(1))
+        .save(judge);
+    Path noisy = tmp.resolve("noisy.safetensors");
+    new dev.residual.diffusion.eval.MnistClassifier(
+            new dev.residual.diffusion.eval.MnistClassifier.Config(8, 16, 2, true, 8),
+            new Generator(2))
+        .save(noisy);
+    Path out = tmp.resolve("out");
+    assertEquals(
+        0,
+        ResidualCli.execute(
+            "diffusion",
+            "sample",
+            "--checkpoint",
+            model.toString(),
+            "--steps",
+            "3",
+            "--guidance",
+            "classifier:2",
+            "--classifier",
+            noisy.toString(),
+            "--class",
+            "3",
+            "--n",
+            "4",
+            "--judge",
+            judge.toString(),
+            "--mnist-dir",
+            data.toString(),
+            "--no-track",
+            "--out",
+            out.toString()));
+    assertTrue(Files.size(out.resolve("samples.png")) > 100);
+    // the clean judge cannot guide, and a time-conditioned classifier cannot judge
+    assertEquals(
+        2,
+        ResidualCli.execute(
+            "diffusion",
+            "sample",
+            "--checkpoint",
+            model.toString(),
+            "--guidance",
+            "classifier:2",
+            "--classifier",
+            judge.toString(),
+            "--no-track"));
+    assertEquals(
+        2,
+        ResidualCli.execute(
+            "diffusion",
+            "sample",
+            "--checkpoint",
+            model.toString(),
+            "--judge",
+            noisy.toString(),
+            "--mnist-dir",
+            data.toString(),
+            "--no-track"));
+    Path runs = tmp.resolve("runs");
+    assertEquals(
+        0,
+        ResidualCli.execute(
+            "diffusion",
+            "evaluate",
+            "--checkpoint",
+            model.toString(),
+            "--judge",
+            judge.toString(),
+            "--classifier",
+            noisy.toString(),
+            "--mnist-dir",
+            data.toString(),
+            "--n",
+            "10",
+            "--ddim-steps",
+            "2",
+            "--cfg",
+            "0,2",
+            "--classifier-scales",
+            "0,1",
+            "--no-ddpm",
+            "--runs-dir",
+            runs.toString()));
+    try (Stream<Path> files = Files.walk(runs)) {
+      assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("index.html")));
+    }
   }
 }
