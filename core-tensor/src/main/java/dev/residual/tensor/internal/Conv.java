@@ -161,9 +161,6 @@ public final class Conv {
     int l = geo.cols();
     int img = cin * h * wd;
     long[] outShape = {n, cout, oh, ow};
-    if (batchedF32 && type == DType.FLOAT32 && groups == 1 && !geo.identity()) {
-      return conv2dBatchedF(xc, wc, bc, geo, n, cout, outShape);
-    }
     Tensor out = biasFilled(type, outShape, bc);
     double beta = bc == null ? 0 : 1;
     Storage xst = xc.storage();
@@ -171,6 +168,7 @@ public final class Conv {
     Storage ost = out.storage();
     boolean identity = geo.identity();
     Storage cols = identity ? null : Tensor.empty(type, kk, l).storage();
+    Scratch fwdScratch = new Scratch();
     for (int s = 0; s < n; s++) {
       for (int g = 0; g < groups; g++) {
         int xOff = s * img + g * cig * h * wd;
@@ -181,7 +179,7 @@ public final class Conv {
           src = xst;
           srcOff = xOff;
         } else {
-          im2col(xst, xOff, geo, cols);
+          im2col(xst, xOff, geo, cols, fwdScratch);
         }
         LinAlg.gemm(
             false, false, cog, l, kk, 1, wst, g * cog * kk, kk, src, srcOff, l, beta, ost, oOff, l);
@@ -199,6 +197,8 @@ public final class Conv {
           Tensor gx = need[0] ? Tensor.zeros(type, xs) : null;
           Tensor gw = need[1] ? Tensor.zeros(type, ws) : null;
           Storage buf = identity ? null : Tensor.empty(type, kk, l).storage();
+          Scratch colScratch = new Scratch();
+          Scratch imgScratch = new Scratch();
           for (int s = 0; s < n && (need[0] || need[1]); s++) {
             for (int g = 0; g < groups; g++) {
               int xOff = s * img + g * cig * h * wd;
@@ -209,7 +209,7 @@ public final class Conv {
                 Storage src = xst;
                 int srcOff = xOff;
                 if (!identity) {
-                  im2col(xst, xOff, geo, buf);
+                  im2col(xst, xOff, geo, buf, colScratch);
                   src = buf;
                   srcOff = 0;
                 }
@@ -253,7 +253,7 @@ public final class Conv {
                       l);
                 } else {
                   LinAlg.gemm(true, false, kk, l, cog, 1, wst, wOff, kk, gs, gOff, l, 0, buf, 0, l);
-                  col2im(buf, geo, gx.storage(), xOff);
+                  col2im(buf, geo, gx.storage(), xOff, imgScratch);
                 }
               }
             }
@@ -263,211 +263,6 @@ public final class Conv {
         },
         xc,
         wc);
-  }
-
-  /**
-   * Largest number of elements in one batched column matrix {@code [C_in·kH·kW, nb·H_out·W_out]} (2
-   * MB of FLOAT32, so that a chunk stays in cache: larger chunks measured no faster);
-   * package-private and mutable so that tests can force several chunks.
-   */
-  static int chunkElements = 1 << 19;
-
-  /** Whether FLOAT32 uses {@link #conv2dBatchedF}; package-private so benchmarks can compare. */
-  static boolean batchedF32 = true;
-
-  /**
-   * FLOAT32 convolution with one group and a real im2col, batched over samples: the columns of
-   * {@code nb} samples side by side form one {@code [kk, nb·l]} matrix, so each chunk is one large
-   * GEMM {@code [C_out, kk] x [kk, nb·l]} instead of {@code nb} small ones, and the column buffers
-   * are allocated once per call rather than once per sample (per-sample GEMMs and buffers made
-   * conv2d three quarters of a U-Net step). Backward recomputes the columns chunk by chunk rather
-   * than keeping them (they are {@code kH·kW} times the input).
-   */
-  private static Tensor conv2dBatchedF(
-      Tensor xc, Tensor wc, Tensor bc, Geo geo, int n, int cout, long[] outShape) {
-    int kk = geo.rows();
-    int l = geo.cols();
-    int img = geo.c * geo.h * geo.w;
-    int nbMax = chunkSamples(n, kk, l, cout);
-    Tensor out = Tensor.empty(DType.FLOAT32, outShape);
-    Storage xst = xc.storage();
-    Storage wst = wc.storage();
-    Storage ost = out.storage();
-    float[] bias = bc == null ? null : floats(bc.storage(), cout);
-    Storage cols = Tensor.empty(DType.FLOAT32, (long) kk * nbMax * l).storage();
-    Storage prod = Tensor.empty(DType.FLOAT32, (long) cout * nbMax * l).storage();
-    float[] ca = null;
-    float[] row = new float[l];
-    for (int s0 = 0; s0 < n; s0 += nbMax) {
-      int nb = Math.min(nbMax, n - s0);
-      if (ca == null || ca.length != kk * nb * l) {
-        ca = new float[kk * nb * l]; // zeroed: padding positions are never written
-      }
-      im2colBatchF(xst, s0 * img, nb, geo, ca);
-      cols.f.put(0, ca, 0, ca.length);
-      int ld = nb * l;
-      LinAlg.gemm(false, false, cout, ld, kk, 1, wst, 0, kk, cols, 0, ld, 0, prod, 0, ld);
-      // prod [C_out, nb·l] -> out [nb, C_out, l], adding the bias.
-      for (int o = 0; o < cout; o++) {
-        for (int s = 0; s < nb; s++) {
-          int dst = ((s0 + s) * cout + o) * l;
-          if (bias == null) {
-            ost.copyFrom(prod, o * ld + s * l, dst, l);
-          } else {
-            prod.f.get(o * ld + s * l, row, 0, l);
-            float bv = bias[o];
-            for (int k = 0; k < l; k++) {
-              row[k] += bv;
-            }
-            ost.f.put(dst, row, 0, l);
-          }
-        }
-      }
-    }
-    if (!Engine.needsRecord(xc, wc, bc)) {
-      return out;
-    }
-    long[] xs = xc.shape();
-    long[] ws = wc.shape();
-    return Engine.record(
-        "conv2d",
-        out,
-        new Tensor[] {xc, wc, bc},
-        (gr, need) -> {
-          Storage gs = gr.storage();
-          Tensor gx = need[0] ? Tensor.empty(DType.FLOAT32, xs) : null;
-          Tensor gw = need[1] ? Tensor.zeros(DType.FLOAT32, ws) : null;
-          if (need[0] || need[1]) {
-            Storage gT = Tensor.empty(DType.FLOAT32, (long) cout * nbMax * l).storage();
-            Storage buf = Tensor.empty(DType.FLOAT32, (long) kk * nbMax * l).storage();
-            float[] heap = null;
-            for (int s0 = 0; s0 < n; s0 += nbMax) {
-              int nb = Math.min(nbMax, n - s0);
-              int ld = nb * l;
-              // dY [nb, C_out, l] -> dYᵀ-by-channel [C_out, nb·l], the layout of prod above.
-              for (int o = 0; o < cout; o++) {
-                for (int s = 0; s < nb; s++) {
-                  gT.copyFrom(gs, ((s0 + s) * cout + o) * l, o * ld + s * l, l);
-                }
-              }
-              if (heap == null || heap.length != kk * ld) {
-                heap = new float[kk * ld];
-              }
-              if (need[1]) {
-                // dW += dY · colsᵀ over the whole chunk.
-                java.util.Arrays.fill(heap, 0f);
-                im2colBatchF(xst, s0 * img, nb, geo, heap);
-                buf.f.put(0, heap, 0, heap.length);
-                LinAlg.gemm(
-                    false, true, cout, kk, ld, 1, gT, 0, ld, buf, 0, ld, 1, gw.storage(), 0, kk);
-              }
-              if (need[0]) {
-                // dcols = Wᵀ · dY, scattered back into each image.
-                LinAlg.gemm(true, false, kk, ld, cout, 1, wst, 0, kk, gT, 0, ld, 0, buf, 0, ld);
-                buf.f.get(0, heap, 0, heap.length);
-                float[] xa = new float[nb * img];
-                col2imBatchF(heap, nb, geo, xa);
-                gx.storage().f.put(s0 * img, xa, 0, xa.length);
-              }
-            }
-          }
-          Tensor gb = need[2] ? channelSums(gr) : null;
-          return new Tensor[] {gx, gw, gb};
-        },
-        xc,
-        wc);
-  }
-
-  /**
-   * Samples per chunk so that the column matrix and the product stay within {@link #chunkElements}.
-   */
-  private static int chunkSamples(int n, int kk, int l, int cout) {
-    long perSample = (long) Math.max(kk, cout) * l;
-    return (int) Math.max(1, Math.min(n, chunkElements / Math.max(1, perSample)));
-  }
-
-  private static float[] floats(Storage s, int n) {
-    float[] v = new float[n];
-    s.f.get(0, v, 0, n);
-    return v;
-  }
-
-  /**
-   * im2col of the {@code nb} images starting at {@code x[xOff..]} into {@code ca [kk, nb·l]} (row
-   * stride {@code nb·l}; sample {@code s} owns columns {@code [s·l, (s+1)·l)}). Entries that fall
-   * in the padding are not written, so {@code ca} must hold zeros there.
-   */
-  private static void im2colBatchF(Storage x, int xOff, int nb, Geo geo, float[] ca) {
-    int l = geo.cols();
-    int ld = nb * l;
-    int ow = geo.ow;
-    int sw = geo.sw;
-    int img = geo.c * geo.h * geo.w;
-    float[] xa = new float[nb * img];
-    x.f.get(xOff, xa, 0, xa.length);
-    for (int s = 0; s < nb; s++) {
-      for (int c = 0; c < geo.c; c++) {
-        int plane = s * img + c * geo.h * geo.w;
-        for (int i = 0; i < geo.kh; i++) {
-          for (int j = 0; j < geo.kw; j++) {
-            int rowBase = ((c * geo.kh + i) * geo.kw + j) * ld + s * l;
-            int shift = j * geo.dw - geo.pw;
-            int lo = validLo(shift, sw, ow);
-            int hi = Math.max(lo, validHi(shift, sw, ow, geo.w));
-            for (int r = 0; r < geo.oh; r++) {
-              int ih = r * geo.sh - geo.ph + i * geo.dh;
-              if (ih < 0 || ih >= geo.h) {
-                continue;
-              }
-              int dst = rowBase + r * ow;
-              int src = plane + ih * geo.w + shift;
-              if (sw == 1) {
-                System.arraycopy(xa, src + lo, ca, dst + lo, hi - lo);
-              } else {
-                for (int q = lo; q < hi; q++) {
-                  ca[dst + q] = xa[src + q * sw];
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * The adjoint of {@link #im2colBatchF}: adds {@code ca [kk, nb·l]} into {@code xa [nb, C, H, W]}.
-   */
-  private static void col2imBatchF(float[] ca, int nb, Geo geo, float[] xa) {
-    int l = geo.cols();
-    int ld = nb * l;
-    int ow = geo.ow;
-    int sw = geo.sw;
-    int img = geo.c * geo.h * geo.w;
-    for (int s = 0; s < nb; s++) {
-      for (int c = 0; c < geo.c; c++) {
-        int plane = s * img + c * geo.h * geo.w;
-        for (int i = 0; i < geo.kh; i++) {
-          for (int j = 0; j < geo.kw; j++) {
-            int rowBase = ((c * geo.kh + i) * geo.kw + j) * ld + s * l;
-            int shift = j * geo.dw - geo.pw;
-            int lo = validLo(shift, sw, ow);
-            int hi = validHi(shift, sw, ow, geo.w);
-            for (int r = 0; r < geo.oh; r++) {
-              int ih = r * geo.sh - geo.ph + i * geo.dh;
-              if (ih < 0 || ih >= geo.h) {
-                continue;
-              }
-              int src = rowBase + r * ow;
-              int dst = plane + ih * geo.w + shift;
-              for (int q = lo; q < hi; q++) {
-                xa[dst + q * sw] += ca[src + q];
-              }
-            }
-          }
-        }
-      }
-    }
   }
 
   /**
@@ -611,6 +406,7 @@ public final class Conv {
     Storage ost = out.storage();
     boolean identity = geo.identity();
     Storage cols = identity ? null : Tensor.empty(type, kk, l).storage();
+    Scratch fwdScratch = new Scratch();
     for (int s = 0; s < n; s++) {
       for (int g = 0; g < groups; g++) {
         int xOff = (s * cin + g * cig) * l;
@@ -620,7 +416,7 @@ public final class Conv {
           LinAlg.gemm(true, false, kk, l, cig, 1, wst, wOff, kk, xst, xOff, l, 1, ost, oOff, l);
         } else {
           LinAlg.gemm(true, false, kk, l, cig, 1, wst, wOff, kk, xst, xOff, l, 0, cols, 0, l);
-          col2im(cols, geo, ost, oOff);
+          col2im(cols, geo, ost, oOff, fwdScratch);
         }
       }
     }
@@ -636,6 +432,7 @@ public final class Conv {
           Tensor gx = need[0] ? Tensor.empty(type, xs) : null;
           Tensor gw = need[1] ? Tensor.zeros(type, ws) : null;
           Storage buf = identity ? null : Tensor.empty(type, kk, l).storage();
+          Scratch colScratch = new Scratch();
           for (int s = 0; s < n && (need[0] || need[1]); s++) {
             for (int g = 0; g < groups; g++) {
               int xOff = (s * cin + g * cig) * l;
@@ -644,7 +441,7 @@ public final class Conv {
               Storage src = gs;
               int srcOff = gOff;
               if (!identity) {
-                im2col(gs, gOff, geo, buf);
+                im2col(gs, gOff, geo, buf, colScratch);
                 src = buf;
                 srcOff = 0;
               }
@@ -700,12 +497,44 @@ public final class Conv {
   // ------------------------------------------------------------------ im2col / col2im
 
   /**
+   * Heap buffers for the FLOAT32 im2col/col2im of one call, reused across its samples and groups:
+   * allocating and zeroing a fresh column array per sample cost as much as the sample's GEMM.
+   */
+  static final class Scratch {
+    private float[] image;
+    private float[] cols;
+
+    float[] image(int n) {
+      if (image == null || image.length != n) {
+        image = new float[n];
+      }
+      return image;
+    }
+
+    float[] cols(int n) {
+      if (cols == null || cols.length != n) {
+        cols = new float[n];
+      }
+      return cols;
+    }
+  }
+
+  /**
    * Unrolls the receptive fields of the {@code geo.c x geo.h x geo.w} image at {@code x[xOff..]}
    * into {@code cols [c·kh·kw, oh·ow]}; positions in the padding read as zero.
    */
   static void im2col(Storage x, int xOff, Geo geo, Storage cols) {
+    im2col(x, xOff, geo, cols, new Scratch());
+  }
+
+  /**
+   * {@link #im2col(Storage, int, Geo, Storage)} reusing {@code scratch}'s heap buffers; a scratch
+   * used here must not be used for {@link #col2im} (its column buffer keeps zeros at the padding
+   * positions, which col2im would overwrite).
+   */
+  static void im2col(Storage x, int xOff, Geo geo, Storage cols, Scratch scratch) {
     if (x.dtype == DType.FLOAT32) {
-      im2colF(x, xOff, geo, cols);
+      im2colF(x, xOff, geo, cols, scratch);
       return;
     }
     boolean f32 = false;
@@ -750,8 +579,13 @@ public final class Conv {
    * ({@code x[xOff..]} must be initialised); entries that fall in the padding are dropped.
    */
   static void col2im(Storage cols, Geo geo, Storage x, int xOff) {
+    col2im(cols, geo, x, xOff, new Scratch());
+  }
+
+  /** {@link #col2im(Storage, Geo, Storage, int)} reusing {@code scratch}'s heap buffers. */
+  static void col2im(Storage cols, Geo geo, Storage x, int xOff, Scratch scratch) {
     if (x.dtype == DType.FLOAT32) {
-      col2imF(cols, geo, x, xOff);
+      col2imF(cols, geo, x, xOff, scratch);
       return;
     }
     boolean f32 = false;
@@ -794,14 +628,16 @@ public final class Conv {
    * FLOAT32 {@link #im2col}: the image is copied to the heap once and the columns are built in a
    * heap array, then stored with one bulk copy (per-element buffer calls dominated a CNN step).
    */
-  private static void im2colF(Storage x, int xOff, Geo geo, Storage cols) {
+  private static void im2colF(Storage x, int xOff, Geo geo, Storage cols, Scratch scratch) {
     int l = geo.cols();
     int ow = geo.ow;
     int sw = geo.sw;
     int img = geo.c * geo.h * geo.w;
-    float[] xa = new float[img];
+    float[] xa = scratch.image(img);
     x.f.get(xOff, xa, 0, img);
-    float[] ca = new float[geo.c * geo.kh * geo.kw * l];
+    // Reused across the samples of a call: only valid positions are written, so the zeros at the
+    // padding positions (the same for every sample) survive from the allocation.
+    float[] ca = scratch.cols(geo.c * geo.kh * geo.kw * l);
     for (int c = 0; c < geo.c; c++) {
       int plane = c * geo.h * geo.w;
       for (int i = 0; i < geo.kh; i++) {
@@ -832,14 +668,14 @@ public final class Conv {
   }
 
   /** FLOAT32 {@link #col2im} on heap copies of the columns and the image. */
-  private static void col2imF(Storage cols, Geo geo, Storage x, int xOff) {
+  private static void col2imF(Storage cols, Geo geo, Storage x, int xOff, Scratch scratch) {
     int l = geo.cols();
     int ow = geo.ow;
     int sw = geo.sw;
     int img = geo.c * geo.h * geo.w;
-    float[] xa = new float[img];
+    float[] xa = scratch.image(img);
     x.f.get(xOff, xa, 0, img);
-    float[] ca = new float[geo.c * geo.kh * geo.kw * l];
+    float[] ca = scratch.cols(geo.c * geo.kh * geo.kw * l);
     cols.f.get(0, ca, 0, ca.length);
     for (int c = 0; c < geo.c; c++) {
       int plane = c * geo.h * geo.w;

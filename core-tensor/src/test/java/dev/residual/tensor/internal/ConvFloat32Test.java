@@ -7,26 +7,35 @@ import dev.residual.nn.functional.F;
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The batched FLOAT32 conv2d path (one GEMM per chunk of samples) against the per-sample FLOAT64
- * path, for values and all three gradients, including chunk splits with a ragged last chunk.
+ * FLOAT32 conv2d (heap im2col buffers reused across samples) against FLOAT64 for values and all
+ * three gradients: a reused column buffer must keep zeros at the padding positions from sample to
+ * sample, and several samples and groups must not see each other's data.
  */
-class ConvBatchedTest {
-  private final int savedChunk = Conv.chunkElements;
-
-  @AfterEach
-  void restoreChunk() {
-    Conv.chunkElements = savedChunk;
-  }
+class ConvFloat32Test {
 
   private static void check(
       int n, int cin, int cout, int h, int w, int k, int stride, int pad, int dil, boolean bias) {
+    check(n, cin, cout, h, w, k, stride, pad, dil, bias, 1);
+  }
+
+  private static void check(
+      int n,
+      int cin,
+      int cout,
+      int h,
+      int w,
+      int k,
+      int stride,
+      int pad,
+      int dil,
+      boolean bias,
+      int groups) {
     Generator g = new Generator(n * 31L + cin * 7L + k);
     Tensor x32 = Tensor.randn(g, n, cin, h, w).requiresGrad(true);
-    Tensor w32 = Tensor.randn(g, cout, cin, k, k).mul(0.3).detach().requiresGrad(true);
+    Tensor w32 = Tensor.randn(g, cout, cin / groups, k, k).mul(0.3).detach().requiresGrad(true);
     Tensor b32 = bias ? Tensor.randn(g, cout).detach().requiresGrad(true) : null;
     Tensor x64 = x32.detach().to(DType.FLOAT64).requiresGrad(true);
     Tensor w64 = w32.detach().to(DType.FLOAT64).requiresGrad(true);
@@ -34,8 +43,8 @@ class ConvBatchedTest {
     int[] s = {stride, stride};
     int[] p = {pad, pad};
     int[] d = {dil, dil};
-    Tensor y32 = F.conv2d(x32, w32, b32, s, p, d, 1);
-    Tensor y64 = F.conv2d(x64, w64, b64, s, p, d, 1);
+    Tensor y32 = F.conv2d(x32, w32, b32, s, p, d, groups);
+    Tensor y64 = F.conv2d(x64, w64, b64, s, p, d, groups);
     assertArrayEquals(y64.shape(), y32.shape());
     Tensor up = Tensor.randn(g, y32.shape());
     y32.mul(up).sum().backward();
@@ -63,20 +72,16 @@ class ConvBatchedTest {
   }
 
   @Test
-  void batchedFloat32MatchesFloat64InOneChunk() {
+  void float32ConvMatchesFloat64OverSeveralSamples() {
     check(3, 4, 5, 9, 8, 3, 1, 1, 1, true);
     check(2, 3, 6, 10, 10, 3, 2, 1, 1, false);
     check(2, 2, 3, 11, 9, 3, 1, 2, 2, true);
     check(2, 3, 4, 7, 7, 2, 1, 0, 1, true);
+    check(5, 4, 6, 8, 8, 3, 1, 1, 1, true);
   }
 
   @Test
-  void batchedFloat32MatchesFloat64AcrossChunksWithARaggedLastChunk() {
-    // 3x3 over 4 channels with an 8x8 output is 36 x 64 columns per sample: room for 2 samples per
-    // chunk, so 5 samples split 2 + 2 + 1.
-    Conv.chunkElements = 2 * 36 * 64;
-    check(5, 4, 6, 8, 8, 3, 1, 1, 1, true);
-    Conv.chunkElements = 1; // one sample per chunk
-    check(3, 2, 3, 9, 9, 3, 2, 1, 1, false);
+  void float32GroupedConvMatchesFloat64() {
+    check(3, 4, 6, 8, 8, 3, 1, 1, 1, true, 2);
   }
 }
