@@ -21,11 +21,17 @@
  *   <li>{@link dev.residual.diffusion.DenoiserCheckpoint}: a trained denoiser (MLP or U-Net) saved
  *       with everything needed to sample it (config, schedule, prediction, data kind, shape,
  *       classes, step), and loaded back ready to sample.
+ *   <li>{@link dev.residual.diffusion.ImageTrainer}: U-Net training on images (AdamW with warm-up,
+ *       EMA, label dropout for classifier-free guidance, gradient clipping) with bit-exact
+ *       resumable checkpoints.
+ *   <li>{@link dev.residual.diffusion.MnistExperiment}: class-conditional MNIST end to end: train,
+ *       export the EMA model, sample (DDPM or DDIM, classifier-free or classifier guidance) and
+ *       judge the samples (requested-class accuracy, class histogram, FID-MNIST).
  * </ul>
  *
- * <p>Denoisers (MLP, U-Net) are in {@code models}, 2-D toy data in {@code data}, MMD, mode
- * coverage, scatter plots, image grids and trajectory strips in {@code eval}. Not yet written:
- * MNIST training and its evaluation (the MNIST classifier, FID-MNIST) and CLIP. Depends on {@code
+ * <p>Denoisers (MLP, U-Net) are in {@code models}, 2-D toy data and MNIST images in {@code data},
+ * MMD, mode coverage, the MNIST judge classifier, Fréchet distance, scatter plots, image grids and
+ * trajectory strips in {@code eval}. Not yet written: CLIP and CLIP guidance. Depends on {@code
  * core-tensor} only.
  */
 package dev.residual.diffusion;
