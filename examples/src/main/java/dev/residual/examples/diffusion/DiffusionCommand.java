@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       DiffusionCommand.Train.class,
       DiffusionCommand.Sample.class,
-      DiffusionCommand.Evaluate.class
+      DiffusionCommand.Evaluate.class,
+      DiffusionCommand.TrainClassifier.class
     })
 public final class DiffusionCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -62,7 +63,7 @@ public final class DiffusionCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing a subcommand: train, sample or evaluate");
+        spec.commandLine(), "Missing a subcommand: train, sample, evaluate or classifier");
   }
 
   /** {@code diffusion train}. */
@@ -693,6 +694,81 @@ public final class DiffusionCommand implements Runnable {
                 dir.resolve("trajectory.png").toAbsolutePath());
             return 0;
           });
+    }
+  }
+
+  /**
+   * {@code diffusion classifier}: trains the MNIST classifiers that diffusion needs: the clean
+   * judge ({@code --out judge.safetensors}) or, with {@code --noisy}, the time-conditioned
+   * classifier of classifier guidance; see {@link
+   * dev.residual.diffusion.eval.ClassifierTraining#main}.
+   */
+  @Command(
+      name = "classifier",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Train an MNIST classifier: the clean judge of samples, or (--noisy) the"
+              + " time-conditioned classifier that classifier guidance differentiates.")
+  public static final class TrainClassifier implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--mnist-dir",
+        paramLabel = "DIR",
+        defaultValue = "../shared/data/mnist-10k",
+        description = "MNIST IDX files (default: ${DEFAULT-VALUE}).")
+    Path mnistDir;
+
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "FILE",
+        description = "Where the classifier is saved (safetensors).")
+    Path out;
+
+    @Option(
+        names = "--noisy",
+        description = "Train on noisy x_t with the time as input (for classifier guidance).")
+    boolean noisy;
+
+    @Option(names = "--epochs", description = "Epochs (default: the trainer's).")
+    Integer epochs;
+
+    @Option(names = "--batch", description = "Batch size (default: the trainer's).")
+    Integer batch;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.isDirectory(mnistDir)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--mnist-dir " + mnistDir + " is not a directory with MNIST IDX files");
+      }
+      java.util.List<String> args = new java.util.ArrayList<>();
+      args.addAll(java.util.List.of("--data", mnistDir.toString(), "--out", out.toString()));
+      args.addAll(java.util.List.of("--seed", Long.toString(seed)));
+      if (noisy) {
+        args.add("--noisy");
+      }
+      if (epochs != null) {
+        if (epochs < 1) {
+          throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
+        }
+        args.addAll(java.util.List.of("--epochs", Integer.toString(epochs)));
+      }
+      if (batch != null) {
+        args.addAll(java.util.List.of("--batch", Integer.toString(batch)));
+      }
+      try {
+        dev.residual.diffusion.eval.ClassifierTraining.main(args.toArray(new String[0]));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      return 0;
     }
   }
 

@@ -303,10 +303,29 @@ class DiffusionCommandTest {
     Path model = ckpt.resolve("model");
     assertTrue(Files.exists(model.resolve("state.json")));
     Path judge = tmp.resolve("judge.safetensors");
-    new dev.residual.diffusion.eval.MnistClassifier(
-            new dev.residual.diffusion.eval.MnistClassifier.Config(8, 16, 2, false, 0),
-            new Generator(1))
-        .save(judge);
+    assertEquals(
+        0,
+        ResidualCli.execute(
+            "diffusion",
+            "classifier",
+            "--mnist-dir",
+            data.toString(),
+            "--out",
+            judge.toString(),
+            "--epochs",
+            "1",
+            "--batch",
+            "8"));
+    assertTrue(Files.exists(judge));
+    assertEquals(
+        2,
+        ResidualCli.execute(
+            "diffusion",
+            "classifier",
+            "--mnist-dir",
+            tmp.resolve("none").toString(),
+            "--out",
+            "x"));
     Path noisy = tmp.resolve("noisy.safetensors");
     new dev.residual.diffusion.eval.MnistClassifier(
             new dev.residual.diffusion.eval.MnistClassifier.Config(8, 16, 2, true, 8),
