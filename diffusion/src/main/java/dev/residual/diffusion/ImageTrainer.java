@@ -41,7 +41,8 @@ public final class ImageTrainer {
    * @param lr peak AdamW learning rate
    * @param weightDecay AdamW decoupled weight decay
    * @param warmupSteps linear warm-up of the learning rate from 0 (0 for none)
-   * @param emaDecay EMA decay per step, in {@code [0, 1)}
+   * @param emaDecay the EMA's decay per step, in {@code [0, 1)}, reached after a warm-up: step
+   *     {@code n} uses {@code min(emaDecay, (1 + n)/(10 + n))}
    * @param labelDropout probability of replacing a label by "no label" (0 for a purely conditional
    *     model; ignored when the model is unconditional)
    * @param gradClip clip the global gradient norm to this (0 for no clipping)
@@ -159,7 +160,10 @@ public final class ImageTrainer {
     this.labels = labels == null ? null : labels.to(DType.INT64);
     this.opt =
         AdamW.builder().lr(config.lr()).weightDecay(config.weightDecay()).build(model.parameters());
-    this.ema = new ExponentialMovingAverage(model.parameters(), config.emaDecay());
+    // Warm-up (decay min(d, (1 + n)/(10 + n)), as diffusers does): with a constant 0.999 the EMA
+    // still gave the random initial weights 0.999^500 = 61% of its mass after 500 steps, and the
+    // samples of a short run were noise.
+    this.ema = new ExponentialMovingAverage(model.parameters(), config.emaDecay(), true);
     this.g = new Generator(config.seed());
     this.cursor = Integer.MAX_VALUE;
   }

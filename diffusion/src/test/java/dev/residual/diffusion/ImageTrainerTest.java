@@ -96,6 +96,24 @@ class ImageTrainerTest {
   }
 
   @Test
+  void theEmaWarmsUpSoThatInitialWeightsFadeQuickly() {
+    ImageTrainer t =
+        new ImageTrainer(
+            tinyNet(0),
+            diffusion(),
+            images(2),
+            null,
+            new ImageTrainer.Config(2, 1e-3, 0, 0, 0.999, 0, 0, 0));
+    t.trainStep();
+    // the first update copies the weights (decay 0), later ones use (1 + n)/(10 + n)
+    assertArrayEquals(
+        t.model().parameters().get(0).toDoubleArray(),
+        t.ema().shadows().get(0).toDoubleArray(),
+        0.0);
+    assertEquals(2.0 / 11.0, t.ema().currentDecay(), 1e-15);
+  }
+
+  @Test
   void warmupRampsTheLearningRateLinearly() {
     ImageTrainer t =
         new ImageTrainer(
