@@ -41,10 +41,9 @@ import java.util.Map;
  * E]}.
  *
  * <p>The network is deliberately small: Residual's conv2d is im2col plus one BLAS call per sample,
- * and the judge has to classify tens of thousands of images. The activation is exact GELU rather
- * than SiLU because core-tensor has a vectorised GELU kernel that keeps its derivative for backward
- * (SiLU's scalar path cost as much as all four convolutions in a training step); GELU is smooth,
- * like SiLU, so gradients for classifier guidance stay smooth too.
+ * and the judge has to classify tens of thousands of images. The activation is exact GELU, whose
+ * vectorised kernel keeps its derivative for backward; GELU is smooth, like SiLU, so gradients for
+ * classifier guidance stay smooth too.
  */
 public final class MnistClassifier extends Module implements Classifier {
   /** The number of classes (digits). */
