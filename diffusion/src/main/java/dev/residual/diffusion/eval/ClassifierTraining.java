@@ -29,6 +29,12 @@ import java.util.Locale;
  * qSample(x0, t, ε)} with {@code t} uniform in {@code [0, T)} and {@code ε ~ N(0, I)}, so that the
  * classifier learns {@code p(y | x_t)} for classifier guidance.
  *
+ * <p>Recipe measured on {@code mnist-10k} (9,000 train / 1,000 test): the clean judge reached 97.7%
+ * test accuracy after the default 10 epochs and 98.4% after 6 more from that checkpoint ({@code
+ * --init FILE --epochs 6 --lr 1e-3 --seed 1}); the time-conditioned classifier ({@code --noisy
+ * --pad32 --epochs 14}, then {@code --init FILE --epochs 7 --lr 1e-3 --seed 1}) is trained the same
+ * way on {@code x_t}.
+ *
  * <p>{@link #main} is the driver for the real MNIST run: {@code --data DIR --out FILE [--noisy]
  * [--epochs N] [--batch B] [--lr LR] [--seed S] [--pad32] [--timesteps T] [--init FILE]}.
  */
