@@ -7,7 +7,9 @@
 #   BASE=16 benchmarks/run-unet-vs-torch.sh          # the base-16 U-Net that MnistExperiment trains
 #
 # Needs Debian's PyTorch (apt-get install -y python3-torch) run by /usr/bin/python3; see
-# run-block-vs-torch.sh for the BLAS notes.
+# run-block-vs-torch.sh for the BLAS notes: on CPUs this OpenBLAS does not recognise, run it as
+# OPENBLAS_CORETYPE=SkylakeX benchmarks/run-unet-vs-torch.sh (both sides inherit it; without it
+# Residual's step measured 2x slower here).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
