@@ -432,14 +432,16 @@ public final class MnistExperiment {
    * @param cfgAccuracy classifier-free guidance weight → accuracy (DDIM)
    * @param classifierAccuracy classifier guidance scale → accuracy, unconditional model (DDIM)
    * @param unconditionalHistogram class histogram of unconditional samples (DDIM)
+   * @param fidN samples in each FID measurement
    * @param fidDdim FID-MNIST of DDIM samples (conditional, w = 0, classes balanced)
-   * @param fidDdpm FID-MNIST of DDPM samples (same labels)
+   * @param fidDdpm FID-MNIST of DDPM samples (same labels), NaN if not measured
    * @param fidFloor FID-MNIST of the test set against the training set
    * @param ddimSteps DDIM steps used
    * @param seconds wall time
    */
   public record Report(
       int n,
+      int fidN,
       Map<Double, Double> cfgAccuracy,
       Map<Double, Double> classifierAccuracy,
       int[] unconditionalHistogram,
@@ -460,7 +462,11 @@ public final class MnistExperiment {
    * @param ddimSteps DDIM steps
    * @param cfgWeights classifier-free guidance weights to try (0 = unguided conditional)
    * @param classifierScales classifier guidance scales to try (0 = unguided unconditional)
+   * @param fidN samples for the FID comparison of DDIM and DDPM (at most {@code n}; the DDIM ones
+   *     are the first {@code fidN} unguided conditional samples, the DDPM ones are drawn for the
+   *     same labels)
    * @param progress receives a line per measurement (may be null)
+   * @throws IllegalArgumentException if {@code fidN} is not in {@code [2, n]}
    */
   public static Report evaluate(
       Loaded model,
@@ -471,7 +477,12 @@ public final class MnistExperiment {
       double[] cfgWeights,
       double[] classifierScales,
       boolean withDdpm,
+      int fidN,
       Consumer<String> progress) {
+    if (fidN < 2 || fidN > n) {
+      throw new IllegalArgumentException(
+          "MnistExperiment.evaluate: fidN must be in [2, n = " + n + "], got " + fidN);
+    }
     long start = System.nanoTime();
     Tensor labels = cycledLabels(n);
     Map<Double, Double> cfg = new LinkedHashMap<>();
@@ -520,30 +531,44 @@ public final class MnistExperiment {
     if (plain == null) {
       plain = model.sample(labels, Sampler.DDIM, ddimSteps, 0, null, 1, n);
     }
-    double fidDdim = judge.fid(plain);
+    double fidDdim = judge.fid(plain.narrow(0, 0, fidN));
     double fidDdpm = Double.NaN;
     if (withDdpm) {
       long t0 = System.nanoTime();
-      Tensor ddpm = model.sample(labels, Sampler.DDPM, 0, 0, null, 3, n);
+      Tensor ddpm = model.sample(labels.narrow(0, 0, fidN), Sampler.DDPM, 0, 0, null, 3, fidN);
       fidDdpm = judge.fid(ddpm);
       say(
           progress,
           String.format(
-              Locale.ROOT, "DDPM %d samples in %.0f s", n, (System.nanoTime() - t0) / 1e9));
+              Locale.ROOT,
+              "DDPM: %d samples in %.0f s; requested class %.1f%%",
+              fidN,
+              (System.nanoTime() - t0) / 1e9,
+              100 * judge.requestedClassAccuracy(ddpm, labels.narrow(0, 0, fidN))));
     }
     double floor = judge.floor();
     say(
         progress,
         String.format(
             Locale.ROOT,
-            "FID-MNIST: DDIM-%d %.3f, DDPM-%d %.3f, floor (test vs train) %.3f",
+            "FID-MNIST (%d samples): DDIM-%d %.3f, DDPM-%d %.3f, floor (test vs train) %.3f",
+            fidN,
             ddimSteps,
             fidDdim,
             model.diffusion().schedule().steps(),
             fidDdpm,
             floor));
     return new Report(
-        n, cfg, cls, hist, fidDdim, fidDdpm, floor, ddimSteps, (System.nanoTime() - start) / 1e9);
+        n,
+        fidN,
+        cfg,
+        cls,
+        hist,
+        fidDdim,
+        fidDdpm,
+        floor,
+        ddimSteps,
+        (System.nanoTime() - start) / 1e9);
   }
 
   /** A sample grid image: {@code images [N, 1, H, W]} with label captions, {@code nrow} per row. */

@@ -122,7 +122,9 @@ class MnistExperimentTest {
             new double[] {0, 2},
             new double[] {0, 1},
             true,
+            6,
             null);
+    assertEquals(6, r.fidN());
     assertEquals(2, r.cfgAccuracy().size());
     assertEquals(2, r.classifierAccuracy().size());
     for (double a : r.cfgAccuracy().values()) {

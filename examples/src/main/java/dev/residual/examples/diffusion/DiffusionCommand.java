@@ -837,6 +837,13 @@ public final class DiffusionCommand implements Runnable {
         description = "Classifier guidance scales (default: ${DEFAULT-VALUE}).")
     double[] scales;
 
+    @Option(
+        names = "--fid-n",
+        description =
+            "Samples in the DDIM-vs-DDPM FID comparison (default: --n). DDPM runs all T steps, so"
+                + " it costs T/ddim-steps times DDIM's time per sample.")
+    Integer fidN;
+
     @Option(names = "--no-ddpm", description = "Skip the DDPM FID (all T steps: the slow part).")
     boolean noDdpm;
 
@@ -852,6 +859,10 @@ public final class DiffusionCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (fidN != null && (fidN < 2 || fidN > n)) {
+        throw new ParameterException(
+            spec.commandLine(), "--fid-n must be in [2, --n], got " + fidN);
+      }
       if (n < 10 || ddimSteps < 1) {
         throw new ParameterException(
             spec.commandLine(),
@@ -889,6 +900,7 @@ public final class DiffusionCommand implements Runnable {
                     cfg,
                     noisyFinal == null ? new double[] {0} : scales,
                     !noDdpm,
+                    fidN == null ? n : fidN,
                     console::println);
             if (run != null) {
               r.cfgAccuracy().forEach((w, a) -> run.summary("cfg_w" + w + "_accuracy", a));

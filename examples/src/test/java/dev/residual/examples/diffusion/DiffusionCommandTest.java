@@ -404,7 +404,8 @@ class DiffusionCommandTest {
             "0,2",
             "--classifier-scales",
             "0,1",
-            "--no-ddpm",
+            "--fid-n",
+            "5",
             "--runs-dir",
             runs.toString()));
     try (Stream<Path> files = Files.walk(runs)) {
