@@ -276,6 +276,7 @@ public final class ToyExperiment {
       run.summary("mmd2_true_vs_true", mmdTrue);
       if (modes != null) {
         run.summary("modes_hit", modes.modesHit());
+        run.summary("max_share_ratio", modes.maxShareRatio());
       }
     }
     return r;
