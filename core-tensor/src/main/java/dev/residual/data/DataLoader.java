@@ -77,16 +77,13 @@ public final class DataLoader<B> implements Iterable<B> {
   @Override
   public Iterator<B> iterator() {
     int n = dataset.size();
-    int[] order = new int[n];
-    for (int k = 0; k < n; k++) {
-      order[k] = k;
-    }
+    int[] order;
     if (generator != null) {
-      for (int k = n - 1; k > 0; k--) {
-        int j = (int) generator.nextLong(k + 1);
-        int tmp = order[k];
-        order[k] = order[j];
-        order[j] = tmp;
+      order = generator.permutation(n);
+    } else {
+      order = new int[n];
+      for (int k = 0; k < n; k++) {
+        order[k] = k;
       }
     }
     int batches = numBatches();

@@ -143,6 +143,29 @@ public final class Generator {
     return (int) nextLong(bound);
   }
 
+  /**
+   * A uniformly random permutation of {@code 0 … n-1} (Fisher–Yates, drawing {@code nextLong(k +
+   * 1)} for {@code k = n-1 … 1}).
+   *
+   * @throws IllegalArgumentException if {@code n < 0}
+   */
+  public int[] permutation(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("Generator.permutation: n must be >= 0, got " + n);
+    }
+    int[] p = new int[n];
+    for (int k = 0; k < n; k++) {
+      p[k] = k;
+    }
+    for (int k = n - 1; k > 0; k--) {
+      int j = (int) nextLong(k + 1);
+      int tmp = p[k];
+      p[k] = p[j];
+      p[j] = tmp;
+    }
+    return p;
+  }
+
   /** A new generator seeded from this one's stream, for independent parallel streams. */
   public Generator split() {
     return new Generator(nextLong());

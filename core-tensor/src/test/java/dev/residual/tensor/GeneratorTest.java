@@ -70,4 +70,29 @@ class GeneratorTest {
     assertThrows(IllegalArgumentException.class, () -> g.setState(new long[] {1, 2}));
     assertThrows(IllegalArgumentException.class, () -> g.setState(new long[] {0, 0, 0, 0, 9}));
   }
+
+  @Test
+  void permutationIsAFisherYatesShuffleOverNextLong() {
+    int[] p = new Generator(7).permutation(50);
+    int[] sorted = p.clone();
+    java.util.Arrays.sort(sorted);
+    for (int k = 0; k < 50; k++) {
+      assertEquals(k, sorted[k]);
+    }
+    // the same draws by hand: k = n-1 … 1, j = nextLong(k + 1)
+    Generator h = new Generator(7);
+    int[] q = new int[50];
+    for (int k = 0; k < 50; k++) {
+      q[k] = k;
+    }
+    for (int k = 49; k > 0; k--) {
+      int j = (int) h.nextLong(k + 1);
+      int t = q[k];
+      q[k] = q[j];
+      q[j] = t;
+    }
+    assertArrayEquals(q, p);
+    assertEquals(0, new Generator(1).permutation(0).length);
+    assertThrows(IllegalArgumentException.class, () -> new Generator(1).permutation(-1));
+  }
 }

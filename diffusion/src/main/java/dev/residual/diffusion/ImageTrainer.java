@@ -242,7 +242,7 @@ public final class ImageTrainer {
     int n = (int) images.size(0);
     int b = Math.min(config.batchSize(), n);
     if (order == null || cursor + b > n) {
-      order = permutation(n);
+      order = g.permutation(n);
       cursor = 0;
     }
     long[] idx = new long[b];
@@ -251,20 +251,6 @@ public final class ImageTrainer {
     }
     cursor += b;
     return Tensor.of(idx);
-  }
-
-  private int[] permutation(int n) {
-    int[] p = new int[n];
-    for (int k = 0; k < n; k++) {
-      p[k] = k;
-    }
-    for (int k = n - 1; k > 0; k--) {
-      int j = (int) Math.floor(g.nextDouble() * (k + 1));
-      int tmp = p[k];
-      p[k] = p[j];
-      p[j] = tmp;
-    }
-    return p;
   }
 
   /**

@@ -155,7 +155,7 @@ public final class ClassifierTraining {
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {
       model.train();
       long start = System.nanoTime();
-      int[] perm = permutation(n, g);
+      int[] perm = g.permutation(n);
       double lossSum = 0;
       long correct = 0;
       for (int s = 0; s < steps; s++) {
@@ -374,20 +374,6 @@ public final class ClassifierTraining {
       }
     }
     return correct;
-  }
-
-  private static int[] permutation(int n, Generator g) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = g.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
   }
 
   private static void checkData(String op, Tensor images, Tensor labels) {
