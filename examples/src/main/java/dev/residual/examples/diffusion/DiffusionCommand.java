@@ -611,13 +611,7 @@ public final class DiffusionCommand implements Runnable {
             BufferedImage trajectory;
             String quality = "";
             if (meta.isImage()) {
-              String[] captions = null;
-              if (labels != null) {
-                captions = new String[n];
-                for (int i = 0; i < n; i++) {
-                  captions[i] = Long.toString(labels[i]);
-                }
-              }
+              String[] captions = y == null ? null : MnistExperiment.captions(y);
               samples = SamplePlots.sampleGrid(tr.sample(), captions, 8);
               trajectory = SamplePlots.trajectoryStrip(tr, 4);
               if (judgeFinal != null) {
