@@ -2,6 +2,7 @@ package dev.residual.tensor.internal;
 
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Tensor;
+import dev.residual.tensor.Threads;
 import java.util.Arrays;
 
 /**
@@ -167,23 +168,58 @@ public final class Conv {
     Storage wst = wc.storage();
     Storage ost = out.storage();
     boolean identity = geo.identity();
-    Storage cols = identity ? null : Tensor.empty(type, kk, l).storage();
-    Scratch fwdScratch = new Scratch();
-    for (int s = 0; s < n; s++) {
-      for (int g = 0; g < groups; g++) {
-        int xOff = s * img + g * cig * h * wd;
-        int oOff = (s * cout + g * cog) * l;
-        Storage src = cols;
-        int srcOff = 0;
-        if (identity) {
-          src = xst;
-          srcOff = xOff;
-        } else {
-          im2col(xst, xOff, geo, cols, fwdScratch);
-        }
-        LinAlg.gemm(
-            false, false, cog, l, kk, 1, wst, g * cog * kk, kk, src, srcOff, l, beta, ost, oOff, l);
-      }
+    // Samples are independent: with several threads, each worker takes a contiguous run of samples
+    // with its own column buffer and single-threaded BLAS (each output element is computed by the
+    // same products either way, so the result does not depend on the split).
+    int workers = (int) Math.min(Threads.get(), n);
+    Storage[] cols = new Storage[Math.max(1, workers)];
+    Scratch[] scratch = new Scratch[cols.length];
+    for (int k = 0; k < cols.length; k++) {
+      cols[k] = identity ? null : Tensor.empty(type, kk, l).storage();
+      scratch[k] = new Scratch();
+    }
+    Parallel.Range forward =
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            int from = (int) ((long) k * n / cols.length);
+            int to = (int) ((long) (k + 1) * n / cols.length);
+            for (int s = from; s < to; s++) {
+              for (int g = 0; g < groups; g++) {
+                int xOff = s * img + g * cig * h * wd;
+                int oOff = (s * cout + g * cog) * l;
+                Storage src = cols[k];
+                int srcOff = 0;
+                if (identity) {
+                  src = xst;
+                  srcOff = xOff;
+                } else {
+                  im2col(xst, xOff, geo, cols[k], scratch[k]);
+                }
+                LinAlg.gemm(
+                    false,
+                    false,
+                    cog,
+                    l,
+                    kk,
+                    1,
+                    wst,
+                    g * cog * kk,
+                    kk,
+                    src,
+                    srcOff,
+                    l,
+                    beta,
+                    ost,
+                    oOff,
+                    l);
+              }
+            }
+          }
+        };
+    if (cols.length > 1) {
+      Threads.withSingleThreadedBlas(() -> Parallel.forRange(cols.length, 1, forward));
+    } else {
+      forward.run(0, 1);
     }
     if (!Engine.needsRecord(xc, wc, bc)) {
       return out;
@@ -755,19 +791,23 @@ public final class Conv {
     int n = (int) shape[0];
     int c = (int) shape[1];
     int plane = (int) (shape[2] * shape[3]);
+    if (type == DType.FLOAT32) {
+      // One sample's planes built on the heap, then copied into every sample in bulk.
+      float[] sample = new float[c * plane];
+      for (int ch = 0; ch < c; ch++) {
+        Arrays.fill(sample, ch * plane, (ch + 1) * plane, (float) bs.getDouble(ch));
+      }
+      for (int s = 0; s < n; s++) {
+        os.f.put(s * c * plane, sample, 0, sample.length);
+      }
+      return out;
+    }
     for (int s = 0; s < n; s++) {
       for (int ch = 0; ch < c; ch++) {
         double v = bs.getDouble(ch);
         int base = (s * c + ch) * plane;
-        if (type == DType.FLOAT32) {
-          float fv = (float) v;
-          for (int k = 0; k < plane; k++) {
-            os.f.put(base + k, fv);
-          }
-        } else {
-          for (int k = 0; k < plane; k++) {
-            os.d.put(base + k, v);
-          }
+        for (int k = 0; k < plane; k++) {
+          os.d.put(base + k, v);
         }
       }
     }

@@ -12,8 +12,9 @@ public final class Norms {
    * Group norm of {@code x [N, C, *]}: the {@code C} channels are split into {@code groups}
    * consecutive groups, and each (sample, group) block is normalised by its own mean and biased
    * variance, {@code (x - mean) / sqrt(var + eps)}, then scaled by {@code weight [C]} and shifted
-   * by {@code bias [C]} per channel (either may be null). Statistics accumulate in double; a
-   * constant block normalises to zeros (finite values and gradients).
+   * by {@code bias [C]} per channel (either may be null). Statistics accumulate in double (for
+   * FLOAT32 with the Vector API: in float lanes, finished in double, as layerNorm); a constant
+   * block normalises to zeros (finite values and gradients).
    *
    * @throws IllegalArgumentException if {@code x} is not floating point or has fewer than 2 dims,
    *     {@code groups} is not positive or does not divide {@code C}, or weight/bias are not {@code
@@ -70,8 +71,30 @@ public final class Norms {
     // Blocks (one sample's group) are independent: split them over threads, each chunk holding
     // at least Pointwise.GRAIN elements.
     int grain = Math.max(1, Pointwise.GRAIN / Math.max(1, len));
+    // FLOAT32 with the Vector API: each block is copied into a float array and normalised by
+    // VectorKernels (float lanes, statistics finished in double); otherwise the scalar loops.
+    boolean simd = f32 && Simd.ENABLED;
+    float[] wf = simd && ws != null ? floats(ws, c) : null;
+    float[] bf = simd && bs != null ? floats(bs, c) : null;
+    if (simd) {
+      Parallel.forRange(
+          blocks,
+          grain,
+          (lo, hi) -> {
+            float[] buf = new float[len];
+            double[] stats = new double[2];
+            for (int blk = lo; blk < hi; blk++) {
+              xs.f.get(blk * len, buf, 0, len);
+              VectorKernels.groupNormBlock(
+                  buf, cpg, spatial, wf, bf, (blk % groups) * cpg, eps, stats);
+              means[blk] = stats[0];
+              rstds[blk] = stats[1];
+              os.f.put(blk * len, buf, 0, len);
+            }
+          });
+    }
     Parallel.forRange(
-        blocks,
+        simd ? 0 : blocks,
         grain,
         (lo, hi) -> {
           for (int blk = lo; blk < hi; blk++) {
@@ -124,8 +147,38 @@ public final class Norms {
           // afterwards so that the result does not depend on the thread split.
           double[] pgw = new double[blocks * cpg];
           double[] pgb = new double[blocks * cpg];
+          if (simd) {
+            Parallel.forRange(
+                blocks,
+                grain,
+                (lo, hi) -> {
+                  float[] xBuf = new float[len];
+                  float[] gBuf = new float[len];
+                  float[] dBuf = gxs == null ? null : new float[len];
+                  for (int blk = lo; blk < hi; blk++) {
+                    xs.f.get(blk * len, xBuf, 0, len);
+                    gs.f.get(blk * len, gBuf, 0, len);
+                    VectorKernels.groupNormBlockBackward(
+                        xBuf,
+                        gBuf,
+                        dBuf,
+                        cpg,
+                        spatial,
+                        means[blk],
+                        rstds[blk],
+                        wf,
+                        (blk % groups) * cpg,
+                        pgw,
+                        pgb,
+                        blk * cpg);
+                    if (dBuf != null) {
+                      gxs.f.put(blk * len, dBuf, 0, len);
+                    }
+                  }
+                });
+          }
           Parallel.forRange(
-              blocks,
+              simd ? 0 : blocks,
               grain,
               (lo, hi) -> {
                 for (int blk = lo; blk < hi; blk++) {
@@ -200,6 +253,13 @@ public final class Norms {
           };
         },
         saved);
+  }
+
+  /** The first {@code n} elements of a FLOAT32 storage. */
+  private static float[] floats(Storage st, int n) {
+    float[] out = new float[n];
+    st.f.get(0, out, 0, n);
+    return out;
   }
 
   private static Tensor fromDoubles(DType type, double[] v) {

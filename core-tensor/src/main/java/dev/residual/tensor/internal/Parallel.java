@@ -21,6 +21,22 @@ public final class Parallel {
   }
 
   private static final AtomicInteger IDS = new AtomicInteger();
+
+  /** Whether the current thread is running a chunk of a split (nested splits then run inline). */
+  private static final ThreadLocal<boolean[]> INSIDE =
+      ThreadLocal.withInitial(() -> new boolean[1]);
+
+  private static void runInside(Range body, int lo, int hi) {
+    boolean[] inside = INSIDE.get();
+    boolean was = inside[0];
+    inside[0] = true;
+    try {
+      body.run(lo, hi);
+    } finally {
+      inside[0] = was;
+    }
+  }
+
   private static ExecutorService pool;
   private static int poolSize;
 
@@ -58,9 +74,10 @@ public final class Parallel {
    */
   public static void forRange(int n, int grain, Range body) {
     int t = Threads.get();
-    if (t <= 1
-        || n < 2L * grain
-        || Thread.currentThread().getName().startsWith("residual-kernel")) {
+    boolean[] inside = INSIDE.get();
+    if (t <= 1 || n < 2L * grain || inside[0]) {
+      // Nested inside another split (on a worker or on the caller's own chunk): run inline, since
+      // the other threads are busy and queueing behind them would serialise the work.
       body.run(0, n);
       return;
     }
@@ -72,9 +89,9 @@ public final class Parallel {
     for (int c = 1; c < chunks; c++) {
       int lo = c * step;
       int hi = Math.min(n, lo + step);
-      fs[c - 1] = ex.submit(() -> body.run(lo, hi));
+      fs[c - 1] = ex.submit(() -> runInside(body, lo, hi));
     }
-    body.run(0, Math.min(n, step));
+    runInside(body, 0, Math.min(n, step));
     for (Future<?> f : fs) {
       try {
         f.get();

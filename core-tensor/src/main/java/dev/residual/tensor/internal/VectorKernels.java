@@ -346,6 +346,142 @@ final class VectorKernels {
     }
   }
 
+  /** Sum of {@code a[off, off + n)} in float lanes, finished in double. */
+  private static double sum(float[] a, int off, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      acc = acc.add(FloatVector.fromArray(S, a, off + k));
+    }
+    double r = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      r += a[off + k];
+    }
+    return r;
+  }
+
+  /**
+   * GroupNorm of one (sample, group) block in place: {@code x} holds {@code cpg} channels of {@code
+   * spatial} elements each; channel {@code ci} becomes {@code (x - mean) · rstd · w[ch0 + ci] +
+   * b[ch0 + ci]} ({@code w}, {@code b} may be null: 1 and 0). Stores {@code mean} and {@code rstd}
+   * in {@code stats}. Mean and variance accumulate in float lanes and finish in double (two passes,
+   * so no cancellation in the variance); each channel's normalisation and affine map fold into one
+   * float scale and shift.
+   */
+  static void groupNormBlock(
+      float[] x, int cpg, int spatial, float[] w, float[] b, int ch0, double eps, double[] stats) {
+    int n = cpg * spatial;
+    double mean = n == 0 ? 0 : sum(x, 0, n) / n;
+    float m = (float) mean;
+    FloatVector mv = FloatVector.broadcast(S, m);
+    FloatVector acc = FloatVector.zero(S);
+    int k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      FloatVector d = FloatVector.fromArray(S, x, k).sub(mv);
+      acc = d.fma(d, acc);
+    }
+    double sq = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      double d = x[k] - m;
+      sq += d * d;
+    }
+    double rstd = 1.0 / Math.sqrt((n == 0 ? 0 : sq / n) + eps);
+    for (int ci = 0; ci < cpg; ci++) {
+      double scale = rstd * (w == null ? 1 : w[ch0 + ci]);
+      double shift = (b == null ? 0 : b[ch0 + ci]) - mean * scale;
+      float sc = (float) scale;
+      float sh = (float) shift;
+      FloatVector scv = FloatVector.broadcast(S, sc);
+      FloatVector shv = FloatVector.broadcast(S, sh);
+      int from = ci * spatial;
+      k = 0;
+      for (; k + S.length() <= spatial; k += S.length()) {
+        FloatVector.fromArray(S, x, from + k).fma(scv, shv).intoArray(x, from + k);
+      }
+      for (; k < spatial; k++) {
+        x[from + k] = Math.fma(x[from + k], sc, sh);
+      }
+    }
+    stats[0] = mean;
+    stats[1] = rstd;
+  }
+
+  /**
+   * GroupNorm backward of one (sample, group) block: given the block's input {@code x} and output
+   * gradient {@code g} ({@code cpg} channels of {@code spatial} elements), writes each channel's
+   * {@code Σ g·xhat} to {@code pgw[p + ci]} and {@code Σ g} to {@code pgb[p + ci]}, and, when
+   * {@code dx} is non-null, {@code dx = rstd (g w - mean(g w) - xhat mean(g w xhat))} into it.
+   */
+  static void groupNormBlockBackward(
+      float[] x,
+      float[] g,
+      float[] dx,
+      int cpg,
+      int spatial,
+      double mean,
+      double rstd,
+      float[] w,
+      int ch0,
+      double[] pgw,
+      double[] pgb,
+      int p) {
+    int n = cpg * spatial;
+    FloatVector mv = FloatVector.broadcast(S, (float) mean);
+    double sumD = 0;
+    double sumDX = 0;
+    for (int ci = 0; ci < cpg; ci++) {
+      int from = ci * spatial;
+      FloatVector sg = FloatVector.zero(S);
+      FloatVector sgx = FloatVector.zero(S);
+      int k = 0;
+      for (; k + S.length() <= spatial; k += S.length()) {
+        FloatVector gv = FloatVector.fromArray(S, g, from + k);
+        sg = sg.add(gv);
+        sgx = gv.fma(FloatVector.fromArray(S, x, from + k).sub(mv), sgx);
+      }
+      double a = sg.reduceLanes(VectorOperators.ADD);
+      double ax = sgx.reduceLanes(VectorOperators.ADD);
+      for (; k < spatial; k++) {
+        a += g[from + k];
+        ax += (double) g[from + k] * (x[from + k] - (float) mean);
+      }
+      ax *= rstd;
+      pgw[p + ci] = ax;
+      pgb[p + ci] = a;
+      double wv = w == null ? 1 : w[ch0 + ci];
+      sumD += a * wv;
+      sumDX += ax * wv;
+    }
+    if (dx == null || n == 0) {
+      return;
+    }
+    float md = (float) (sumD / n);
+    float mdx = (float) (sumDX / n);
+    float r = (float) rstd;
+    FloatVector rv = FloatVector.broadcast(S, r);
+    FloatVector mdv = FloatVector.broadcast(S, md);
+    FloatVector mdxv = FloatVector.broadcast(S, mdx);
+    for (int ci = 0; ci < cpg; ci++) {
+      int from = ci * spatial;
+      float wv = w == null ? 1f : w[ch0 + ci];
+      FloatVector wvv = FloatVector.broadcast(S, wv);
+      int k = 0;
+      for (; k + S.length() <= spatial; k += S.length()) {
+        FloatVector xh = FloatVector.fromArray(S, x, from + k).sub(mv).mul(rv);
+        FloatVector.fromArray(S, g, from + k)
+            .mul(wvv)
+            .sub(mdv)
+            .sub(xh.mul(mdxv))
+            .mul(rv)
+            .intoArray(dx, from + k);
+      }
+      for (; k < spatial; k++) {
+        float xh = (x[from + k] - (float) mean) * r;
+        dx[from + k] = r * (g[from + k] * wv - md - xh * mdx);
+      }
+    }
+  }
+
   /** True for the binary ops {@link #binary} implements. */
   static boolean supports(Pointwise.Binary op) {
     return op == Pointwise.Binary.ADD

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Tensor;
+import dev.residual.tensor.Threads;
 import org.junit.jupiter.api.Test;
 
 class ConvPoolTest {
@@ -129,6 +130,34 @@ class ConvPoolTest {
               c[13]);
       assertEquals(DType.FLOAT32, y32.dtype());
       assertArrayEquals(expected.toDoubleArray(), y32.toDoubleArray(), 1e-4);
+    }
+  }
+
+  @Test
+  void conv2dSplitOverThreadsGivesTheSameBitsAsOneThread() {
+    int before = Threads.get();
+    try {
+      for (DType type : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+        // 5 samples over 3 threads: uneven runs; groups, padding, stride and a 1x1 (no im2col)
+        Tensor x = GradCheck.randn(21, 5, 4, 9, 7).to(type);
+        Tensor w3 = GradCheck.randn(22, 6, 2, 3, 3).to(type);
+        Tensor w1 = GradCheck.randn(23, 6, 4, 1, 1).to(type);
+        Tensor b = GradCheck.randn(24, 6).to(type);
+        Threads.set(1);
+        float[] a3 =
+            F.conv2d(x, w3, b, new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2)
+                .toFloatArray();
+        double[] a1 = F.conv2d(x, w1, null, 1, 0).toDoubleArray();
+        Threads.set(3);
+        assertArrayEquals(
+            a3,
+            F.conv2d(x, w3, b, new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2)
+                .toFloatArray(),
+            0f);
+        assertArrayEquals(a1, F.conv2d(x, w1, null, 1, 0).toDoubleArray(), 0.0);
+      }
+    } finally {
+      Threads.set(before);
     }
   }
 

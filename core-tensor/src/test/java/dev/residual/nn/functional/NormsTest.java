@@ -116,6 +116,22 @@ class NormsTest {
   }
 
   @Test
+  void groupNormFloat32MatchesFloat64AtImageSizes() {
+    // U-Net-sized blocks: 28x28 and 7x7 planes, whose lengths are not multiples of the SIMD width
+    GradCheck.checkFloat32MatchesFloat64(
+        t -> F.groupNorm(t[0], 8, t[1], t[2], 1e-5),
+        1e-4,
+        GradCheck.randn(13, 3, 16, 28, 28),
+        GradCheck.randn(14, 16),
+        GradCheck.randn(15, 16));
+    GradCheck.checkFloat32MatchesFloat64(
+        t -> F.groupNorm(t[0], 4, null, null, 1e-5).mul(t[1]),
+        1e-4,
+        GradCheck.randn(16, 2, 32, 7, 7).mul(3).add(5),
+        GradCheck.randn(17, 2, 32, 7, 7));
+  }
+
+  @Test
   void groupNormErrorsNameTheShapes() {
     IllegalArgumentException e =
         assertThrows(
