@@ -8,17 +8,18 @@ import dev.residual.diffusion.models.UNet;
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
+import dev.residual.tensor.Threads;
 import dev.residual.track.Run;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Class-conditional diffusion on MNIST end to end: train a {@link UNet} with an EMA of its weights
@@ -288,7 +289,9 @@ public final class MnistExperiment {
     }
 
     /**
-     * Samples images {@code [n, 1, 28, 28]} in batches.
+     * Samples images {@code [n, 1, 28, 28]} in batches of 100, which run in parallel over {@link
+     * Threads#get()} threads. Each batch draws its noise from its own generator, split from {@code
+     * seed} in batch order, so the samples do not depend on the thread count.
      *
      * @param labels INT64 requested classes {@code [n]}, or null for unconditional samples (the
      *     model's "no label" class)
@@ -310,12 +313,12 @@ public final class MnistExperiment {
         ClassifierGuidance guidance,
         long seed,
         int n) {
-      return sample(labels, sampler, steps, cfg, guidance, seed, n, 125);
+      return sample(labels, sampler, steps, cfg, guidance, seed, n, 100);
     }
 
     /**
      * As {@link #sample(Tensor, Sampler, int, double, ClassifierGuidance, long, int)} with a batch
-     * size.
+     * size (the samples depend on it: it fixes which generator draws which sample).
      */
     public Tensor sample(
         Tensor labels,
@@ -341,47 +344,80 @@ public final class MnistExperiment {
         throw new IllegalArgumentException(
             "MnistExperiment.sample: " + labels.size(0) + " labels for " + n + " samples");
       }
-      if (trainer != null) {
-        return trainer.withEmaWeights(
-            () -> run(labels, sampler, steps, cfg, guidance, seed, n, batch));
+      return withEma(() -> run(labels, sampler, steps, 0.0, cfg, guidance, seed, n, batch));
+    }
+
+    /**
+     * Unguided DDIM samples {@code [n, 1, 28, 28]} with stochasticity {@code eta} (0 is the
+     * deterministic sampler of {@link #sample}; 1 matches DDPM's noise level), in batches of 100 as
+     * {@link #sample}.
+     *
+     * @param labels INT64 requested classes {@code [n]}, or null for the model's "no label" class
+     * @throws IllegalArgumentException if {@code eta} is negative or not finite, or the labels are
+     *     not {@code [n]}
+     */
+    public Tensor sampleDdim(Tensor labels, int steps, double eta, long seed, int n) {
+      if (labels != null && labels.size(0) != n) {
+        throw new IllegalArgumentException(
+            "MnistExperiment.sampleDdim: " + labels.size(0) + " labels for " + n + " samples");
       }
-      return run(labels, sampler, steps, cfg, guidance, seed, n, batch);
+      if (!(eta >= 0) || !Double.isFinite(eta)) {
+        throw new IllegalArgumentException(
+            "MnistExperiment.sampleDdim: eta must be finite and >= 0, got " + eta);
+      }
+      return withEma(() -> run(labels, Sampler.DDIM, steps, eta, 0, null, seed, n, 100));
+    }
+
+    private <T> T withEma(Supplier<T> body) {
+      return trainer != null ? trainer.withEmaWeights(body) : body.get();
     }
 
     private Tensor run(
         Tensor labels,
         Sampler sampler,
         int steps,
+        double eta,
         double cfg,
         ClassifierGuidance guidance,
         long seed,
         int n,
         int batch) {
       Denoiser m = cfg == 0 ? model : new ClassifierFreeGuidance(model, cfg, numClasses);
-      Generator g = new Generator(seed);
-      List<Tensor> parts = new ArrayList<>();
-      for (int from = 0; from < n; from += batch) {
-        int b = Math.min(batch, n - from);
-        Tensor y = labels == null ? null : labels.narrow(0, from, b);
-        Tensor xT = Tensor.randn(g, b, 1, 28, 28).to(DType.FLOAT32);
-        Tensor yy = y;
-        Tensor out;
-        if (guidance == null) {
-          try (Tensor.NoGrad ignored = Tensor.noGrad()) {
-            out = draw(m, sampler, steps, null, xT, yy, g);
-          }
-        } else {
-          out = draw(m, sampler, steps, guidance, xT, yy, g);
-        }
-        parts.add(out.detach());
+      // Each batch draws its noise from its own generator, split from the seed in batch order, so
+      // the batches can run in parallel and the samples do not depend on the thread count.
+      int batches = (n + batch - 1) / batch;
+      Generator seeds = new Generator(seed);
+      Generator[] gens = new Generator[batches];
+      for (int k = 0; k < batches; k++) {
+        gens[k] = seeds.split();
       }
-      return parts.size() == 1 ? parts.get(0) : Tensor.cat(parts, 0);
+      Tensor[] parts = new Tensor[batches];
+      Threads.parallelFor(
+          batches,
+          k -> {
+            int from = k * batch;
+            int b = Math.min(batch, n - from);
+            Tensor y = labels == null ? null : labels.narrow(0, from, b);
+            Generator g = gens[k];
+            Tensor xT = Tensor.randn(g, b, 1, 28, 28).to(DType.FLOAT32);
+            Tensor out;
+            if (guidance == null) {
+              try (Tensor.NoGrad ignored = Tensor.noGrad()) {
+                out = draw(m, sampler, steps, eta, null, xT, y, g);
+              }
+            } else {
+              out = draw(m, sampler, steps, eta, guidance, xT, y, g);
+            }
+            parts[k] = out.detach();
+          });
+      return batches == 1 ? parts[0] : Tensor.cat(List.of(parts), 0);
     }
 
     private Tensor draw(
         Denoiser m,
         Sampler sampler,
         int steps,
+        double eta,
         ClassifierGuidance guidance,
         Tensor xT,
         Tensor y,
@@ -390,7 +426,7 @@ public final class MnistExperiment {
         case DDPM ->
             new DdpmSampler(diffusion, DdpmSampler.Variance.POSTERIOR, true, guidance)
                 .sample(m, xT, y, g);
-        case DDIM -> new DdimSampler(diffusion, steps, 0.0, true, guidance).sample(m, xT, y, g);
+        case DDIM -> new DdimSampler(diffusion, steps, eta, true, guidance).sample(m, xT, y, g);
       };
     }
 
@@ -433,7 +469,9 @@ public final class MnistExperiment {
    * @param classifierAccuracy classifier guidance scale → accuracy, unconditional model (DDIM)
    * @param unconditionalHistogram class histogram of unconditional samples (DDIM)
    * @param fidN samples in each FID measurement
-   * @param fidDdim FID-MNIST of DDIM samples (conditional, w = 0, classes balanced)
+   * @param fidDdim FID-MNIST of DDIM samples (η = 0, conditional, w = 0, classes balanced)
+   * @param fidDdimEta1 FID-MNIST of stochastic DDIM samples (η = 1, same labels), NaN if not
+   *     measured
    * @param fidDdpm FID-MNIST of DDPM samples (same labels), NaN if not measured
    * @param fidFloor FID-MNIST of the test set against the training set
    * @param ddimSteps DDIM steps used
@@ -446,6 +484,7 @@ public final class MnistExperiment {
       Map<Double, Double> classifierAccuracy,
       int[] unconditionalHistogram,
       double fidDdim,
+      double fidDdimEta1,
       double fidDdpm,
       double fidFloor,
       int ddimSteps,
@@ -455,18 +494,18 @@ public final class MnistExperiment {
    * Measures a trained model: requested-class accuracy for each classifier-free guidance weight,
    * for each classifier guidance scale (on the unconditional model, with the time-conditioned
    * {@code noisy} classifier; skipped if null), the class histogram of unconditional samples, and
-   * FID-MNIST of DDIM and (if {@code withDdpm}) DDPM samples.
+   * FID-MNIST of DDIM (η = 0 and η = 1) and, if {@code withDdpm}, DDPM samples.
    *
    * @param judge the clean classifier and reference statistics
    * @param n samples per measurement (labels cycled over the ten classes)
    * @param ddimSteps DDIM steps
    * @param cfgWeights classifier-free guidance weights to try (0 = unguided conditional)
    * @param classifierScales classifier guidance scales to try (0 = unguided unconditional)
-   * @param fidN samples for the FID comparison of DDIM and DDPM (at most {@code n}; the DDIM ones
-   *     are the first {@code fidN} unguided conditional samples, the DDPM ones are drawn for the
-   *     same labels)
+   * @param fidN samples for the FID comparison of DDIM and DDPM, labels cycled over the ten classes
+   *     (when {@code fidN <= n} the DDIM ones are the first {@code fidN} unguided conditional
+   *     samples; otherwise they are drawn anew with the same seed)
    * @param progress receives a line per measurement (may be null)
-   * @throws IllegalArgumentException if {@code fidN} is not in {@code [2, n]}
+   * @throws IllegalArgumentException if {@code fidN < 2}
    */
   public static Report evaluate(
       Loaded model,
@@ -479,9 +518,9 @@ public final class MnistExperiment {
       boolean withDdpm,
       int fidN,
       Consumer<String> progress) {
-    if (fidN < 2 || fidN > n) {
+    if (fidN < 2) {
       throw new IllegalArgumentException(
-          "MnistExperiment.evaluate: fidN must be in [2, n = " + n + "], got " + fidN);
+          "MnistExperiment.evaluate: fidN must be >= 2, got " + fidN);
     }
     long start = System.nanoTime();
     Tensor labels = cycledLabels(n);
@@ -528,14 +567,29 @@ public final class MnistExperiment {
               100 * cls.get(sc),
               (System.nanoTime() - t0) / 1e9));
     }
-    if (plain == null) {
-      plain = model.sample(labels, Sampler.DDIM, ddimSteps, 0, null, 1, n);
-    }
-    double fidDdim = judge.fid(plain.narrow(0, 0, fidN));
+    Tensor fidLabels = cycledLabels(fidN);
+    long t1 = System.nanoTime();
+    Tensor ddim =
+        plain != null && fidN <= n
+            ? plain.narrow(0, 0, fidN)
+            : model.sample(fidLabels, Sampler.DDIM, ddimSteps, 0, null, 1, fidN);
+    double fidDdim = judge.fid(ddim);
+    Tensor ddim1 = model.sampleDdim(fidLabels, ddimSteps, 1.0, 4, fidN);
+    double fidDdimEta1 = judge.fid(ddim1);
+    say(
+        progress,
+        String.format(
+            Locale.ROOT,
+            "DDIM-%d: %d samples; requested class %.1f%% (η 0), %.1f%% (η 1); %.0f s",
+            ddimSteps,
+            fidN,
+            100 * judge.requestedClassAccuracy(ddim, fidLabels),
+            100 * judge.requestedClassAccuracy(ddim1, fidLabels),
+            (System.nanoTime() - t1) / 1e9));
     double fidDdpm = Double.NaN;
     if (withDdpm) {
       long t0 = System.nanoTime();
-      Tensor ddpm = model.sample(labels.narrow(0, 0, fidN), Sampler.DDPM, 0, 0, null, 3, fidN);
+      Tensor ddpm = model.sample(fidLabels, Sampler.DDPM, 0, 0, null, 3, fidN);
       fidDdpm = judge.fid(ddpm);
       say(
           progress,
@@ -544,17 +598,19 @@ public final class MnistExperiment {
               "DDPM: %d samples in %.0f s; requested class %.1f%%",
               fidN,
               (System.nanoTime() - t0) / 1e9,
-              100 * judge.requestedClassAccuracy(ddpm, labels.narrow(0, 0, fidN))));
+              100 * judge.requestedClassAccuracy(ddpm, fidLabels)));
     }
     double floor = judge.floor();
     say(
         progress,
         String.format(
             Locale.ROOT,
-            "FID-MNIST (%d samples): DDIM-%d %.3f, DDPM-%d %.3f, floor (test vs train) %.3f",
+            "FID-MNIST (%d samples): DDIM-%d %.3f (η 1: %.3f), DDPM-%d %.3f, floor (test vs"
+                + " train) %.3f",
             fidN,
             ddimSteps,
             fidDdim,
+            fidDdimEta1,
             model.diffusion().schedule().steps(),
             fidDdpm,
             floor));
@@ -565,6 +621,7 @@ public final class MnistExperiment {
         cls,
         hist,
         fidDdim,
+        fidDdimEta1,
         fidDdpm,
         floor,
         ddimSteps,

@@ -10,6 +10,7 @@ import dev.residual.diffusion.eval.MnistJudge;
 import dev.residual.diffusion.models.UNet;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.Tensor;
+import dev.residual.tensor.Threads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -98,6 +99,45 @@ class MnistExperimentTest {
 
     Trajectory tr = model.trajectory(MnistExperiment.cycledLabels(2), 4, 1.0, 2, 0);
     assertEquals(2, tr.timesteps().size());
+
+    // Batches run in parallel with their own generators: the thread count changes nothing, and
+    // classifier guidance (autograd on worker threads) works there too. (Up to float rounding:
+    // the Vector API's lane reductions may round differently once the JIT has compiled them.)
+    int before = Threads.get();
+    try {
+      Threads.set(1);
+      float[] one =
+          model.sample(labels, MnistExperiment.Sampler.DDPM, 0, 1.5, null, 9, 5, 2).toFloatArray();
+      float[] cgOne =
+          model
+              .unconditionalView()
+              .sample(labels, MnistExperiment.Sampler.DDIM, 3, 0, cg, 0, 5, 2)
+              .toFloatArray();
+      Threads.set(3);
+      assertArrayEquals(
+          one,
+          model.sample(labels, MnistExperiment.Sampler.DDPM, 0, 1.5, null, 9, 5, 2).toFloatArray(),
+          1e-5f);
+      assertArrayEquals(
+          cgOne,
+          model
+              .unconditionalView()
+              .sample(labels, MnistExperiment.Sampler.DDIM, 3, 0, cg, 0, 5, 2)
+              .toFloatArray(),
+          1e-5f);
+    } finally {
+      Threads.set(before);
+    }
+
+    // Stochastic DDIM: η = 0 is the deterministic sampler; η = 1 draws noise.
+    Tensor eta0 = model.sampleDdim(labels, 3, 0.0, 0, 5);
+    assertArrayEquals(
+        model.sample(labels, MnistExperiment.Sampler.DDIM, 3, 0, null, 0, 5).toFloatArray(),
+        eta0.toFloatArray(),
+        0f);
+    assertTrue(model.sampleDdim(labels, 3, 1.0, 0, 5).sub(eta0).abs().max().item() > 0);
+    assertThrows(IllegalArgumentException.class, () -> model.sampleDdim(labels, 3, -1, 0, 5));
+    assertThrows(IllegalArgumentException.class, () -> model.sampleDdim(labels, 3, 0, 0, 4));
   }
 
   @Test
@@ -134,6 +174,23 @@ class MnistExperimentTest {
     assertTrue(Double.isFinite(r.fidDdim()) && r.fidDdim() >= 0);
     assertTrue(Double.isFinite(r.fidDdpm()) && r.fidDdpm() >= 0);
     assertTrue(Double.isFinite(r.fidFloor()) && r.fidFloor() >= 0);
+    assertTrue(Double.isFinite(r.fidDdimEta1()) && r.fidDdimEta1() >= 0);
+
+    // More FID samples than --n: drawn anew, without DDPM.
+    MnistExperiment.Report more =
+        MnistExperiment.evaluate(
+            new MnistExperiment.Loaded(t),
+            judge,
+            null,
+            10,
+            2,
+            new double[] {0},
+            new double[] {0},
+            false,
+            12,
+            null);
+    assertEquals(12, more.fidN());
+    assertTrue(Double.isFinite(more.fidDdim()) && Double.isNaN(more.fidDdpm()));
   }
 
   @Test
