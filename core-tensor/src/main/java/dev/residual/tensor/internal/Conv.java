@@ -232,65 +232,91 @@ public final class Conv {
           Storage gs = gr.storage();
           Tensor gx = need[0] ? Tensor.zeros(type, xs) : null;
           Tensor gw = need[1] ? Tensor.zeros(type, ws) : null;
-          Storage buf = identity ? null : Tensor.empty(type, kk, l).storage();
-          Scratch colScratch = new Scratch();
-          Scratch imgScratch = new Scratch();
-          for (int s = 0; s < n && (need[0] || need[1]); s++) {
-            for (int g = 0; g < groups; g++) {
-              int xOff = s * img + g * cig * h * wd;
-              int gOff = (s * cout + g * cog) * l;
-              int wOff = g * cog * kk;
-              if (need[1]) {
-                // dW_g += dY_g · colsᵀ
-                Storage src = xst;
-                int srcOff = xOff;
-                if (!identity) {
-                  im2col(xst, xOff, geo, buf, colScratch);
-                  src = buf;
-                  srcOff = 0;
-                }
-                LinAlg.gemm(
-                    false,
-                    true,
-                    cog,
-                    kk,
-                    l,
-                    1,
-                    gs,
-                    gOff,
-                    l,
-                    src,
-                    srcOff,
-                    l,
-                    1,
-                    gw.storage(),
-                    wOff,
-                    kk);
+          if (need[0] || need[1]) {
+            // Samples go in fixed chunks of BACKWARD_CHUNK, each chunk accumulating its own weight
+            // gradient; the chunks are added in order afterwards, so the result does not depend on
+            // how many threads share the chunks. The input gradient is per sample.
+            int chunks = (n + BACKWARD_CHUNK - 1) / BACKWARD_CHUNK;
+            Storage[] gwPart = new Storage[chunks];
+            if (need[1]) {
+              gwPart[0] = gw.storage();
+              for (int c = 1; c < chunks; c++) {
+                gwPart[c] = Tensor.zeros(type, ws).storage();
               }
-              if (need[0]) {
-                // dcols = W_gᵀ · dY_g, scattered back into the image
-                if (identity) {
-                  LinAlg.gemm(
-                      true,
-                      false,
-                      kk,
-                      l,
-                      cog,
-                      1,
-                      wst,
-                      wOff,
-                      kk,
-                      gs,
-                      gOff,
-                      l,
-                      0,
-                      gx.storage(),
-                      xOff,
-                      l);
-                } else {
-                  LinAlg.gemm(true, false, kk, l, cog, 1, wst, wOff, kk, gs, gOff, l, 0, buf, 0, l);
-                  col2im(buf, geo, gx.storage(), xOff, imgScratch);
-                }
+            }
+            int bwWorkers = (int) Math.min(Threads.get(), chunks);
+            Storage[] bwBufs = new Storage[bwWorkers];
+            for (int k = 0; k < bwWorkers; k++) {
+              bwBufs[k] = identity ? null : Tensor.empty(type, kk, l).storage();
+            }
+            Parallel.Range body =
+                (lo, hi) -> {
+                  for (int k = lo; k < hi; k++) {
+                    Storage buf = bwBufs[k];
+                    Scratch colScratch = new Scratch();
+                    Scratch imgScratch = new Scratch();
+                    int cFrom = (int) ((long) k * chunks / bwWorkers);
+                    int cTo = (int) ((long) (k + 1) * chunks / bwWorkers);
+                    for (int c = cFrom; c < cTo; c++) {
+                      int sTo = Math.min(n, (c + 1) * BACKWARD_CHUNK);
+                      for (int s = c * BACKWARD_CHUNK; s < sTo; s++) {
+                        for (int g = 0; g < groups; g++) {
+                          int xOff = s * img + g * cig * h * wd;
+                          int gOff = (s * cout + g * cog) * l;
+                          int wOff = g * cog * kk;
+                          if (need[1]) {
+                            // dW_g += dY_g · colsᵀ
+                            Storage src = xst;
+                            int srcOff = xOff;
+                            if (!identity) {
+                              im2col(xst, xOff, geo, buf, colScratch);
+                              src = buf;
+                              srcOff = 0;
+                            }
+                            LinAlg.gemm(
+                                false, true, cog, kk, l, 1, gs, gOff, l, src, srcOff, l, 1,
+                                gwPart[c], wOff, kk);
+                          }
+                          if (need[0]) {
+                            // dcols = W_gᵀ · dY_g, scattered back into the image
+                            if (identity) {
+                              LinAlg.gemm(
+                                  true,
+                                  false,
+                                  kk,
+                                  l,
+                                  cog,
+                                  1,
+                                  wst,
+                                  wOff,
+                                  kk,
+                                  gs,
+                                  gOff,
+                                  l,
+                                  0,
+                                  gx.storage(),
+                                  xOff,
+                                  l);
+                            } else {
+                              LinAlg.gemm(
+                                  true, false, kk, l, cog, 1, wst, wOff, kk, gs, gOff, l, 0, buf, 0,
+                                  l);
+                              col2im(buf, geo, gx.storage(), xOff, imgScratch);
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                };
+            if (bwWorkers > 1) {
+              Threads.withSingleThreadedBlas(() -> Parallel.forRange(bwWorkers, 1, body));
+            } else {
+              body.run(0, 1);
+            }
+            if (need[1]) {
+              for (int c = 1; c < chunks; c++) {
+                addInto(gwPart[0], gwPart[c], (int) gw.numel());
               }
             }
           }
@@ -779,6 +805,32 @@ public final class Conv {
     Tensor rows = Tensor.empty(g.dtype(), (long) n * c);
     LinAlg.rowSums(g.storage(), n * c, plane, rows.storage());
     return Reduce.sum(rows.reshape(n, c), new int[] {0}, false);
+  }
+
+  /** Samples per weight-gradient partial sum in conv2d's backward (fixed: see there). */
+  private static final int BACKWARD_CHUNK = 8;
+
+  /** {@code dst[0, len) += src[0, len)} for FLOAT32 or FLOAT64 storages. */
+  private static void addInto(Storage dst, Storage src, int len) {
+    if (dst.f != null) {
+      float[] a = new float[len];
+      float[] b = new float[len];
+      dst.f.get(0, a, 0, len);
+      src.f.get(0, b, 0, len);
+      for (int k = 0; k < len; k++) {
+        a[k] += b[k];
+      }
+      dst.f.put(0, a, 0, len);
+    } else {
+      double[] a = new double[len];
+      double[] b = new double[len];
+      dst.d.get(0, a, 0, len);
+      src.d.get(0, b, 0, len);
+      for (int k = 0; k < len; k++) {
+        a[k] += b[k];
+      }
+      dst.d.put(0, a, 0, len);
+    }
   }
 
   private static Tensor biasFilled(DType type, long[] shape, Tensor bias) {

@@ -162,6 +162,39 @@ class ConvPoolTest {
   }
 
   @Test
+  void conv2dBackwardSplitOverThreadsGivesTheSameBitsAsOneThread() {
+    int before = Threads.get();
+    try {
+      // 19 samples: three chunks of weight-gradient partial sums, the last one short
+      Tensor x = GradCheck.randn(31, 19, 4, 6, 5);
+      Tensor w = GradCheck.randn(32, 6, 2, 3, 3);
+      Tensor r = GradCheck.randn(33, 19, 6, 6, 5);
+      double[][] ref = grads(x, w, r, DType.FLOAT64);
+      Threads.set(1);
+      double[][] one = grads(x, w, r, DType.FLOAT32);
+      Threads.set(3);
+      double[][] three = grads(x, w, r, DType.FLOAT32);
+      for (int k = 0; k < 2; k++) {
+        assertArrayEquals(one[k], three[k], 0.0);
+        assertArrayEquals(ref[k], one[k], 1e-3);
+      }
+    } finally {
+      Threads.set(before);
+    }
+  }
+
+  /** Gradients of {@code sum(conv2d(x, w) · r)} with respect to x and w, in {@code type}. */
+  private static double[][] grads(Tensor x, Tensor w, Tensor r, DType type) {
+    Tensor xi = x.to(type).detach().requiresGrad(true);
+    Tensor wi = w.to(type).detach().requiresGrad(true);
+    F.conv2d(xi, wi, null, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2)
+        .mul(r.to(type))
+        .sum()
+        .backward();
+    return new double[][] {xi.grad().toDoubleArray(), wi.grad().toDoubleArray()};
+  }
+
+  @Test
   void conv2dGradientMatchesFiniteDifferences() {
     GradCheck.check(
         t -> F.conv2d(t[0], t[1], t[2], pair(2, 1), pair(1, 2), pair(1, 2), 2),
