@@ -580,10 +580,13 @@ public final class MnistExperiment {
         progress,
         String.format(
             Locale.ROOT,
-            "DDIM-%d: %d samples; requested class %.1f%% (η 0), %.1f%% (η 1); %.0f s",
+            "DDIM-%d: %d samples; η 0: FID-MNIST %.3f, requested class %.1f%%; η 1: FID-MNIST"
+                + " %.3f, requested class %.1f%%; %.0f s",
             ddimSteps,
             fidN,
+            fidDdim,
             100 * judge.requestedClassAccuracy(ddim, fidLabels),
+            fidDdimEta1,
             100 * judge.requestedClassAccuracy(ddim1, fidLabels),
             (System.nanoTime() - t1) / 1e9));
     double fidDdpm = Double.NaN;
@@ -595,9 +598,10 @@ public final class MnistExperiment {
           progress,
           String.format(
               Locale.ROOT,
-              "DDPM: %d samples in %.0f s; requested class %.1f%%",
+              "DDPM: %d samples in %.0f s; FID-MNIST %.3f, requested class %.1f%%",
               fidN,
               (System.nanoTime() - t0) / 1e9,
+              fidDdpm,
               100 * judge.requestedClassAccuracy(ddpm, fidLabels)));
     }
     double floor = judge.floor();
