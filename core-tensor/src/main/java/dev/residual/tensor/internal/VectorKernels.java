@@ -259,6 +259,26 @@ final class VectorKernels {
   }
 
   /**
+   * {@code Σ (a[k] − m)²} over {@code a[0, n)}: float lanes, finished in double (the second pass of
+   * a two-pass variance, so no cancellation).
+   */
+  private static double squaredDeviations(float[] a, int n, float m) {
+    FloatVector mv = FloatVector.broadcast(S, m);
+    FloatVector acc = FloatVector.zero(S);
+    int k = 0;
+    for (; k + S.length() <= n; k += S.length()) {
+      FloatVector d = FloatVector.fromArray(S, a, k).sub(mv);
+      acc = d.fma(d, acc);
+    }
+    double sq = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      double d = a[k] - m;
+      sq += d * d;
+    }
+    return sq;
+  }
+
+  /**
    * LayerNorm of one row in place: {@code row = (row - mean) · rstd · w + b}; stores {@code mean}
    * and {@code rstd} in {@code stats}. The mean and variance are accumulated in float lanes and
    * finished in double (two passes, so no cancellation in the variance).
@@ -267,20 +287,9 @@ final class VectorKernels {
     double mean = (double) sum(row, n) / n;
     float m = (float) mean;
     FloatVector mv = FloatVector.broadcast(S, m);
-    FloatVector acc = FloatVector.zero(S);
-    int k = 0;
-    for (; k + S.length() <= n; k += S.length()) {
-      FloatVector d = FloatVector.fromArray(S, row, k).sub(mv);
-      acc = d.fma(d, acc);
-    }
-    double sq = acc.reduceLanes(VectorOperators.ADD);
-    for (; k < n; k++) {
-      double d = row[k] - m;
-      sq += d * d;
-    }
-    double rstd = 1.0 / Math.sqrt(sq / n + eps);
+    double rstd = 1.0 / Math.sqrt(squaredDeviations(row, n, m) / n + eps);
     FloatVector rv = FloatVector.broadcast(S, (float) rstd);
-    k = 0;
+    int k = 0;
     for (; k + S.length() <= n; k += S.length()) {
       FloatVector.fromArray(S, row, k)
           .sub(mv)
@@ -346,20 +355,6 @@ final class VectorKernels {
     }
   }
 
-  /** Sum of {@code a[off, off + n)} in float lanes, finished in double. */
-  private static double sum(float[] a, int off, int n) {
-    FloatVector acc = FloatVector.zero(S);
-    int k = 0;
-    for (; k + S.length() <= n; k += S.length()) {
-      acc = acc.add(FloatVector.fromArray(S, a, off + k));
-    }
-    double r = acc.reduceLanes(VectorOperators.ADD);
-    for (; k < n; k++) {
-      r += a[off + k];
-    }
-    return r;
-  }
-
   /**
    * GroupNorm of one (sample, group) block in place: {@code x} holds {@code cpg} channels of {@code
    * spatial} elements each; channel {@code ci} becomes {@code (x - mean) · rstd · w[ch0 + ci] +
@@ -371,21 +366,9 @@ final class VectorKernels {
   static void groupNormBlock(
       float[] x, int cpg, int spatial, float[] w, float[] b, int ch0, double eps, double[] stats) {
     int n = cpg * spatial;
-    double mean = n == 0 ? 0 : sum(x, 0, n) / n;
+    double mean = n == 0 ? 0 : (double) sum(x, n) / n;
     float m = (float) mean;
-    FloatVector mv = FloatVector.broadcast(S, m);
-    FloatVector acc = FloatVector.zero(S);
-    int k = 0;
-    for (; k + S.length() <= n; k += S.length()) {
-      FloatVector d = FloatVector.fromArray(S, x, k).sub(mv);
-      acc = d.fma(d, acc);
-    }
-    double sq = acc.reduceLanes(VectorOperators.ADD);
-    for (; k < n; k++) {
-      double d = x[k] - m;
-      sq += d * d;
-    }
-    double rstd = 1.0 / Math.sqrt((n == 0 ? 0 : sq / n) + eps);
+    double rstd = 1.0 / Math.sqrt((n == 0 ? 0 : squaredDeviations(x, n, m) / n) + eps);
     for (int ci = 0; ci < cpg; ci++) {
       double scale = rstd * (w == null ? 1 : w[ch0 + ci]);
       double shift = (b == null ? 0 : b[ch0 + ci]) - mean * scale;
@@ -394,7 +377,7 @@ final class VectorKernels {
       FloatVector scv = FloatVector.broadcast(S, sc);
       FloatVector shv = FloatVector.broadcast(S, sh);
       int from = ci * spatial;
-      k = 0;
+      int k = 0;
       for (; k + S.length() <= spatial; k += S.length()) {
         FloatVector.fromArray(S, x, from + k).fma(scv, shv).intoArray(x, from + k);
       }
