@@ -438,10 +438,7 @@ public final class MnistExperiment {
       Denoiser m = cfg == 0 ? model : new ClassifierFreeGuidance(model, cfg, numClasses);
       Generator g = new Generator(seed);
       Tensor xT = Tensor.randn(g, labels.size(0), 1, 28, 28).to(DType.FLOAT32);
-      if (trainer != null) {
-        return trainer.withEmaWeights(() -> noGradTrajectory(m, xT, labels, steps, every, g));
-      }
-      return noGradTrajectory(m, xT, labels, steps, every, g);
+      return withEma(() -> noGradTrajectory(m, xT, labels, steps, every, g));
     }
 
     private Trajectory noGradTrajectory(
