@@ -47,6 +47,11 @@ public final class ImageTrainer {
    *     model; ignored when the model is unconditional)
    * @param gradClip clip the global gradient norm to this (0 for no clipping)
    * @param seed seed of batches, timesteps, noise and label dropout
+   * @param decayStart the last step at the peak learning rate before the cosine decay (ignored when
+   *     {@code decayEnd} is 0)
+   * @param decayEnd the step at which the cosine decay reaches {@code minLr} and stays there; 0 for
+   *     a constant learning rate after the warm-up
+   * @param minLr the learning rate at and after {@code decayEnd}, in {@code [0, lr]}
    */
   public record Config(
       int batchSize,
@@ -56,7 +61,10 @@ public final class ImageTrainer {
       double emaDecay,
       double labelDropout,
       double gradClip,
-      long seed) {
+      long seed,
+      int decayStart,
+      int decayEnd,
+      double minLr) {
     /**
      * @throws IllegalArgumentException naming the first field out of range
      */
@@ -85,6 +93,67 @@ public final class ImageTrainer {
         throw new IllegalArgumentException(
             "ImageTrainer.Config: gradClip must be >= 0, got " + gradClip);
       }
+      if (decayEnd != 0) {
+        if (decayStart < warmupSteps || decayEnd <= decayStart) {
+          throw new IllegalArgumentException(
+              "ImageTrainer.Config: need warmupSteps <= decayStart < decayEnd; got "
+                  + warmupSteps
+                  + ", "
+                  + decayStart
+                  + ", "
+                  + decayEnd);
+        }
+        if (!(minLr >= 0 && minLr <= lr)) {
+          throw new IllegalArgumentException(
+              "ImageTrainer.Config: minLr must be in [0, lr = " + lr + "], got " + minLr);
+        }
+      }
+    }
+
+    /** Settings with a constant learning rate after the warm-up (no decay). */
+    public Config(
+        int batchSize,
+        double lr,
+        double weightDecay,
+        int warmupSteps,
+        double emaDecay,
+        double labelDropout,
+        double gradClip,
+        long seed) {
+      this(
+          batchSize,
+          lr,
+          weightDecay,
+          warmupSteps,
+          emaDecay,
+          labelDropout,
+          gradClip,
+          seed,
+          0,
+          0,
+          lr);
+    }
+
+    /**
+     * These settings with a cosine decay of the learning rate from {@code lr} after step {@code
+     * start} to {@code minLr} at step {@code end} (a warm-up, stable, decay schedule: a run trained
+     * at a constant rate can be resumed with a decay appended).
+     *
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public Config withCosineDecay(int start, int end, double minLr) {
+      return new Config(
+          batchSize,
+          lr,
+          weightDecay,
+          warmupSteps,
+          emaDecay,
+          labelDropout,
+          gradClip,
+          seed,
+          start,
+          end,
+          minLr);
     }
 
     /** This config as a JSON-serialisable map (stored in checkpoints). */
@@ -98,6 +167,11 @@ public final class ImageTrainer {
       m.put("label_dropout", labelDropout);
       m.put("grad_clip", gradClip);
       m.put("seed", seed);
+      if (decayEnd != 0) {
+        m.put("decay_start", decayStart);
+        m.put("decay_end", decayEnd);
+        m.put("min_lr", minLr);
+      }
       return m;
     }
   }
@@ -188,12 +262,23 @@ public final class ImageTrainer {
     return ema;
   }
 
-  /** The learning rate used at step {@code s} (1-based): linear warm-up, then constant. */
+  /**
+   * The learning rate used at step {@code s} (1-based): {@code lr·s/warmupSteps} during the linear
+   * warm-up, then {@code lr}; with a decay, {@code minLr + ½(1 + cos(π·r))·(lr − minLr)} for {@code
+   * r = (s − decayStart)/(decayEnd − decayStart)} between the two steps, and {@code minLr} after.
+   */
   public double lrAt(long s) {
-    if (config.warmupSteps() == 0 || s >= config.warmupSteps()) {
+    if (config.warmupSteps() > 0 && s < config.warmupSteps()) {
+      return config.lr() * s / config.warmupSteps();
+    }
+    if (config.decayEnd() == 0 || s <= config.decayStart()) {
       return config.lr();
     }
-    return config.lr() * s / config.warmupSteps();
+    if (s >= config.decayEnd()) {
+      return config.minLr();
+    }
+    double r = (double) (s - config.decayStart()) / (config.decayEnd() - config.decayStart());
+    return config.minLr() + 0.5 * (1.0 + Math.cos(Math.PI * r)) * (config.lr() - config.minLr());
   }
 
   /**

@@ -129,6 +129,35 @@ class ImageTrainerTest {
   }
 
   @Test
+  void cosineDecayFollowsTheStableStepsAndEndsAtMinLr() {
+    ImageTrainer t =
+        new ImageTrainer(
+            tinyNet(0),
+            diffusion(),
+            images(2),
+            null,
+            new ImageTrainer.Config(2, 1.0, 0, 4, 0.9, 0, 0, 0).withCosineDecay(10, 20, 0.1));
+    assertEquals(0.5, t.lrAt(2), 1e-15);
+    assertEquals(1.0, t.lrAt(10), 1e-15);
+    // halfway: 0.1 + ½(1 + cos(π/2))·0.9
+    assertEquals(0.55, t.lrAt(15), 1e-12);
+    assertEquals(0.1 + 0.5 * (1 + Math.cos(Math.PI * 0.3)) * 0.9, t.lrAt(13), 1e-12);
+    assertEquals(0.1, t.lrAt(20), 1e-15);
+    assertEquals(0.1, t.lrAt(1000), 1e-15);
+  }
+
+  @Test
+  void decayOutsideTheWarmupOrAboveLrIsRefused() {
+    ImageTrainer.Config c = new ImageTrainer.Config(2, 1e-3, 0, 4, 0.9, 0, 0, 0);
+    var e = assertThrows(IllegalArgumentException.class, () -> c.withCosineDecay(2, 20, 0));
+    assertTrue(e.getMessage().contains("warmupSteps <= decayStart < decayEnd"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> c.withCosineDecay(10, 10, 0));
+    e = assertThrows(IllegalArgumentException.class, () -> c.withCosineDecay(10, 20, 2e-3));
+    assertTrue(e.getMessage().contains("minLr"), e.getMessage());
+    assertEquals(20, c.withCosineDecay(10, 20, 0).toMap().get("decay_end"));
+  }
+
+  @Test
   void badInputsAreRefusedWithTheirShapes(@TempDir Path dir) {
     GaussianDiffusion d = diffusion();
     var e =

@@ -124,6 +124,31 @@ public final class DiffusionCommand implements Runnable {
     double lr;
 
     @Option(
+        names = "--lr-decay-end",
+        paramLabel = "STEP",
+        defaultValue = "0",
+        description =
+            "For --data mnist: cosine-decay the learning rate from --lr after --lr-decay-start to"
+                + " --min-lr at this step (default 0: constant after the warm-up). A run trained at"
+                + " a constant rate can be resumed with a decay appended.")
+    int lrDecayEnd;
+
+    @Option(
+        names = "--lr-decay-start",
+        paramLabel = "STEP",
+        defaultValue = "0",
+        description =
+            "The last step at the peak learning rate before the decay (default: the warm-up's"
+                + " end).")
+    int lrDecayStart;
+
+    @Option(
+        names = "--min-lr",
+        defaultValue = "0",
+        description = "The learning rate at --lr-decay-end (default: ${DEFAULT-VALUE}).")
+    double minLr;
+
+    @Option(
         names = "--timesteps",
         defaultValue = "200",
         description = "Diffusion steps T (default: ${DEFAULT-VALUE}).")
@@ -235,7 +260,12 @@ public final class DiffusionCommand implements Runnable {
                     std.trainer().emaDecay(),
                     std.trainer().labelDropout(),
                     std.trainer().gradClip(),
-                    seed),
+                    seed,
+                    lrDecayEnd == 0
+                        ? 0
+                        : lrDecayStart == 0 ? std.trainer().warmupSteps() : lrDecayStart,
+                    lrDecayEnd,
+                    lrDecayEnd == 0 ? lr : minLr),
                 std.timesteps(),
                 std.steps(),
                 std.checkpointEvery(),
