@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * DDIM sampling (Song et al.) over a subsequence of S timesteps, for any {@link Denoiser}.
  *
- * <p><b>Timestep spacing</b> ("uniform", the DDIM paper's linear skip): {@code τ_i = floor(i·T/S)}
- * for {@code i = 0 … S−1}, so {@code τ_0 = 0} and with {@code S = T} every step is visited.
- * Sampling walks {@code i = S−1 … 0}; the step from {@code τ_i} goes to {@code τ_{i−1}}, and from
- * {@code τ_0} to the clean sample ({@code ᾱ_prev = 1}):
+ * <p><b>Timestep spacing</b> ({@link Spacing}; the default {@link Spacing#UNIFORM} is the DDIM
+ * paper's linear skip): {@code τ_i = floor(i·T/S)} for {@code i = 0 … S−1}, so {@code τ_0 = 0} and
+ * with {@code S = T} every step is visited; {@link Spacing#LINSPACE} and {@link Spacing#TRAILING}
+ * start from {@code T − 1} instead. Sampling walks {@code i = S−1 … 0}; the step from {@code τ_i}
+ * goes to {@code τ_{i−1}}, and from {@code τ_0} to the clean sample ({@code ᾱ_prev = 1}):
  *
  * <pre>
  * x_prev = √ᾱ_prev·x̂0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·z,
@@ -29,6 +30,49 @@ import java.util.List;
  * sampling with classifier guidance must not be called inside a no-grad scope.
  */
 public final class DdimSampler {
+  /**
+   * Which S of the T timesteps DDIM visits (the names of diffusers' {@code timestep_spacing}); all
+   * give S distinct increasing timesteps in {@code [0, T)}.
+   */
+  public enum Spacing {
+    /** {@code τ_i = floor(i·T/S)}: starts at 0, ends at {@code T − T/S} (diffusers' "leading"). */
+    UNIFORM,
+    /** {@code τ_i = round(i·(T−1)/(S−1))}: starts at 0, ends at {@code T − 1}. */
+    LINSPACE,
+    /**
+     * {@code τ_i = round(T − (S−i)·T/S) + round(T/S) − 1}, i.e. {@code T−1, T−1−T/S, …} counted
+     * down: ends at {@code T − 1}, starts at {@code T/S − 1} (Lin et al. 2024).
+     */
+    TRAILING;
+
+    /**
+     * The S timesteps of this spacing, increasing.
+     *
+     * @throws IllegalArgumentException if {@code S} is outside {@code [1, T]}
+     */
+    public int[] timesteps(int totalSteps, int steps) {
+      if (steps < 1 || steps > totalSteps) {
+        throw new IllegalArgumentException(
+            "DdimSampler: steps must be in [1, " + totalSteps + "], got " + steps);
+      }
+      int[] out = new int[steps];
+      double stride = (double) totalSteps / steps;
+      for (int i = 0; i < steps; i++) {
+        out[i] =
+            switch (this) {
+              case UNIFORM -> (int) ((long) i * totalSteps / steps);
+              case LINSPACE ->
+                  steps == 1
+                      ? totalSteps - 1
+                      : (int) Math.round(i * (totalSteps - 1.0) / (steps - 1));
+              case TRAILING ->
+                  (int) (Math.round(totalSteps - (steps - i) * stride) + Math.round(stride) - 1);
+            };
+      }
+      return out;
+    }
+  }
+
   private final GaussianDiffusion diffusion;
   private final int[] taus;
   private final double eta;
@@ -50,14 +94,34 @@ public final class DdimSampler {
       double eta,
       boolean clipX0,
       ClassifierGuidance guidance) {
-    if (diffusion == null) {
-      throw new IllegalArgumentException("DdimSampler: diffusion is required");
+    this(diffusion, steps, Spacing.UNIFORM, eta, clipX0, guidance);
+  }
+
+  /**
+   * @param diffusion the process
+   * @param steps the number of sampling steps S, in {@code [1, T]}
+   * @param spacing which timesteps to visit
+   * @param eta the stochasticity {@code η >= 0}
+   * @param clipX0 whether to clamp {@code x̂0} to {@code [−1, 1]}
+   * @param guidance classifier guidance, or null
+   * @throws IllegalArgumentException if {@code diffusion} or {@code spacing} is null, {@code steps}
+   *     is outside {@code [1, T]} or {@code eta} is negative or not finite
+   */
+  public DdimSampler(
+      GaussianDiffusion diffusion,
+      int steps,
+      Spacing spacing,
+      double eta,
+      boolean clipX0,
+      ClassifierGuidance guidance) {
+    if (diffusion == null || spacing == null) {
+      throw new IllegalArgumentException("DdimSampler: diffusion and spacing are required");
     }
     if (!(eta >= 0) || !Double.isFinite(eta)) {
       throw new IllegalArgumentException("DdimSampler: eta must be finite and >= 0, got " + eta);
     }
     this.diffusion = diffusion;
-    this.taus = uniformTimesteps(diffusion.schedule().steps(), steps);
+    this.taus = spacing.timesteps(diffusion.schedule().steps(), steps);
     this.eta = eta;
     this.clipX0 = clipX0;
     this.guidance = guidance;
@@ -69,20 +133,13 @@ public final class DdimSampler {
   }
 
   /**
-   * The uniform spacing {@code τ_i = floor(i·T/S)}, {@code i = 0 … S−1}, increasing.
+   * The uniform spacing {@code τ_i = floor(i·T/S)}, {@code i = 0 … S−1}, increasing ({@link
+   * Spacing#UNIFORM}).
    *
    * @throws IllegalArgumentException if {@code S} is outside {@code [1, T]}
    */
   public static int[] uniformTimesteps(int totalSteps, int steps) {
-    if (steps < 1 || steps > totalSteps) {
-      throw new IllegalArgumentException(
-          "DdimSampler: steps must be in [1, " + totalSteps + "], got " + steps);
-    }
-    int[] out = new int[steps];
-    for (int i = 0; i < steps; i++) {
-      out[i] = (int) ((long) i * totalSteps / steps);
-    }
-    return out;
+    return Spacing.UNIFORM.timesteps(totalSteps, steps);
   }
 
   /** The timesteps this sampler visits, increasing (a copy). */

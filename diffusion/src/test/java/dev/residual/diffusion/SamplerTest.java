@@ -165,6 +165,30 @@ class SamplerTest {
   }
 
   @Test
+  void linspaceAndTrailingSpacingsEndAtTheLastTimestep() {
+    assertArrayEquals(
+        new int[] {0, 250, 500, 749, 999}, DdimSampler.Spacing.LINSPACE.timesteps(1000, 5));
+    assertArrayEquals(
+        new int[] {199, 399, 599, 799, 999}, DdimSampler.Spacing.TRAILING.timesteps(1000, 5));
+    assertArrayEquals(new int[] {2, 5, 9}, DdimSampler.Spacing.TRAILING.timesteps(10, 3));
+    assertArrayEquals(new int[] {9}, DdimSampler.Spacing.LINSPACE.timesteps(10, 1));
+    for (DdimSampler.Spacing sp : DdimSampler.Spacing.values()) {
+      for (int steps : new int[] {1, 7, 50, 999, 1000}) {
+        int[] t = sp.timesteps(1000, steps);
+        assertEquals(steps, t.length, sp + " " + steps);
+        assertTrue(t[0] >= 0 && t[steps - 1] <= 999, sp + " " + steps);
+        for (int i = 1; i < steps; i++) {
+          assertTrue(t[i] > t[i - 1], sp + " " + steps + " not increasing at " + i);
+        }
+      }
+      assertThrows(IllegalArgumentException.class, () -> sp.timesteps(10, 0));
+    }
+    int[] visited =
+        new DdimSampler(diffusion, 4, DdimSampler.Spacing.TRAILING, 0, false, null).timesteps();
+    assertEquals(diffusion.schedule().steps() - 1, visited[3]);
+  }
+
+  @Test
   void trajectoryCapturesEveryKthStep() {
     Denoiser model = gaussianEps(schedule, MU, S);
     Tensor xT = noise(8, 8, 2);

@@ -348,6 +348,14 @@ public final class DiffusionCommand implements Runnable {
     double eta;
 
     @Option(
+        names = "--spacing",
+        defaultValue = "uniform",
+        description =
+            "DDIM timestep spacing: uniform (floor(i·T/S), from 0), linspace or trailing (both end"
+                + " at T − 1) (default: ${DEFAULT-VALUE}).")
+    String spacing;
+
+    @Option(
         names = "--guidance",
         defaultValue = "none",
         description =
@@ -427,6 +435,14 @@ public final class DiffusionCommand implements Runnable {
       return sample(System.out);
     }
 
+    private DdimSampler.Spacing spacing() {
+      try {
+        return DdimSampler.Spacing.valueOf(spacing.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw usage("unknown --spacing " + spacing + " (uniform, linspace, trailing)");
+      }
+    }
+
     private ParameterException usage(String message) {
       return new ParameterException(spec.commandLine(), message);
     }
@@ -481,6 +497,7 @@ public final class DiffusionCommand implements Runnable {
       if (which.equals("ddpm") && eta != 0) {
         throw usage("--eta is for DDIM; DDPM's noise is fixed by its variance, got --eta " + eta);
       }
+      DdimSampler.Spacing ddimSpacing = spacing();
       Double w = guidanceWeight();
       DenoiserCheckpoint.Loaded loaded;
       try {
@@ -556,7 +573,7 @@ public final class DiffusionCommand implements Runnable {
       }
       try {
         if (ddim) {
-          ddimSampler = new DdimSampler(loaded.diffusion(), steps, eta, clip, cg);
+          ddimSampler = new DdimSampler(loaded.diffusion(), steps, ddimSpacing, eta, clip, cg);
         } else {
           ddpmSampler =
               new DdpmSampler(loaded.diffusion(), DdpmSampler.Variance.POSTERIOR, clip, cg);

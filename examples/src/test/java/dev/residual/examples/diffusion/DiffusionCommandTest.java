@@ -120,6 +120,8 @@ class DiffusionCommandTest {
             "10",
             "--eta",
             "0.5",
+            "--spacing",
+            "trailing",
             "--n",
             "16",
             "--runs-dir",
@@ -175,6 +177,10 @@ class DiffusionCommandTest {
         2,
         ResidualCli.execute(
             "diffusion", "sample", "--checkpoint", c, "--sampler", "euler", "--no-track"));
+    assertEquals(
+        2,
+        ResidualCli.execute(
+            "diffusion", "sample", "--checkpoint", c, "--spacing", "quadratic", "--no-track"));
     assertEquals(
         2,
         ResidualCli.execute(
