@@ -11,8 +11,8 @@
  *   <li>Samplers for any {@link dev.residual.diffusion.Denoiser}: {@link
  *       dev.residual.diffusion.DdpmSampler} (Ho et al. algorithm 2, σ² = β or β̃, optional x̂0
  *       clipping) and {@link dev.residual.diffusion.DdimSampler} (η, S steps with the uniform
- *       spacing {@code floor(i·T/S)}, inversion), both with {@link
- *       dev.residual.diffusion.Trajectory} capture.
+ *       spacing {@code floor(i·T/S)} by default or a linspace or trailing one, inversion), both
+ *       with {@link dev.residual.diffusion.Trajectory} capture.
  *   <li>Guidance: {@link dev.residual.diffusion.ClassifierFreeGuidance} (a denoiser wrapper) and
  *       {@link dev.residual.diffusion.ClassifierGuidance} (the gradient of a {@link
  *       dev.residual.diffusion.Classifier}'s log-probability, applied by the samplers).
