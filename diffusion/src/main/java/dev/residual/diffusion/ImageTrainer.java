@@ -5,6 +5,8 @@ import dev.residual.io.Checkpoint;
 import dev.residual.optim.AdamW;
 import dev.residual.optim.ExponentialMovingAverage;
 import dev.residual.optim.OptimizerState;
+import dev.residual.optim.schedule.LrSchedule;
+import dev.residual.optim.schedule.WarmupCosine;
 import dev.residual.tensor.DType;
 import dev.residual.tensor.Generator;
 import dev.residual.tensor.MemoryScope;
@@ -184,6 +186,9 @@ public final class ImageTrainer {
   private final AdamW opt;
   private final ExponentialMovingAverage ema;
   private final Generator g;
+  // the decay phase: WarmupCosine's cosine from decayStart (where its ramp would end, never asked
+  // for) to decayEnd; null for a constant rate
+  private final LrSchedule decay;
   private int[] order;
   private int cursor;
   private long step;
@@ -239,6 +244,10 @@ public final class ImageTrainer {
     // samples of a short run were noise.
     this.ema = new ExponentialMovingAverage(model.parameters(), config.emaDecay(), true);
     this.g = new Generator(config.seed());
+    this.decay =
+        config.decayEnd() == 0
+            ? null
+            : new WarmupCosine(config.lr(), config.decayStart(), config.decayEnd(), config.minLr());
     this.cursor = Integer.MAX_VALUE;
   }
 
@@ -271,14 +280,10 @@ public final class ImageTrainer {
     if (config.warmupSteps() > 0 && s < config.warmupSteps()) {
       return config.lr() * s / config.warmupSteps();
     }
-    if (config.decayEnd() == 0 || s <= config.decayStart()) {
+    if (decay == null || s <= config.decayStart()) {
       return config.lr();
     }
-    if (s >= config.decayEnd()) {
-      return config.minLr();
-    }
-    double r = (double) (s - config.decayStart()) / (config.decayEnd() - config.decayStart());
-    return config.minLr() + 0.5 * (1.0 + Math.cos(Math.PI * r)) * (config.lr() - config.minLr());
+    return s >= config.decayEnd() ? config.minLr() : decay.lr((int) s);
   }
 
   /**
