@@ -95,15 +95,14 @@ class ImageTrainerTest {
     assertTrue(t.model().isTraining());
   }
 
+  private static ImageTrainer unconditionalOnTwoImages(ImageTrainer.Config c) {
+    return new ImageTrainer(tinyNet(0), diffusion(), images(2), null, c);
+  }
+
   @Test
   void theEmaWarmsUpSoThatInitialWeightsFadeQuickly() {
     ImageTrainer t =
-        new ImageTrainer(
-            tinyNet(0),
-            diffusion(),
-            images(2),
-            null,
-            new ImageTrainer.Config(2, 1e-3, 0, 0, 0.999, 0, 0, 0));
+        unconditionalOnTwoImages(new ImageTrainer.Config(2, 1e-3, 0, 0, 0.999, 0, 0, 0));
     t.trainStep();
     // the first update copies the weights (decay 0), later ones use (1 + n)/(10 + n)
     assertArrayEquals(
@@ -115,13 +114,7 @@ class ImageTrainerTest {
 
   @Test
   void warmupRampsTheLearningRateLinearly() {
-    ImageTrainer t =
-        new ImageTrainer(
-            tinyNet(0),
-            diffusion(),
-            images(2),
-            null,
-            new ImageTrainer.Config(2, 1.0, 0, 4, 0.9, 0, 0, 0));
+    ImageTrainer t = unconditionalOnTwoImages(new ImageTrainer.Config(2, 1.0, 0, 4, 0.9, 0, 0, 0));
     assertEquals(0.25, t.lrAt(1), 1e-15);
     assertEquals(0.75, t.lrAt(3), 1e-15);
     assertEquals(1.0, t.lrAt(4), 1e-15);
@@ -131,11 +124,7 @@ class ImageTrainerTest {
   @Test
   void cosineDecayFollowsTheStableStepsAndEndsAtMinLr() {
     ImageTrainer t =
-        new ImageTrainer(
-            tinyNet(0),
-            diffusion(),
-            images(2),
-            null,
+        unconditionalOnTwoImages(
             new ImageTrainer.Config(2, 1.0, 0, 4, 0.9, 0, 0, 0).withCosineDecay(10, 20, 0.1));
     assertEquals(0.5, t.lrAt(2), 1e-15);
     assertEquals(1.0, t.lrAt(10), 1e-15);
